@@ -1,0 +1,48 @@
+"""vendor-eval-cli: the headless entry point over the services (scripting, CI, benchmarks).
+
+Each module in COMMAND_MODULES adds its subcommands through register(subparsers);
+user mistakes end with one sentence on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from vendor_eval import __version__
+from vendor_eval.errors import UserError
+
+COMMAND_MODULES = [
+    "vendor_eval.cli.basics",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vendor-eval-cli",
+        description="Score and rank medical-imaging outsourcing vendors from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"vendor_eval {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; the last complete action was saved.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from vendor_eval.cli import main
+
+sys.exit(main())

@@ -1,0 +1,221 @@
+"""Plain data that crosses the layers: services build it from storage, and scoring,
+io and ui read it. No database, no Qt: frozen dataclasses and numpy arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class EvaluationInfo:
+    id: int
+    name: str
+    organisation: str
+    description: str
+    status: str
+    template_name: str
+    missing_policy: str
+    aggregation: str
+    discuss_threshold: float
+    must_discuss_threshold: float
+    blind_mode: bool
+    two_envelope: bool
+    questionnaire_deadline: str
+    questionnaire_contact: str
+    created_at: datetime
+    updated_at: datetime
+    finalised_at: datetime | None
+    finalised_by: str | None
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    name: str
+    description: str
+    weight: float  # percent as entered
+    position: int
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: int
+    group_id: int
+    key: str
+    name: str
+    question: str
+    guidance: str
+    weight: float  # percent within its group, as entered
+    scale_min: float
+    scale_max: float
+    descriptors: dict[str, str]
+    direction: str  # "max": higher is better; "min": lower is better
+    knockout: bool
+    knockout_min: float | None
+    is_cost: bool
+    answer_type: str
+    answer_unit: str
+    answer_min: float | None
+    answer_max: float | None
+    choices: tuple[str, ...]
+    scoring_rule: dict[str, Any] | None
+    position: int
+
+    def descriptor(self, value: float) -> str:
+        """The anchored descriptor of the scale point nearest to value ('' when none)."""
+        return self.descriptors.get(str(int(round(value))), "")
+
+
+@dataclass(frozen=True)
+class Vendor:
+    id: int
+    name: str
+    legal_name: str = ""
+    contact: str = ""
+    hq_country: str = ""
+    delivery_locations: tuple[str, ...] = ()
+    deployment_model: str = ""
+    hosting_model: str = ""
+    modalities: tuple[str, ...] = ()
+    service_types: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+    contract_term_years: float = 5.0
+    escalation_cap_pct: float | None = None
+    notes: str = ""
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    id: int
+    name: str
+    role: str
+    envelope: str
+    submitted_at: datetime | None
+    position: int
+
+
+@dataclass(frozen=True)
+class ScoreEntry:
+    id: int
+    evaluator_id: int
+    vendor_id: int
+    criterion_id: int
+    value: float
+    comment: str
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class ConsensusEntry:
+    id: int
+    vendor_id: int
+    criterion_id: int
+    value: float
+    reason: str
+    set_by: str
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class SuggestionEntry:
+    vendor_id: int
+    criterion_id: int
+    value: float
+    explanation: str
+
+
+@dataclass(frozen=True)
+class AnswerEntry:
+    vendor_id: int
+    criterion_id: int
+    value: Any
+    evidence: str
+    attachment_ref: str
+
+
+@dataclass(frozen=True)
+class CostLineEntry:
+    id: int
+    vendor_id: int
+    category: str
+    description: str
+    annual_amount: float
+    currency: str
+    origin_country: str
+    pass_through: bool
+    imaging_equipment: bool
+
+
+@dataclass(frozen=True)
+class TariffScenarioEntry:
+    id: int
+    name: str
+    rates: dict[str, float]
+    imaging_exemption: bool
+    position: int
+
+
+@dataclass(frozen=True)
+class DeclarationEntry:
+    id: int
+    evaluator_id: int
+    declared_at: datetime
+    declared_by: str
+    vendor_ids: tuple[int, ...]
+    statement: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything about one evaluation, read in one transaction."""
+
+    evaluation: EvaluationInfo
+    groups: tuple[Group, ...]
+    criteria: tuple[Criterion, ...]  # in display order: group position, then criterion position
+    vendors: tuple[Vendor, ...]
+    evaluators: tuple[Evaluator, ...]
+    scores: tuple[ScoreEntry, ...]
+    consensus: tuple[ConsensusEntry, ...] = ()
+    suggestions: tuple[SuggestionEntry, ...] = ()
+    answers: tuple[AnswerEntry, ...] = ()
+    cost_lines: tuple[CostLineEntry, ...] = ()
+    tariff_scenarios: tuple[TariffScenarioEntry, ...] = ()
+    declarations: tuple[DeclarationEntry, ...] = ()
+    audit_head: str = ""
+    _index: dict[str, dict[int, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index["vendor"] = {v.id: i for i, v in enumerate(self.vendors)}
+        self._index["criterion"] = {c.id: i for i, c in enumerate(self.criteria)}
+        self._index["evaluator"] = {e.id: i for i, e in enumerate(self.evaluators)}
+        self._index["group"] = {g.id: i for i, g in enumerate(self.groups)}
+
+    def index_of(self, kind: str, entity_id: int) -> int:
+        return self._index[kind][entity_id]
+
+    def group_of(self, criterion: Criterion) -> Group:
+        return self.groups[self._index["group"][criterion.group_id]]
+
+    def score_cube(self) -> np.ndarray:
+        """Scores as an (evaluators x vendors x criteria) array, NaN where nobody scored."""
+        cube = np.full((len(self.evaluators), len(self.vendors), len(self.criteria)), np.nan)
+        ev, ve, cr = self._index["evaluator"], self._index["vendor"], self._index["criterion"]
+        for s in self.scores:
+            cube[ev[s.evaluator_id], ve[s.vendor_id], cr[s.criterion_id]] = s.value
+        return cube
+
+    def consensus_matrix(self) -> np.ndarray:
+        """Consensus values as a (vendors x criteria) array, NaN where the committee set none."""
+        matrix = np.full((len(self.vendors), len(self.criteria)), np.nan)
+        ve, cr = self._index["vendor"], self._index["criterion"]
+        for c in self.consensus:
+            matrix[ve[c.vendor_id], cr[c.criterion_id]] = c.value
+        return matrix

@@ -1,0 +1,53 @@
+"""Every path the application uses, in one place.
+
+Nothing here touches the file system at import time; the data directory can be
+overridden by VENDOR_EVAL_DATA_DIR (tests, portable installs) and the database by
+--db on the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "vendor_eval"
+
+
+def data_dir() -> Path:
+    override = os.environ.get("VENDOR_EVAL_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return data_dir() / "vendor_eval.db"
+
+
+def log_dir() -> Path:
+    return data_dir() / "logs"
+
+
+def backup_dir_for(db_path: Path) -> Path:
+    """Backups live beside the database they protect, so --db files keep their own."""
+    return db_path.parent / "backups"
+
+
+def resources_dir() -> Path:
+    """resources/ of a source checkout (editable install) or of a frozen build."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def templates_dir() -> Path:
+    return resources_dir() / "templates"
+
+
+def sample_data_dir() -> Path:
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "sample_data"
+    return Path(__file__).resolve().parent.parent / "sample_data"

@@ -1,0 +1,71 @@
+"""The committee's evaluators: add, edit, remove, and mark their scoring as submitted."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from vendor_eval.errors import ValidationError
+from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
+from vendor_eval.storage import Database, audit
+from vendor_eval.storage.models import Evaluator, Score, utcnow
+
+ENVELOPES = ("all", "technical", "commercial")
+
+
+def add_evaluator(db: Database, ref: Ref, name: str, actor: str, role: str = "", envelope: str = "all") -> int:
+    name = name.strip()
+    if not name:
+        raise ValidationError("An evaluator needs a name.")
+    if envelope not in ENVELOPES:
+        raise ValidationError(f"Envelope must be one of {', '.join(ENVELOPES)}, got {envelope!r}.")
+    with db.write() as s:
+        evaluation = get_evaluation(s, ref)
+        ensure_editable(evaluation)
+        if s.scalar(select(Evaluator.id).where(Evaluator.evaluation_id == evaluation.id, Evaluator.name == name)):
+            raise ValidationError(f"Evaluator {name!r} is already on this committee.")
+        position = s.scalar(select(func.count()).where(Evaluator.evaluation_id == evaluation.id)) or 0
+        e = Evaluator(evaluation_id=evaluation.id, name=name, role=role, envelope=envelope, position=position)
+        s.add(e)
+        s.flush()
+        audit.record(s, evaluation.id, actor, "evaluator", e.id, "created", None, {"name": name, "role": role})
+        return e.id
+
+
+def update_evaluator(db: Database, ref: Ref, evaluator: Ref, actor: str, *, name: str | None = None,
+                     role: str | None = None, envelope: str | None = None) -> None:
+    with db.write() as s:
+        evaluation = get_evaluation(s, ref)
+        ensure_editable(evaluation)
+        e = get_member(s, Evaluator, evaluation.id, evaluator)
+        if envelope is not None and envelope not in ENVELOPES:
+            raise ValidationError(f"Envelope must be one of {', '.join(ENVELOPES)}, got {envelope!r}.")
+        if name is not None and not name.strip():
+            raise ValidationError("An evaluator needs a name.")
+        for field, value in (("name", name), ("role", role), ("envelope", envelope)):
+            if value is not None and getattr(e, field) != value:
+                audit.record(s, evaluation.id, actor, "evaluator", e.id, field, getattr(e, field), value)
+                setattr(e, field, value)
+
+
+def remove_evaluator(db: Database, ref: Ref, evaluator: Ref, actor: str) -> int:
+    with db.write() as s:
+        evaluation = get_evaluation(s, ref)
+        ensure_editable(evaluation)
+        e = get_member(s, Evaluator, evaluation.id, evaluator)
+        dropped = s.scalar(select(func.count()).where(Score.evaluator_id == e.id)) or 0
+        audit.record(s, evaluation.id, actor, "evaluator", e.id, "deleted", e.name, None, f"{dropped} scores removed")
+        s.delete(e)
+        return dropped
+
+
+def set_submitted(db: Database, ref: Ref, evaluator: Ref, submitted: bool, actor: str) -> None:
+    """Mark an evaluator's scoring as submitted (lifts blind mode for them) or take it back."""
+    with db.write() as s:
+        evaluation = get_evaluation(s, ref)
+        ensure_editable(evaluation)
+        e = get_member(s, Evaluator, evaluation.id, evaluator)
+        new = utcnow() if submitted else None
+        if (e.submitted_at is None) == (new is None):
+            return
+        audit.record(s, evaluation.id, actor, "evaluator", e.id, "submitted_at", e.submitted_at, new)
+        e.submitted_at = new

@@ -1,0 +1,62 @@
+"""Finding rows by id or exact name, and the guards every change passes through."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vendor_eval.errors import NotFound, ReadOnlyError
+from vendor_eval.storage.models import Criterion, CriterionGroup, Evaluation, Evaluator, Vendor
+
+Ref = int | str
+T = TypeVar("T", Vendor, Evaluator, Criterion, CriterionGroup)
+
+
+def _as_id(ref: Ref) -> int | None:
+    if isinstance(ref, int):
+        return ref
+    text = ref.strip()
+    return int(text) if text.isdigit() else None
+
+
+def get_evaluation(session: Session, ref: Ref) -> Evaluation:
+    """An evaluation by numeric id or exact name."""
+    evaluation = None
+    as_id = _as_id(ref)
+    if as_id is not None:
+        evaluation = session.get(Evaluation, as_id)
+    if evaluation is None and isinstance(ref, str):
+        evaluation = session.scalar(select(Evaluation).where(Evaluation.name == ref))
+    if evaluation is None:
+        raise NotFound(f"There is no evaluation {ref!r}; 'vendor-eval-cli evaluations' lists them.")
+    return evaluation
+
+
+def get_member(session: Session, model: type[T], evaluation_id: int, ref: Ref) -> T:
+    """A vendor, evaluator, criterion or group of one evaluation, by id or exact name
+    (a criterion also by its key)."""
+    kind = {Vendor: "vendor", Evaluator: "evaluator", Criterion: "criterion", CriterionGroup: "criteria group"}[model]
+    found = None
+    as_id = _as_id(ref)
+    if as_id is not None:
+        row = session.get(model, as_id)
+        found = row if row is not None and row.evaluation_id == evaluation_id else None
+    if found is None and isinstance(ref, str):
+        query = select(model).where(model.evaluation_id == evaluation_id, model.name == ref)
+        found = session.scalar(query)
+        if found is None and model is Criterion:
+            found = session.scalar(select(Criterion).where(Criterion.evaluation_id == evaluation_id, Criterion.key == ref))
+    if found is None:
+        raise NotFound(f"The evaluation has no {kind} {ref!r}.")
+    return found
+
+
+def ensure_editable(evaluation: Evaluation) -> None:
+    """Every service that changes an evaluation calls this first."""
+    if evaluation.status == "finalised":
+        raise ReadOnlyError(
+            f"Evaluation {evaluation.name!r} was finalised by {evaluation.finalised_by} and is read-only; "
+            "duplicate it or reopen it with a reason."
+        )

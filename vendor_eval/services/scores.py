@@ -1,0 +1,184 @@
+"""Scores: an evaluator's score for a vendor on a criterion, and the committee's consensus.
+
+A refused score changes nothing (the transaction rolls back whole); every accepted
+change is audited with its old and new value. Writers may state the version they
+read: if someone else saved the cell since, the write is refused as a conflict.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vendor_eval.errors import ConflictError, ValidationError
+from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
+from vendor_eval.storage import Database, audit
+from vendor_eval.storage.models import (
+    ConflictDeclaration,
+    ConsensusScore,
+    Criterion,
+    Evaluator,
+    Score,
+    Vendor,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class SavedScore:
+    id: int
+    value: float
+    comment: str
+    version: int
+
+
+def parse_score(raw: Any, criterion: Criterion) -> float:
+    """A number on the criterion's scale, or a ValidationError naming the criterion and range."""
+    where = f"criterion {criterion.name!r}"
+    if isinstance(raw, bool):
+        raise ValidationError(f"A score for {where} must be a number, got {raw!r}.")
+    if isinstance(raw, str):
+        text = raw.strip().replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValidationError(f"A score for {where} must be a number, got {raw!r}.") from None
+    elif isinstance(raw, (int, float)):
+        value = float(raw)
+    else:
+        raise ValidationError(f"A score for {where} must be a number, got {raw!r}.")
+    if not math.isfinite(value):
+        raise ValidationError(f"A score for {where} must be a finite number, got {raw!r}.")
+    if not criterion.scale_min <= value <= criterion.scale_max:
+        raise ValidationError(
+            f"A score for {where} must lie between {criterion.scale_min:g} and {criterion.scale_max:g}, got {value:g}."
+        )
+    return value
+
+
+def _check_version(row: Score | ConsensusScore | None, expected: int | None, what: str) -> None:
+    """expected None: last writer wins (CLI); 0: the writer saw an empty cell; n: it saw version n."""
+    if expected is None:
+        return
+    current = row.version if row is not None else 0
+    if current != expected:
+        raise ConflictError(
+            f"Someone else changed {what} since you loaded it (now {row.value if row else 'empty'}); "
+            "reload to see their value before saving yours."
+        )
+
+
+def _conflicted_vendor_ids(s: Session, evaluator_id: int) -> set[int]:
+    """The vendors named in the evaluator's latest conflict-of-interest declaration."""
+    latest = s.scalar(
+        select(ConflictDeclaration)
+        .where(ConflictDeclaration.evaluator_id == evaluator_id)
+        .order_by(ConflictDeclaration.declared_at.desc(), ConflictDeclaration.id.desc())
+        .limit(1)
+    )
+    return set(latest.vendor_ids) if latest is not None else set()
+
+
+def record_score(
+    db: Database, ref: Ref, evaluator: Ref, vendor: Ref, criterion: Ref, value: Any, actor: str,
+    comment: str | None = None, expected_version: int | None = None,
+) -> SavedScore:
+    """Create or change one score (and optionally its comment) in one audited transaction."""
+    with db.write() as s:
+        evaluation = get_evaluation(s, ref)
+        ensure_editable(evaluation)
+        e = get_member(s, Evaluator, evaluation.id, evaluator)
+        v = get_member(s, Vendor, evaluation.id, vendor)
+        c = get_member(s, Criterion, evaluation.id, criterion)
+        number = parse_score(value, c)
+        if v.id in _conflicted_vendor_ids(s, e.id):
+            raise ValidationError(f"{e.name} declared a conflict of interest with {v.name} and cannot score it.")
+        row = s.scalar(select(Score).where(
+            Score.evaluator_id == e.id, Score.vendor_id == v.id, Score.criterion_id == c.id))
+        _check_version(row, expected_version, f"{e.name}'s score for {v.name} on {c.name!r}")
+        cell = {"evaluator": e.name, "vendor": v.name, "criterion": c.key}
+        if row is None:
+            row = Score(evaluator_id=e.id, vendor_id=v.id, criterion_id=c.id, value=number, comment=comment or "")
+            s.add(row)
+            s.flush()
+            audit.record(s, evaluation.id, actor, "score", row.id, "value", None, {**cell, "value": number})
+            if comment:
+                audit.record(s, evaluation.id, actor, "score", row.id, "comment", None, comment)
+        else:
+            if row.value != number:
+                audit.record(s, evaluation.id, actor, "score", row.id, "value",
+                             {**cell, "value": row.value}, {**cell, "value": number})
+                row.value = number
+            if comment is not None and comment != row.comment:
+                audit.record(s, evaluation.id, actor, "score", row.id, "comment", row.comment, comment)
+                row.comment = comment
+            row.version += 1
+            row.updated_at = utcnow()
+        return SavedScore(row.id, row.value, row.comment, row.version)
+
+
+def clear_score(db: Database, ref: Ref, evaluator: Ref, vendor: Ref, criterion: Ref, actor: str,
+                expected_version: int | None = None) -> None:
+    """Remove a score (undo of a first entry); a no-op when the cell is already empty."""
+    with db.write() as s:
+        evaluation = get_evaluation(s, ref)
+        ensure_editable(evaluation)
+        e = get_member(s, Evaluator, evaluation.id, evaluator)
+        v = get_member(s, Vendor, evaluation.id, vendor)
+        c = get_member(s, Criterion, evaluation.id, criterion)
+        row = s.scalar(select(Score).where(
+            Score.evaluator_id == e.id, Score.vendor_id == v.id, Score.criterion_id == c.id))
+        _check_version(row, expected_version, f"{e.name}'s score for {v.name} on {c.name!r}")
+        if row is not None:
+            cell = {"evaluator": e.name, "vendor": v.name, "criterion": c.key}
+            audit.record(s, evaluation.id, actor, "score", row.id, "value", {**cell, "value": row.value}, None)
+            s.delete(row)
+
+
+def set_consensus(
+    db: Database, ref: Ref, vendor: Ref, criterion: Ref, value: Any, reason: str, actor: str,
+    expected_version: int | None = None,
+) -> SavedScore:
+    """The committee's agreed score for a cell; a reason is required so the record explains it."""
+    if not reason or not reason.strip():
+        raise ValidationError("A consensus score needs a reason (what the committee agreed and why).")
+    with db.write() as s:
+        evaluation = get_evaluation(s, ref)
+        ensure_editable(evaluation)
+        v = get_member(s, Vendor, evaluation.id, vendor)
+        c = get_member(s, Criterion, evaluation.id, criterion)
+        number = parse_score(value, c)
+        row = s.scalar(select(ConsensusScore).where(
+            ConsensusScore.vendor_id == v.id, ConsensusScore.criterion_id == c.id))
+        _check_version(row, expected_version, f"the consensus for {v.name} on {c.name!r}")
+        cell = {"vendor": v.name, "criterion": c.key}
+        if row is None:
+            row = ConsensusScore(vendor_id=v.id, criterion_id=c.id, value=number, reason=reason, set_by=actor)
+            s.add(row)
+            s.flush()
+            audit.record(s, evaluation.id, actor, "consensus", row.id, "value", None, {**cell, "value": number}, reason)
+        else:
+            audit.record(s, evaluation.id, actor, "consensus", row.id, "value",
+                         {**cell, "value": row.value}, {**cell, "value": number}, reason)
+            row.value, row.reason, row.set_by = number, reason, actor
+            row.version += 1
+            row.updated_at = utcnow()
+        return SavedScore(row.id, row.value, row.reason, row.version)
+
+
+def clear_consensus(db: Database, ref: Ref, vendor: Ref, criterion: Ref, actor: str, reason: str = "") -> None:
+    with db.write() as s:
+        evaluation = get_evaluation(s, ref)
+        ensure_editable(evaluation)
+        v = get_member(s, Vendor, evaluation.id, vendor)
+        c = get_member(s, Criterion, evaluation.id, criterion)
+        row = s.scalar(select(ConsensusScore).where(
+            ConsensusScore.vendor_id == v.id, ConsensusScore.criterion_id == c.id))
+        if row is not None:
+            audit.record(s, evaluation.id, actor, "consensus", row.id, "value",
+                         {"vendor": v.name, "criterion": c.key, "value": row.value}, None, reason)
+            s.delete(row)

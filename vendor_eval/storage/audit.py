@@ -1,0 +1,109 @@
+"""The audit trail: every change is an AuditEvent written in the change's own transaction.
+
+Events are hash-chained per evaluation: each stores SHA-256 over its content and
+the previous event's hash, so editing or deleting a past event breaks the chain
+at that point (verify_chain names it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vendor_eval.storage.models import AuditEvent, utcnow
+
+GENESIS = "0" * 64
+
+
+def _encode(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def event_hash(event: AuditEvent) -> str:
+    content = [
+        event.evaluation_id, event.seq, event.at, event.actor, event.entity, event.entity_id,
+        event.field, event.old_value, event.new_value, event.reason, event.prev_hash,
+    ]
+    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session,
+    evaluation_id: int,
+    actor: str,
+    entity: str,
+    entity_id: int | None,
+    field: str,
+    old: Any,
+    new: Any,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event to the evaluation's chain (the caller's transaction commits it)."""
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.evaluation_id == evaluation_id)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+    event = AuditEvent(
+        evaluation_id=evaluation_id,
+        seq=(last.seq + 1) if last else 1,
+        at=utcnow().isoformat(timespec="microseconds"),
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        field=field,
+        old_value=_encode(old),
+        new_value=_encode(new),
+        reason=reason or "",
+        prev_hash=last.hash if last else GENESIS,
+    )
+    event.hash = event_hash(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    event_id: int
+    problem: str
+
+    def describe(self) -> str:
+        return f"audit event #{self.seq} (id {self.event_id}) {self.problem}"
+
+
+def verify_chain(events: Iterable[AuditEvent]) -> ChainBreak | None:
+    """Walk events in seq order; return the first that does not fit, or None when intact."""
+    expected_prev = GENESIS
+    expected_seq = 1
+    for event in events:
+        if event.seq != expected_seq:
+            return ChainBreak(event.seq, event.id, f"follows #{expected_seq - 1}: event(s) before it were deleted")
+        if event.prev_hash != expected_prev:
+            return ChainBreak(event.seq, event.id, "does not link to the event before it")
+        if event_hash(event) != event.hash:
+            return ChainBreak(event.seq, event.id, "was altered after it was written")
+        expected_prev = event.hash
+        expected_seq += 1
+    return None
+
+
+def chain_head(session: Session, evaluation_id: int) -> str:
+    head = session.scalar(
+        select(AuditEvent.hash)
+        .where(AuditEvent.evaluation_id == evaluation_id)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
+    return head or GENESIS

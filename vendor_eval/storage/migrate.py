@@ -1,0 +1,94 @@
+"""Open a database: check it, back it up when a migration is due, migrate it to head.
+
+Alembic lives inside the package and its script location is set in code, so the
+same path works from a checkout, an installed wheel and a frozen build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+
+from vendor_eval.errors import StorageError
+from vendor_eval.storage.backup import create_backup, quick_check
+from vendor_eval.storage.database import Database, make_engine, sqlite_path
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    config = alembic_config()
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        # Batch migrations recreate tables; foreign keys must be off while they do, and
+        # the pragma only takes effect outside a transaction, so it goes to the driver.
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            conn.commit()
+            problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+    if problems:
+        raise StorageError(f"Migration left {len(problems)} broken references; the backup taken before it is intact.")
+
+
+def open_database(target: str | Path, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) the database at a path or URL, migrated to head."""
+    engine = make_engine(target)
+    path = sqlite_path(engine)
+    if path is not None:
+        _check_file(path)
+    if migrate:
+        revision = current_revision(engine)
+        if revision != head_revision():
+            if path is not None and revision is not None:
+                create_backup(path, f"before-migration-{revision}")
+            upgrade(engine)
+    return Database(engine)
+
+
+def _check_file(path: Path) -> None:
+    if path.exists():
+        if path.is_dir():
+            raise StorageError(f"{path} is a folder, not a database file.")
+        result = quick_check(path)
+        if result != "ok":
+            raise StorageError(
+                f"The database {path} failed its integrity check ({result}); "
+                "restore the latest backup with: vendor-eval-cli restore --db PATH."
+            )
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"Cannot create the folder for the database {path}: {exc.strerror}.") from exc
+
+
+def integrity_check(db: Database) -> str:
+    with db.engine.connect() as conn:
+        return str(conn.execute(text("PRAGMA integrity_check")).scalar())
