@@ -1,0 +1,29 @@
+# The two commands a new user needs: `make demo` (install, then open the app on the
+# sample RFP) and `make test` (install, then run the whole test suite).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo run test bench clean
+
+$(STAMP): pyproject.toml packaging/system-deps.sh
+	bash packaging/system-deps.sh
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/vendor-eval --demo
+
+run: $(STAMP)
+	$(VENV)/bin/vendor-eval
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+bench: $(STAMP)
+	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info
