@@ -65,8 +65,9 @@ def sqlite_path(engine: Engine) -> Path | None:
     return Path(url.database)
 
 
-def describe_operational_error(exc: OperationalError, where: str) -> str:
-    """Sort the errors a user can fix into one sentence each (see qutebrowser's sql.py)."""
+def describe_operational_error(exc: OperationalError, where: str) -> str | None:
+    """One sentence for the errors a user can fix (busy, read-only, full, damaged, missing
+    folder); None for the rest, which are bugs and keep their traceback."""
     text = str(exc.orig).lower()
     if "locked" in text or "busy" in text:
         return f"The database {where} is busy: another vendor_eval window or command is writing to it; try again."
@@ -78,7 +79,7 @@ def describe_operational_error(exc: OperationalError, where: str) -> str:
         return f"The database {where} is damaged; restore it from a backup (vendor-eval-cli restore)."
     if "unable to open" in text:
         return f"The database {where} cannot be opened: check that its folder exists and is writable."
-    raise exc
+    return None
 
 
 class Database:
@@ -115,7 +116,10 @@ class Database:
             yield session
         except OperationalError as exc:
             session.rollback()
-            raise StorageError(describe_operational_error(exc, self.where)) from exc
+            message = describe_operational_error(exc, self.where)
+            if message is None:
+                raise
+            raise StorageError(message) from exc
         except BaseException:
             session.rollback()
             raise
