@@ -29,3 +29,10 @@ def set_text_cell(cell: object, value: str) -> None:
     """Write untrusted text into an openpyxl cell as a string, never as a formula."""
     cell.value = excel_text(value)  # type: ignore[attr-defined]
     cell.data_type = "s"  # type: ignore[attr-defined]
+
+
+def excel_text_restore(value: str) -> str:
+    """Undo excel_text's guard when reading back a workbook we wrote, so names round-trip exactly."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value

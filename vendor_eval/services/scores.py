@@ -73,11 +73,15 @@ def _check_version(row: Score | ConsensusScore | None, expected: int | None, wha
 
 
 def _conflicted_vendor_ids(s: Session, evaluator_id: int) -> set[int]:
-    """The vendors named in the evaluator's latest conflict-of-interest declaration."""
+    """The vendors named in the evaluator's latest conflict-of-interest declaration.
+
+    Latest by insertion (id), not by declared_at: declarations are append-only, and a
+    clock set back must not let an older declaration override a newer one.
+    """
     latest = s.scalar(
         select(ConflictDeclaration)
         .where(ConflictDeclaration.evaluator_id == evaluator_id)
-        .order_by(ConflictDeclaration.declared_at.desc(), ConflictDeclaration.id.desc())
+        .order_by(ConflictDeclaration.id.desc())
         .limit(1)
     )
     return set(latest.vendor_ids) if latest is not None else set()

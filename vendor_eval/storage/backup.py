@@ -2,34 +2,73 @@
 
 Never copy the .db file while a -wal file may hold committed pages: the
 backup API reads through SQLite and sees exactly what a reader would.
+A backup is written under a temporary name and renamed when complete, so a
+crash or a full disk never leaves a half-written file that looks like a backup.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import re
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from vendor_eval.errors import StorageError, UserError
 from vendor_eval.paths import backup_dir_for
 
-KEEP_BACKUPS = 10
+KEEP_BACKUPS = 10  # per kind (manual, before-migration, before-restore)
+KEEP_DAILY = 7
+DAILY_INTERVAL = timedelta(hours=24)
+_STAMP = "%Y%m%d-%H%M%S-%f"
+
+log = logging.getLogger(__name__)
 
 
-def create_backup(db_path: Path, reason: str, keep: int = KEEP_BACKUPS) -> Path:
-    """Copy db_path into its backups/ folder, then keep only the newest `keep` copies."""
+def _name_pattern(db_path: Path) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(db_path.stem)}-(\d{{8}}-\d{{6}}-\d{{6}})-([A-Za-z0-9.-]+)\.db$")
+
+
+def backup_time(db_path: Path, backup: Path) -> datetime | None:
+    """When a backup was taken (UTC, from its name), or None for a file that is not one of db_path's."""
+    match = _name_pattern(db_path).match(backup.name)
+    return datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC) if match else None
+
+
+def backup_reason(db_path: Path, backup: Path) -> str:
+    match = _name_pattern(db_path).match(backup.name)
+    return match.group(2) if match else ""
+
+
+def _kind(reason: str) -> str:
+    """Rotation groups: before-migration-0001 and -0002 share one quota."""
+    return "before-migration" if reason.startswith("before-migration") else reason
+
+
+def create_backup(db_path: Path, reason: str, keep: int = KEEP_BACKUPS, now: datetime | None = None) -> Path:
+    """Copy db_path into its backups/ folder, then keep only the newest `keep` copies of that kind."""
     folder = backup_dir_for(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    stamp = (now or datetime.now(UTC)).strftime(_STAMP)
     target = folder / f"{db_path.stem}-{stamp}-{reason}.db"
+    partial = target.with_name(target.name + ".partial")
     try:
-        _copy(db_path, target)
-    except sqlite3.Error as exc:
-        target.unlink(missing_ok=True)
-        raise StorageError(f"Could not back up {db_path} to {folder}: {exc}.") from exc
-    _rotate(db_path, keep)
+        folder.mkdir(parents=True, exist_ok=True)
+        _copy(db_path, partial)
+        with closing(sqlite3.connect(partial)) as conn:
+            conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        os.replace(partial, target)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"Could not back up {db_path} to {folder}: {_why(exc)}.") from exc
+    _rotate(db_path, _kind(reason), keep)
     return target
+
+
+def _why(exc: Exception) -> str:
+    text = str(exc.strerror if isinstance(exc, OSError) and exc.strerror else exc)
+    return "the disk is full" if "full" in text.lower() or "no space" in text.lower() else text
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -42,12 +81,32 @@ def list_backups(db_path: Path) -> list[Path]:
     folder = backup_dir_for(db_path)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{db_path.stem}-*.db"), key=lambda p: p.name, reverse=True)
+    pattern = _name_pattern(db_path)
+    return sorted((p for p in folder.iterdir() if pattern.match(p.name)), key=lambda p: p.name, reverse=True)
 
 
-def _rotate(db_path: Path, keep: int) -> None:
-    for old in list_backups(db_path)[keep:]:
+def _rotate(db_path: Path, kind: str, keep: int) -> None:
+    same_kind = [p for p in list_backups(db_path) if _kind(backup_reason(db_path, p)) == kind]
+    for old in same_kind[keep:]:
         old.unlink(missing_ok=True)
+
+
+def ensure_daily_backup(db_path: Path, keep: int = KEEP_DAILY, now: datetime | None = None) -> Path | None:
+    """The scheduled backup: one on the first open after 24 hours without any backup.
+
+    A failure is logged, not raised: the officer must still be able to open the file
+    (e.g. a read-only share, or a full disk, where their work is safe but unbackupable).
+    """
+    now = now or datetime.now(UTC)
+    newest = next(iter(list_backups(db_path)), None)
+    taken = backup_time(db_path, newest) if newest else None
+    if taken is not None and now - taken < DAILY_INTERVAL:
+        return None
+    try:
+        return create_backup(db_path, "daily", keep, now)
+    except StorageError as exc:
+        log.warning("Scheduled backup skipped: %s", exc)
+        return None
 
 
 def restore_backup(db_path: Path, backup: Path | None = None) -> Path:

@@ -62,7 +62,16 @@ def sqlite_path(engine: Engine) -> Path | None:
     url = engine.url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
-    return Path(url.database)
+    database = url.database
+    # A URI filename (sqlite:///file:PATH?mode=ro&uri=true) names the file after "file:".
+    if url.query.get("uri") == "true" and database.startswith("file:"):
+        database = database.removeprefix("file:")
+    return Path(database)
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Opened with mode=ro: nothing may be written, not even a backup or a migration."""
+    return engine.url.query.get("mode") == "ro"
 
 
 def describe_operational_error(exc: OperationalError, where: str) -> str | None:

@@ -15,8 +15,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 from vendor_eval.errors import StorageError
-from vendor_eval.storage.backup import create_backup, quick_check
-from vendor_eval.storage.database import Database, make_engine, sqlite_path
+from vendor_eval.storage.backup import create_backup, ensure_daily_backup, list_backups, quick_check
+from vendor_eval.storage.database import Database, is_read_only, make_engine, sqlite_path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -57,36 +57,61 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         raise StorageError(f"Migration left {len(problems)} broken references; the backup taken before it is intact.")
 
 
-def open_database(target: str | Path, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the database at a path or URL, migrated to head."""
+def open_database(target: str | Path, *, migrate: bool = True, daily_backup: bool = True) -> Database:
+    """Open (creating if needed) the database at a path or URL, migrated to head.
+
+    An existing file gets its scheduled backup (one a day, see ensure_daily_backup);
+    a file opened read-only (sqlite:///file:PATH?mode=ro&uri=true) is never written.
+    """
     engine = make_engine(target)
     path = sqlite_path(engine)
+    read_only = is_read_only(engine)
+    existed = path is not None and path.exists()
     if path is not None:
-        _check_file(path)
+        _check_file(path, must_exist=read_only)
     if migrate:
         revision = current_revision(engine)
         if revision != head_revision():
+            if read_only:
+                raise StorageError(f"The database {path} is opened read-only and needs an upgrade; open it writable once.")
             if path is not None and revision is not None:
                 create_backup(path, f"before-migration-{revision}")
             upgrade(engine)
+    if daily_backup and existed and not read_only and path is not None:
+        ensure_daily_backup(path)
     return Database(engine)
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, must_exist: bool = False) -> None:
     if path.exists():
         if path.is_dir():
             raise StorageError(f"{path} is a folder, not a database file.")
         result = quick_check(path)
+        if result != "ok" and _cannot_read(result):
+            # Not damage: a full disk (no room for the -shm file) or permissions. Restoring would lose work.
+            raise StorageError(
+                f"The database {path} could not be read ({result}): check that its disk has free space "
+                "and the file is readable; nothing was changed."
+            )
         if result != "ok":
+            backups = list_backups(path)
+            latest = f"the latest backup ({backups[0].name})" if backups else "a backup"
             raise StorageError(
                 f"The database {path} failed its integrity check ({result}); "
-                "restore the latest backup with: vendor-eval-cli restore --db PATH."
+                f"restore {latest} with: vendor-eval-cli restore --db {path}"
             )
         return
+    if must_exist:
+        raise StorageError(f"There is no database at {path} to open read-only.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(f"Cannot create the folder for the database {path}: {exc.strerror}.") from exc
+
+
+def _cannot_read(check_result: str) -> bool:
+    text = check_result.lower()
+    return any(sign in text for sign in ("disk i/o error", "unable to open", "disk is full", "readonly", "locked"))
 
 
 def integrity_check(db: Database) -> str:

@@ -1,0 +1,60 @@
+"""Benchmark: PDF and Excel committee reports of the large evaluation (60 vendors x 200
+criteria x 15 evaluators). Target: <= 4 s each, end to end (read, rank, analyse, write).
+
+    python bench/bench_reports.py            # prints one line per step
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.large_evaluation import build_large_evaluation  # noqa: E402
+from vendor_eval.io.report_data import build_report_data  # noqa: E402
+from vendor_eval.io.report_pdf import write_pdf  # noqa: E402
+from vendor_eval.io.report_xlsx import write_xlsx  # noqa: E402
+from vendor_eval.services.reports import export_report, report_inputs  # noqa: E402
+from vendor_eval.storage import open_database  # noqa: E402
+
+TARGET_S = 4.0
+
+
+def timed(label: str, func, *args):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = func(*args)
+    took = time.perf_counter() - start
+    print(f"{label:<34} {took:6.2f} s")
+    return result, took
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "large.db"
+        name, _ = timed("build large evaluation (setup)", build_large_evaluation, db_path)
+        db = open_database(db_path)
+        try:
+            inputs, t_inputs = timed("  read + rank + analyses", report_inputs, db, name)
+            data, t_data = timed("  report data (pure)", build_report_data, inputs)
+            _, t_layout = timed("  PDF layout + render", write_pdf, data, Path(tmp) / "parts.pdf")
+            _, t_xl = timed("  Excel workbook", write_xlsx, inputs, Path(tmp) / "parts.xlsx")
+            pdf = Path(tmp) / "large.pdf"
+            xlsx = Path(tmp) / "large.xlsx"
+            _, t_pdf = timed("export_report pdf (end to end)", export_report, db, name, "pdf", pdf)
+            _, t_xlsx = timed("export_report xlsx (end to end)", export_report, db, name, "xlsx", xlsx)
+        finally:
+            db.dispose()
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(pdf).pages)
+        print(f"PDF: {pages} pages, {pdf.stat().st_size / 1e6:.1f} MB; Excel: {xlsx.stat().st_size / 1e6:.1f} MB")
+        ok = t_pdf <= TARGET_S and t_xlsx <= TARGET_S
+        print(f"target <= {TARGET_S:g} s each: {'met' if ok else 'MISSED'}")
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

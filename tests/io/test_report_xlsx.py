@@ -1,0 +1,122 @@
+"""The committee workbook: live totals equal the app's scores, weights drive them, and no
+user text can run as a formula."""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+from report_fixtures import ACME, CJK, FORMULA_VENDOR, HOSTILE_COMMENT, make_inputs
+from xlsx_formulas import Evaluator
+
+from vendor_eval.io.report_xlsx import write_xlsx
+from vendor_eval.scoring import engine
+
+# Our formulas use only references, numbers, "" and these functions; user text never appears in one.
+OUR_FORMULA = re.compile(r"=(?:[A-Z]+\(|[-+*/(),<>=]|\$?[A-Z]{1,3}\$?\d+|'?[A-Za-z]+'?!|\d+(?:\.\d+)?|\"\"|:)+")
+
+
+def load(path: Path) -> openpyxl.Workbook:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any openpyxl warning on load fails the test
+        return openpyxl.load_workbook(path)
+
+
+def consensus_totals(wb: openpyxl.Workbook, ev: Evaluator) -> dict[str, float]:
+    ws = wb["Consensus"]
+    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Vendor")
+    out = {}
+    for row in range(header + 1, ws.max_row + 1):
+        name = ws.cell(row, 1).value
+        if name is None:
+            break
+        out[name.removeprefix("'") if name.startswith("'=") else name] = ev.value("Consensus", f"C{row}")
+    return out
+
+
+@pytest.mark.parametrize("policy", ["renormalise", "minimum"])
+def test_live_totals_equal_the_app_scores(tmp_path: Path, policy: str) -> None:
+    inp = make_inputs(policy)
+    path = tmp_path / "report.xlsx"
+    write_xlsx(inp, path)
+    wb = load(path)
+    totals = consensus_totals(wb, Evaluator(wb))
+    assert len(totals) == len(inp.ranking.vendors)
+    for v in inp.ranking.vendors:
+        assert totals[v.name] == pytest.approx(v.score, abs=1e-9), v.name
+    summary = wb["Summary"]
+    live = [c.value for c in summary["D"] if isinstance(c.value, str) and c.value.startswith("=Consensus!")]
+    assert len(live) == len(inp.ranking.vendors)
+
+
+def test_changing_a_weight_in_excel_moves_the_totals_like_the_app(tmp_path: Path) -> None:
+    inp = make_inputs("renormalise")
+    path = tmp_path / "report.xlsx"
+    write_xlsx(inp, path)
+    wb = load(path)
+    ev = Evaluator(wb)
+    weights = wb["Weights"]
+    group_row = next(r for r in range(1, 20) if weights.cell(r, 1).value == "Commercial")
+    crit_row = next(r for r in range(1, 60) if weights.cell(r, 2).value == "sec.soc2")
+    ev.set("Weights", f"B{group_row}", 60.0)  # Commercial 25 -> 60 %
+    ev.set("Weights", f"D{crit_row}", 5.0)  # SOC 2 60 -> 5 % within its group
+    snap = inp.snapshot
+    groups = tuple(replace(g, weight=60.0) if g.name == "Commercial" else g for g in snap.groups)
+    criteria = tuple(replace(c, weight=5.0) if c.key == "sec.soc2" else c for c in snap.criteria)
+    expected = engine.rank_snapshot(replace(snap, groups=groups, criteria=criteria, _index={}))
+    totals = consensus_totals(wb, ev)
+    for v in expected.vendors:
+        assert totals[v.name] == pytest.approx(v.score, abs=1e-9)
+    before = {v.name: v.score for v in inp.ranking.vendors}
+    assert any(abs(totals[n] - before[n]) > 0.5 for n in before), "a weight change must move the totals"
+
+
+def test_no_user_text_cell_is_a_formula(tmp_path: Path) -> None:
+    inp = make_inputs()
+    path = tmp_path / "report.xlsx"
+    write_xlsx(inp, path)
+    wb = load(path)
+    formulas = 0
+    texts: set[str] = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    formulas += 1
+                    assert OUR_FORMULA.fullmatch(cell.value), f"{ws.title}!{cell.coordinate}: {cell.value!r}"
+                elif isinstance(cell.value, str):
+                    texts.add(cell.value)
+    assert formulas > len(inp.ranking.vendors) * len(inp.snapshot.criteria)
+    # Hostile text arrives as text: the formula-looking vendor and comment are guarded, markup is literal.
+    assert "'" + FORMULA_VENDOR in texts
+    assert "'=1+1 injected" in texts
+    assert ACME in texts and CJK in texts and HOSTILE_COMMENT in texts
+    assert "'=cmd|' /C calc'!A0" in texts  # the audit trail's reason
+
+
+def test_workbook_structure(tmp_path: Path) -> None:
+    inp = make_inputs()
+    path = tmp_path / "report.xlsx"
+    write_xlsx(inp, path)
+    wb = load(path)
+    names = wb.sheetnames
+    assert names[:4] == ["Summary", "Weights", "Consensus", "Normalised"]
+    assert [n for n in names if re.match(r"E\d\d ", n)] == ["E01 Dr. Miriam Okafor", "E02 Tomasz Lindqvist",
+                                                            "E03 Priya Raman"]
+    for name in ("Disagreement", "Spread", "Sensitivity", "Tariffs", "Audit"):
+        assert name in names
+    cons = wb["Consensus"]
+    assert cons.freeze_panes == "D11" and cons.auto_filter.ref.startswith("A10:")
+    assert cons.conditional_formatting and wb["Normalised"].conditional_formatting
+    assert wb["E02 Tomasz Lindqvist"].freeze_panes == "B5"
+    assert wb["Consensus"]["D11"].number_format == "0.00"
+    with zipfile.ZipFile(path) as z:
+        assert any(n.startswith("xl/charts/chart") for n in z.namelist()), "the native bar chart is missing"
+    # Each evaluator sheet holds that evaluator's scores, and comments below the grid.
+    e1 = wb["E01 Dr. Miriam Okafor"]
+    assert any(c.value == HOSTILE_COMMENT for row in e1.iter_rows() for c in row)

@@ -1,0 +1,213 @@
+"""The sample RFP: the committed files are what the script makes, the demo loads, and the
+sample shows every feature the walk-through relies on, checked through the real services."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from vendor_eval.cli import main as cli_main
+from vendor_eval.paths import default_db_path, sample_data_dir
+from vendor_eval.scoring import engine
+from vendor_eval.services import declarations, questionnaires, ranking, tariffs
+from vendor_eval.services.demo import load_demo, read_sample
+from vendor_eval.services.snapshot import load_snapshot
+from vendor_eval.storage import Database, open_database
+
+SAMPLE = sample_data_dir()
+CHINA_25 = "US Section 301: 25 % on China"
+# Market participants named in the domain notes, plus other well-known teleradiology and imaging-AI
+# firms: the sample must name none of them.
+REAL_FIRMS = ("vRad", "Virtual Radiologic", "Radiology Partners", "Teleradiology Solutions", "RadNet", "Telerad Tech",
+              "StatRad", "Philips", "Nuance", "NightHawk", "Everlight", "I-MED", "Medica", "4ways", "Aidoc", "Qure",
+              "Lunit", "Annalise", "USARAD", "ONRAD", "Siemens", "GE HealthCare", "Fujifilm", "Canon Medical")
+
+
+def _build_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_sample", SAMPLE / "build_sample.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, int]:
+    db = open_database(tmp_path_factory.mktemp("demo") / "demo.db")
+    eid = load_demo(db)
+    yield db, eid
+    db.dispose()
+
+
+def _rank_under(db: Database, eid: int, scenario: str | None):
+    """Ranking with each vendor's quoted price raised by its exposure under a tariff scenario.
+
+    The ranking service takes no scenario yet, so this does what an officer does by hand:
+    price x (1 + exposure ratio from the tariff service), then the real engine ranks."""
+    snap = load_snapshot(db, eid)
+    if scenario is not None:
+        factor = {x.vendor_id: 1 + x.exposure_ratio for x in tariffs.compute_tariffs(db, eid).lines
+                  if x.scenario == scenario}
+        price = next(c for c in snap.criteria if c.is_cost)
+        snap = dataclasses.replace(snap, answers=tuple(
+            dataclasses.replace(a, value=float(a.value) * factor[a.vendor_id]) if a.criterion_id == price.id else a
+            for a in snap.answers))
+    return engine.rank_snapshot(snap)
+
+
+# --- the files -------------------------------------------------------------------------------
+
+
+def test_committed_files_are_what_the_script_makes(tmp_path: Path) -> None:
+    _build_script().main(["--out", str(tmp_path)])
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(SAMPLE) for p in SAMPLE.rglob("*")
+                       if p.is_file() and p.suffix in (".json", ".xlsx"))
+    assert made == committed
+    for rel in made:
+        assert (tmp_path / rel).read_bytes() == (SAMPLE / rel).read_bytes(), f"{rel} differs: run build_sample.py"
+
+
+def test_only_fictional_names() -> None:
+    text = (SAMPLE / "sample_rfp.json").read_text(encoding="utf-8")
+    for firm in REAL_FIRMS:
+        assert not re.search(rf"\b{re.escape(firm)}\b", text, re.IGNORECASE), firm
+    assert all(".example" in v["profile"]["contact"] for v in read_sample()["vendors"])
+
+
+def test_figures_are_realistic() -> None:
+    data = read_sample()
+    assert len(data["vendors"]) == 7 and len(data["evaluators"]) == 4
+    studies = data["evaluation"]["annual_studies"]
+    for v in data["vendors"]:
+        a = v["answers"]
+        assert 20 <= a["sla.stat_turnaround"] <= 120  # minutes: 60 is the benchmark, 120 the floor
+        assert 12 <= a["sla.routine_turnaround"] <= 96  # hours
+        assert 0.5 <= a["clinical.discrepancy_rate"] <= 2.5  # % (RADPEER sees 0.6-0.8)
+        assert 4 <= a["clinical.prelim_final_difference"] <= 10  # % (about 6 is typical)
+        assert 99.0 <= a["deployment.platform_availability"] <= 99.99
+        assert 15 <= v["price_per_study"] <= 60  # USD per study, blended
+        assert sum(x["annual_amount"] for x in v["cost_lines"]) == pytest.approx(v["price_per_study"] * studies)
+        assert a["commercial.price_per_study"] == v["price_per_study"]
+    assert all(s["comment"] for s in data["scores"])
+
+
+# --- the demo loads ------------------------------------------------------------------------------
+
+
+def test_demo_loads_everything(demo: tuple[Database, int]) -> None:
+    db, eid = demo
+    snap = load_snapshot(db, eid)
+    assert snap.evaluation.name == "Teleradiology and AI reading services"
+    assert snap.evaluation.status == "scoring"
+    assert (len(snap.vendors), len(snap.evaluators), len(snap.criteria)) == (7, 4, 51)
+    assert len(snap.scores) == 7 * 4 * 51 and all(s.comment for s in snap.scores)
+    assert all(e.submitted_at is not None for e in snap.evaluators)
+    assert len(snap.consensus) == 4 and len(snap.cost_lines) == 28 and len(snap.tariff_scenarios) == 4
+    assert {a.vendor_id for a in snap.answers} == {v.id for v in snap.vendors}  # every questionnaire imported
+    assert len(snap.suggestions) > 300
+    history = declarations.list_declarations(db, eid)
+    superseded = [d for d in history if not d.in_force]
+    assert len(history) == 5 and [d.conflict_vendors for d in superseded] == [("Costaverde Teleimagen",)]
+
+
+def test_imported_answers_are_the_scenarios(demo: tuple[Database, int]) -> None:
+    db, eid = demo
+    snap = load_snapshot(db, eid)
+    vendors = {v.id: v.name for v in snap.vendors}
+    keys = {c.id: c.key for c in snap.criteria}
+    got = {(vendors[a.vendor_id], keys[a.criterion_id]): a.value for a in snap.answers}
+    for v in read_sample()["vendors"]:
+        for key, value in v["answers"].items():
+            actual = got[v["name"], key]
+            if isinstance(value, list):  # the importer returns options in the question's order
+                actual, value = sorted(actual), sorted(value)
+            assert actual == (pytest.approx(value) if isinstance(value, float) else value), (v["name"], key)
+
+
+def test_faulty_questionnaire_reports_every_error_and_changes_nothing(demo: tuple[Database, int]) -> None:
+    db, eid = demo
+    faulty = [q for q in read_sample()["questionnaires"] if not q["import"]]
+    assert len(faulty) == 1
+    before = load_snapshot(db, eid)
+    [result] = questionnaires.import_questionnaires(db, eid, [SAMPLE / faulty[0]["file"]], "test")
+    assert not result.ok and len(result.errors) == 2
+    assert "expected minutes between 0 and 1440, got 'within 1 hour'" in result.errors[0]
+    assert "'30 days'" in result.errors[1]
+    after = load_snapshot(db, eid)
+    assert (after.answers, after.cost_lines, after.audit_head) == (before.answers, before.cost_lines, before.audit_head)
+
+
+# --- the story ---------------------------------------------------------------------------------
+
+
+def test_knockout_disqualifies_the_low_cost_vendor(demo: tuple[Database, int]) -> None:
+    db, eid = demo
+    result = ranking.rank_evaluation(db, eid)
+    out = [v for v in result.vendors if v.disqualified]
+    assert [v.name for v in out] == ["ThriftRead Imaging"] and out[0].rank == 7
+    assert "BAA" in out[0].reasons[0]
+    prices = {v["name"]: v["price_per_study"] for v in read_sample()["vendors"]}
+    assert min(prices, key=prices.__getitem__) == "ThriftRead Imaging"
+
+
+def test_one_cell_the_committee_must_discuss(demo: tuple[Database, int]) -> None:
+    db, eid = demo
+    result = ranking.disagreement(db, eid)
+    must = [c for c in result.cells if c.band == "must_discuss"]
+    assert [(c.vendor, c.criterion_key) for c in must] == [("Zephyrine AI Imaging", "ai.external_validation")]
+    assert must[0].spread == pytest.approx(0.6)
+    assert 60 <= sum(c.band == "discuss" for c in result.cells) <= 160  # one-point gaps, as committees have
+
+
+def test_tariff_exposed_vendor_drops_a_rank_under_25_percent_on_china(demo: tuple[Database, int]) -> None:
+    db, eid = demo
+    exposure = {x.vendor: x.exposure_ratio for x in tariffs.compute_tariffs(db, eid).lines if x.scenario == CHINA_25}
+    assert max(exposure, key=exposure.__getitem__) == "Zephyrine AI Imaging"
+    assert exposure["Zephyrine AI Imaging"] == pytest.approx(0.08, abs=0.005)  # capped by its 5 % escalation cap
+    base = {v.name: v.rank for v in _rank_under(db, eid, None).vendors}
+    china = {v.name: v.rank for v in _rank_under(db, eid, CHINA_25).vendors}
+    assert base["Zephyrine AI Imaging"] == 4 and china["Zephyrine AI Imaging"] == 5
+    assert china["Vindhya Radiology Network"] == 4
+    assert base == {v.name: v.rank for v in ranking.rank_evaluation(db, eid).vendors}
+
+
+def test_close_race_at_the_top_that_sensitivity_explains(demo: tuple[Database, int]) -> None:
+    db, eid = demo
+    top = ranking.rank_evaluation(db, eid).vendors[:2]
+    assert [v.name for v in top] == ["Bluestem Reading Group", "Costaverde Teleimagen"]
+    assert 0 < top[0].score - top[1].score < 1.0
+    result = ranking.sensitivity(db, eid, samples=2000, seed=0)
+    flips = [c for c in result.critical if c.delta_up is not None and c.winner_up == "Costaverde Teleimagen"]
+    assert min(c.delta_up for c in flips) < 0.02  # two points of weight on one criterion change the winner
+    first = dict(zip(result.vendor_names, result.smaa.acceptability[:, 0], strict=True))
+    assert first["Bluestem Reading Group"] < 0.7 and first["Costaverde Teleimagen"] > 0.2
+
+
+# --- loading elsewhere --------------------------------------------------------------------------
+
+
+def test_cli_demo_refuses_the_default_database(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["demo"]) == 1
+    assert cli_main(["demo", "--db", str(default_db_path())]) == 1
+    assert "default database" in capsys.readouterr().err
+    assert not default_db_path().exists()
+
+
+def test_demo_loads_beside_other_evaluations(demo: tuple[Database, int]) -> None:
+    db, _ = demo
+    second = load_demo(db)  # the questionnaires are readdressed to the new evaluation
+    snap = load_snapshot(db, second)
+    assert snap.evaluation.name == "Teleradiology and AI reading services (2)"
+    assert {a.vendor_id for a in snap.answers} == {v.id for v in snap.vendors}
+
+
+def test_sample_json_is_stable_json() -> None:
+    text = (SAMPLE / "sample_rfp.json").read_text(encoding="utf-8")
+    assert json.loads(text)["seed"] == _build_script().SEED

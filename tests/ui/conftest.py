@@ -1,0 +1,74 @@
+"""UI fixtures: background tasks inline, isolated QSettings, Qt warnings fail the test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QtMsgType
+
+from vendor_eval.services import criteria, evaluators, scores, vendors
+from vendor_eval.storage import Database
+from vendor_eval.ui import tasks
+from vendor_eval.ui.main_window import MainWindow
+from vendor_eval.ui.settings import Settings
+
+# Platform noise of the offscreen plugin, not our code.
+BENIGN = ("propagateSizeHints", "QFont::setPointSize", "This plugin does not support")
+
+
+@pytest.fixture(autouse=True)
+def _inline_tasks() -> Iterator[None]:
+    tasks.set_inline(True)
+    yield
+    tasks.set_inline(False)
+    assert tasks.wait_for_all(10_000), "a background task outlived its test"
+
+
+@pytest.fixture(autouse=True)
+def _qt_warnings_fail(qtlog: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    bad = [r.message for r in qtlog.records  # type: ignore[attr-defined]
+           if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+           and not any(b in r.message for b in BENIGN)]
+    assert not bad, f"Qt warnings: {bad}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, db: Database, settings: Settings) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    win = MainWindow(db, settings)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close_evaluation()
+
+
+STAT = "sla.stat_turnaround"  # a knock-out criterion of the imaging template (pass from 2)
+
+
+@pytest.fixture
+def scored_eval(db: Database, imaging_eval: int) -> int:
+    """Two fictional vendors and one evaluator who scored every criterion: Alpha strong on the
+    first group, Beta on the rest, so weights decide the winner."""
+    from vendor_eval.services.snapshot import load_snapshot
+
+    alpha = vendors.add_vendor(db, imaging_eval, "Alpha Reads", "officer")
+    beta = vendors.add_vendor(db, imaging_eval, "Beta Imaging", "officer")
+    ev = evaluators.add_evaluator(db, imaging_eval, "Dr. Ana Ruiz", "officer", role="Radiology chair")
+    snap = load_snapshot(db, imaging_eval)
+    first = snap.groups[0].id
+    for c in snap.criteria:
+        strong_alpha = c.group_id == first
+        scores.record_score(db, imaging_eval, ev, alpha, c.id, c.scale_max if strong_alpha else c.scale_max - 2, "x")
+        scores.record_score(db, imaging_eval, ev, beta, c.id, c.scale_max - 2 if strong_alpha else c.scale_max - 1,
+                            "x")
+    criteria.normalise_weights(db, imaging_eval, "officer")
+    return imaging_eval

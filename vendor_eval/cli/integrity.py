@@ -1,0 +1,106 @@
+"""Integrity commands: finalise, reopen, verify, backup, restore, declare, declarations."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
+from vendor_eval.paths import default_db_path
+from vendor_eval.services import backups, declarations, integrity, lifecycle
+
+
+def register(sub: Any) -> None:
+    p = add_command(sub, "finalise", cmd_finalise, "freeze the ranking and make the evaluation read-only")
+    p.add_argument("evaluation")
+    p.add_argument("--by", required=True, help="who finalises (recorded)")
+
+    p = add_command(sub, "reopen", cmd_reopen, "make a finalised evaluation editable again, with a reason on record")
+    p.add_argument("evaluation")
+    p.add_argument("--by", required=True, help="who reopens (recorded)")
+    p.add_argument("--reason", required=True, help="why it is reopened (recorded)")
+
+    p = add_command(sub, "verify", cmd_verify, "check that the evaluation's audit trail is intact", json_output=True)
+    p.add_argument("evaluation")
+    p.add_argument("--head", default=None, help="a chain head printed earlier (e.g. in a report) that must still be there")
+
+    p = add_command(sub, "backup", cmd_backup, "back up the database now, or list its backups", json_output=True)
+    p.add_argument("--list", action="store_true", help="list the backups, newest first")
+
+    p = add_command(sub, "restore", cmd_restore, "replace the database with a backup (the newest by default)")
+    p.add_argument("--from", dest="source", type=Path, default=None, help="the backup file to restore")
+
+    p = add_command(sub, "declare", cmd_declare, "record an evaluator's conflict-of-interest declaration")
+    p.add_argument("evaluation")
+    p.add_argument("--evaluator", required=True)
+    p.add_argument("--conflict", action="append", default=[], metavar="VENDOR",
+                   help="a vendor the evaluator has a conflict with (repeat); none = no conflict")
+    p.add_argument("--statement", default="", help="the evaluator's own words")
+
+    p = add_command(sub, "declarations", cmd_declarations, "list conflict-of-interest declarations", json_output=True)
+    p.add_argument("evaluation")
+
+
+def _db_file(args: argparse.Namespace) -> Path:
+    return backups.database_file(args.db) if args.db else default_db_path()
+
+
+def cmd_finalise(args: argparse.Namespace) -> None:
+    done = lifecycle.finalise(open_db(args), args.evaluation, args.by)
+    winner = f"; winner {done.winner}" if done.winner else ""
+    print(f"Finalised {done.evaluation!r} by {done.finalised_by}{winner}; audit chain head {done.audit_head}")
+
+
+def cmd_reopen(args: argparse.Namespace) -> None:
+    lifecycle.reopen(open_db(args), args.evaluation, args.by, args.reason)
+    print(f"Reopened {args.evaluation!r} for changes; the reason is on record.")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    result = integrity.verify(open_db(args), args.evaluation, args.head)
+    if args.json:
+        emit_json(result.as_json())
+    else:
+        print(result.describe())
+    return 0 if result.intact else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    path = _db_file(args)
+    if args.list:
+        found = backups.list_backups(path)
+        if args.json:
+            emit_json([b.as_json() for b in found])
+        else:
+            print_table(["taken (UTC)", "reason", "size", "file"],
+                        [[f"{b.taken_at:%Y-%m-%d %H:%M:%S}", b.reason, b.size, b.path] for b in found])
+        return
+    made = backups.backup_now(path)
+    if args.json:
+        emit_json(made.as_json())
+    else:
+        print(f"Backed up {path} to {made.path}")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    path = _db_file(args)
+    used = backups.restore(path, args.source)
+    print(f"Restored {path} from {used.path} (taken {used.taken_at:%Y-%m-%d %H:%M:%S} UTC); "
+          "the replaced file was kept as a before-restore backup.")
+
+
+def cmd_declare(args: argparse.Namespace) -> None:
+    declarations.declare(open_db(args), args.evaluation, args.evaluator, args.conflict, args.actor, args.statement)
+    what = "a conflict with " + ", ".join(args.conflict) if args.conflict else "no conflict"
+    print(f"Recorded: {args.evaluator} declares {what}.")
+
+
+def cmd_declarations(args: argparse.Namespace) -> None:
+    found = declarations.list_declarations(open_db(args), args.evaluation)
+    if args.json:
+        emit_json([d.as_json() for d in found])
+    else:
+        print_table(["declared (UTC)", "evaluator", "conflicts", "by", "in force"],
+                    [[f"{d.declared_at:%Y-%m-%d %H:%M:%S}", d.evaluator, ", ".join(d.conflict_vendors) or "none",
+                      d.declared_by, "yes" if d.in_force else ""] for d in found])

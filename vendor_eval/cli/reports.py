@@ -1,0 +1,37 @@
+"""report: export the committee report of an evaluation as PDF or Excel."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from vendor_eval.cli.common import add_command, open_db
+from vendor_eval.services.reports import FORMATS, export_report
+
+
+def register(sub: Any) -> None:
+    p = add_command(sub, "report", cmd_report, "export the committee report (PDF for the record, Excel for finance)")
+    p.add_argument("evaluation", help="evaluation id or exact name")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="pdf or xlsx (default: from the output file's extension)")
+    p.add_argument("-o", "--output", required=True, type=Path, help="the file to write")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    fmt = args.format or args.output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        print(f"error: say --format pdf or --format xlsx (cannot tell from {args.output.name!r}).", file=sys.stderr)
+        return 1
+
+    def progress(fraction: float, message: str) -> None:
+        if not args.quiet:
+            print(f"\r{fraction:4.0%} {message:<40}", end="", file=sys.stderr, flush=True)
+
+    path = export_report(open_db(args), args.evaluation, fmt, args.output, progress)
+    if not args.quiet:
+        print(file=sys.stderr)
+    print(f"Wrote the {fmt.upper()} committee report to {path}")
+    return 0

@@ -1,0 +1,272 @@
+"""The committee report as a PDF: lays out a ReportData (report_data.py) with reportlab platypus.
+
+Every piece of user or vendor text passes through pdf_fonts.markup (escaping plus the
+CJK font fallback) before it becomes a Paragraph; numbers are formatted in report_data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    CondPageBreak, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table,
+)
+from reportlab.platypus.flowables import Flowable, HRFlowable
+
+from vendor_eval.io import report_data as rd
+from vendor_eval.io.pdf_charts import radar, stacked_bar
+from vendor_eval.io.pdf_fonts import BODY, BOLD, markup, needs_fallback, register_fonts
+from vendor_eval.io.pdf_layout import FRAME_WIDTH, WIDE_FRAME_WIDTH, canvas_class, document
+from vendor_eval.io.pdf_styles import (
+    ACCENT, FLAG_BG, HEADER_BG, INK, MUTED, RULE, grid_style, heat, styles, table_style,
+)
+
+Progress = Callable[[float, str], None]
+SHORT_CELL = 12  # characters that fit the narrowest column at 7.5 pt
+MATRIX_LABEL_WIDTH = 170.0
+MATRIX_VENDORS = 10  # per block on a landscape page: columns of ~57 pt
+
+
+def p(text: object, style: str = "body") -> Paragraph:
+    return Paragraph(markup(text), styles()[style])
+
+
+def cell(text: str, style: str = "cell") -> Paragraph | str:
+    """Short single-script text is drawn as a plain string (no markup, so nothing to escape, and
+    much faster on large tables); anything that may wrap or needs the CJK font is a Paragraph."""
+    if len(text) <= SHORT_CELL and "\n" not in text and not needs_fallback(text):
+        return text
+    return p(text, style)
+
+
+def widths(weights: Sequence[float], total: float = FRAME_WIDTH) -> list[float]:
+    s = float(sum(weights))
+    return [total * w / s for w in weights]
+
+
+def table(t: rd.Table, col_weights: Sequence[float], style: str = "cell") -> list[Flowable]:
+    """A rd.Table as a wrapped, zebra-striped table with a repeated header and row flags."""
+    out: list[Flowable] = []
+    if t.rows:
+        data = [[p(h, "head") for h in t.header]] + [
+            [cell(c, "cell" if k == 0 else style) for k, c in enumerate(row)] for row in t.rows]
+        cmds = grid_style(rows=len(data)) + [("FONT", (0, 1), (-1, -1), BODY, 7.5)]
+        if style == "cell_right":
+            cmds.append(("ALIGN", (1, 1), (-1, -1), "RIGHT"))
+        for i, flag in enumerate(t.flags):
+            if flag:
+                cmds.append(("BACKGROUND", (0, i + 1), (-1, i + 1), FLAG_BG[flag]))
+        tbl = Table(data, colWidths=widths(col_weights[: len(t.header)] or [1] * len(t.header)), repeatRows=1)
+        tbl.setStyle(table_style(cmds))
+        out.append(tbl)
+    if t.note:
+        out += [Spacer(1, 3), p(t.note, "small")]
+    return out
+
+
+def h1(text: str) -> Paragraph:
+    return p(text, "h1")
+
+
+def h2(text: str) -> Paragraph:
+    return p(text, "h2")
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def cover(c: rd.Cover) -> list[Flowable]:
+    rows = [("Organisation", c.organisation or "–"), ("Report date", c.date), ("Status", c.status),
+            ("Scope", c.counts), ("Generated", c.generated), ("Fingerprint (SHA-256)", c.fingerprint)]
+    facts = Table([[p(k, "cell_bold"), p(v, "body")] for k, v in rows], colWidths=widths([1, 3]))
+    facts.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                                ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+    mark = Table([[p("CONFIDENTIAL: for the procurement committee and the board only. Do not forward to vendors.",
+                     "confidential")]], colWidths=[FRAME_WIDTH])
+    mark.setStyle(table_style([("BOX", (0, 0), (-1, -1), 1, FLAG_BG["bad"].clone(alpha=1)),
+                               ("BACKGROUND", (0, 0), (-1, -1), FLAG_BG["bad"]),
+                               ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 8)]))
+    return [Spacer(1, 3.5 * cm), p("Vendor evaluation committee report", "subtitle"), Spacer(1, 6),
+            p(c.title, "title"), Spacer(1, 4), HRFlowable(width="100%", thickness=2, color=ACCENT),
+            Spacer(1, 1.2 * cm), facts, Spacer(1, 1.5 * cm), mark, PageBreak()]
+
+
+def summary(data: rd.ReportData) -> list[Flowable]:
+    out: list[Flowable] = [h1("Executive summary")]
+    out += [Paragraph(markup(s), styles()["bullet"], bulletText="•") for s in data.summary]
+    out += [h2("Ranking")]
+    rows = tuple((str(r.rank) if r.rank else "–", r.vendor, rd.fmt_score(r.score),
+                  "" if r.behind is None else ("–" if r.behind == 0 else f"-{r.behind:.1f}"), r.status,
+                  " ".join(r.reasons)) for r in data.ranking)
+    flags = tuple("good" if r.status == "Recommended" else "bad" if r.rank is None else "" for r in data.ranking)
+    out += table(rd.Table(("Rank", "Vendor", "Score", "Behind leader", "Status", "Knock-out findings"), rows, flags),
+                 [0.55, 3, 0.7, 0.8, 1.25, 3.6])
+    return out + [PageBreak()]
+
+
+def charts(data: rd.ReportData) -> list[Flowable]:
+    out: list[Flowable] = [h1("Scores by criteria group"),
+                           p("Each bar is a vendor's weighted total, split into the points earned in each criteria "
+                             "group. Disqualified vendors are shown after the qualified ones.", "small"),
+                           Spacer(1, 6), stacked_bar(data.stacked, FRAME_WIDTH)]
+    if data.stacked.note:
+        out.append(p(data.stacked.note, "small"))
+    out += [CondPageBreak(9 * cm), h2("Profile of the leading vendors"),
+            p("Share of each group's attainable points that each of the top qualified vendors earned.", "small"),
+            radar(data.radar, FRAME_WIDTH)]
+    return out + [NextPageTemplate("wide"), PageBreak()]
+
+
+def matrix(data: rd.ReportData) -> list[Flowable]:
+    out: list[Flowable] = [h1("Score matrix"),
+                           p("Aggregated scores on each criterion's own scale, vendors in ranking order. The cell "
+                             "colour shows the normalised score from red (worst) through amber to green (best); grey "
+                             "cells have no score. The header repeats on every page.", "small"), Spacer(1, 6)]
+    for n, block in enumerate(data.matrix):
+        if n:
+            out.append(PageBreak())
+        if len(data.matrix) > 1:
+            out.append(p(f"Vendors {n * len(data.matrix[0].vendors) + 1}-"
+                         f"{n * len(data.matrix[0].vendors) + len(block.vendors)} of "
+                         f"{sum(len(b.vendors) for b in data.matrix)}", "small"))
+        out.append(_matrix_table(block, len(data.matrix[0].vendors)))
+    return out + [NextPageTemplate("page"), PageBreak()]
+
+
+def _matrix_table(block: rd.MatrixBlock, per_block: int) -> Table:
+    s = styles()
+    header = [p("Criterion", "head")] + [
+        Paragraph(f"{markup(name)}<br/><font color='#5F6B7A'>{rank}</font>", s["head_center"])
+        for name, rank in zip(block.vendors, block.ranks, strict=True)]
+    data: list[list[object]] = [header]
+    cmds = [("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT), ("FONT", (1, 1), (-1, -1), BODY, 7),
+            ("ALIGN", (1, 1), (-1, -1), "CENTER"), ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+            ("GRID", (1, 1), (-1, -1), 0.5, (1, 1, 1))]
+    for row in block.rows:
+        r = len(data)
+        if row.kind == "group":
+            data.append([p(row.label, "cell_bold")] + [""] * len(block.vendors))
+            cmds += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), HEADER_BG),
+                     ("TOPPADDING", (0, r), (-1, r), 3)]
+        elif row.kind == "total":
+            data.append([p(row.label, "cell_bold"), *row.values])
+            cmds += [("FONT", (1, r), (-1, r), BOLD, 7.5), ("LINEABOVE", (0, r), (-1, r), 0.8, ACCENT)]
+        else:
+            data.append([p(row.label, "cell"), *row.values])
+            for j, h in enumerate(row.heat):
+                cmds.append(("BACKGROUND", (j + 1, r), (j + 1, r), heat(h)))
+    col = (WIDE_FRAME_WIDTH - MATRIX_LABEL_WIDTH) / per_block
+    tbl = Table(data, colWidths=[MATRIX_LABEL_WIDTH] + [col] * len(block.vendors), repeatRows=1)
+    tbl.setStyle(table_style(cmds))
+    return tbl
+
+
+def knockouts(data: rd.ReportData) -> list[Flowable]:
+    n = len(data.knockouts.header)
+    return [h1("Knock-out requirements"),
+            p("A vendor that fails any mandatory requirement is disqualified automatically, whatever its total.",
+              "small"), Spacer(1, 4), *table(data.knockouts, [2.5] + [1.4] * (n - 2) + [1.1])]
+
+
+def disagreement(data: rd.ReportData) -> list[Flowable]:
+    return [CondPageBreak(6 * cm), h1("Evaluator disagreement"),
+            p("Cells where evaluators' scores spread widely (the committee should discuss these), largest spread "
+              "first.", "small"), Spacer(1, 4), *table(data.disagreement, [2.4, 3, 0.8, 0.9, 0.8, 1.2]),
+            h2("Evaluator bias"),
+            p("How far each evaluator scores above (+) or below (-) the rest of the panel on the same cells, as a "
+              "share of the scale. Ten per cent or more is highlighted.", "small"), Spacer(1, 4),
+            *table(data.bias, [3, 2, 1.4])]
+
+
+def sensitivity(data: rd.ReportData) -> list[Flowable]:
+    return [PageBreak(), h1("Sensitivity of the ranking"), h2("Critical weight changes"),
+            p("How far one criterion's weight must move (the others rescaled in proportion) before another vendor "
+              "wins; pp = percentage points of the total weight.", "small"), Spacer(1, 4),
+            *table(data.critical, [3, 1, 2.4, 2.4]), h2("Rank acceptability"),
+            *table(data.acceptability, [3] + [1] * (len(data.acceptability.header) - 1), "cell_right")]
+
+
+def tariffs(data: rd.ReportData) -> list[Flowable]:
+    n = len(data.tariffs.header)
+    return [CondPageBreak(6 * cm), h1("Tariff scenarios"), *table(data.tariffs, [2.4, 0.6] + [1.5] * (n - 2))]
+
+
+def vendor_pages(data: rd.ReportData) -> list[Flowable]:
+    out: list[Flowable] = []
+    for v in data.vendors:
+        out += [PageBreak(), h1(v.name), p(v.headline, "subtitle"), Spacer(1, 4)]
+        out += [Paragraph(markup(x), styles()["bullet"], bulletText="✗") for x in v.reasons]
+        if v.profile:
+            prof = Table([[p(k, "cell_bold"), p(val, "cell")] for k, val in v.profile], colWidths=widths([1, 3]))
+            prof.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                       ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE)]))
+            out += [h2("Profile"), prof]
+        if v.groups:
+            out += [h2("Score by criteria group"),
+                    *table(rd.Table(("Group", "Points", "Attainable", "Share"), v.groups), [3, 1, 1, 1], "cell")]
+        sw = Table([[p("Strengths (best criteria)", "head"), p("Weaknesses (worst criteria)", "head")],
+                    [[p(x, "cell") for x in v.strengths] or [p("–", "cell")],
+                     [p(x, "cell") for x in v.weaknesses] or [p("–", "cell")]]],
+                   colWidths=widths([1, 1]))
+        sw.setStyle(table_style(grid_style(zebra=False) + [("BACKGROUND", (0, 1), (0, 1), FLAG_BG["good"]),
+                                                           ("BACKGROUND", (1, 1), (1, 1), FLAG_BG["warn"])]))
+        out += [h2("Strengths and weaknesses"), sw]
+        out.append(h2("Evaluators' comments"))
+        if v.comments:
+            out += table(rd.Table(("Evaluator", "Criterion", "Comment"), v.comments), [1.3, 1.8, 4.5])
+        else:
+            out.append(p("No evaluator left a comment on this vendor.", "small"))
+        if v.more_comments:
+            out.append(p(f"{v.more_comments} further comments are in the Excel workbook.", "small"))
+    return out
+
+
+def appendix(data: rd.ReportData) -> list[Flowable]:
+    out: list[Flowable] = [PageBreak(), h1("Conflict-of-interest declarations"),
+                           p("Declarations are append-only: every declaration ever made is listed, oldest first.",
+                             "small"), Spacer(1, 4), *table(data.declarations, [1.6, 1.2, 2, 3.2])]
+    out += [PageBreak(), h1("Methodology")]
+    out += [Paragraph(markup(t), styles()["bullet"], bulletText="•") for t in data.method_text]
+    out += [h2("Criteria and weights"), *table(data.method_table, [2, 3.2, 0.8, 0.9, 0.6, 0.7, 1.3])]
+    return out
+
+
+def sign_off(data: rd.ReportData) -> list[Flowable]:
+    out: list[Flowable] = [PageBreak(), h1("Sign-off"),
+                           p("By signing, each committee member confirms that the scores above are their own, that "
+                             "their conflict-of-interest declaration is complete, and that they agree with the "
+                             "recommendation.", "body"), Spacer(1, 12)]
+    rows = [[p("Committee member", "head"), p("Role", "head"), p("Signature", "head"), p("Date", "head")]]
+    rows += [[p(s.name, "cell"), p(s.role, "cell"), "", ""] for s in data.signatories]
+    tbl = Table(rows, colWidths=widths([2.2, 2, 2.6, 1.2]), rowHeights=[None] + [1.1 * cm] * len(data.signatories),
+                repeatRows=1)
+    tbl.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                              ("LINEBELOW", (2, 1), (-1, -1), 0.5, INK), ("LINEBELOW", (0, 1), (1, -1), 0.25, RULE),
+                              ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG)]))
+    out.append(tbl)
+    out += [Spacer(1, 18), KeepTogether([p("Approved for the board by the procurement officer:", "body"),
+                                         Spacer(1, 28), HRFlowable(width="45%", color=MUTED, hAlign="LEFT"),
+                                         p("Name, signature and date", "small")])]
+    return out
+
+
+def write_pdf(data: rd.ReportData, path: Path, progress: Progress | None = None) -> None:
+    """Render the report to path (written in place; the service writes to a temporary file)."""
+    register_fonts()
+    note = progress or (lambda _f, _m: None)
+    note(0.05, "laying out the summary")
+    story: list[Flowable] = cover(data.cover) + summary(data) + charts(data)
+    note(0.2, "laying out the score matrix")
+    story += matrix(data) + knockouts(data) + disagreement(data) + sensitivity(data) + tariffs(data)
+    note(0.4, "laying out the vendor pages")
+    story += vendor_pages(data) + appendix(data) + sign_off(data)
+    note(0.5, "rendering pages")
+    doc = document(path, data.cover.title, data.cover.organisation)
+    doc.build(story, canvasmaker=canvas_class(data.cover.title, rd.short_fingerprint(data.cover.fingerprint)))
+    note(1.0, "done")

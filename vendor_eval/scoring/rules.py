@@ -1,0 +1,196 @@
+"""Scoring rules: turn a vendor's objective answer into a suggested score with a reason.
+
+A rule is the JSON kept with a criterion (criteria templates, `Criterion.scoring_rule`):
+
+- ``{"kind": "yes_no_partial", "map": {"yes": 5, "partial": 2, "no": 0}}``
+- ``{"kind": "thresholds", "better": "lower" | "higher", "thresholds": [[limit, score], ...],
+  "otherwise": score}``: the first limit the answer meets (<= for lower, >= for higher) wins,
+  so list limits from best to worst.
+- ``{"kind": "count_of", "items": [...], "thresholds": [[count, score], ...], "otherwise": score}``:
+  how many of the listed items the answer holds; the first count reached wins.
+- ``{"kind": "choice_map", "map": {choice: score, ...}}``
+
+apply_rule never raises on an answer: an answer the rule cannot judge (empty, wrong type,
+a choice the map lacks) gives no suggestion, because the evaluator scores it by hand.
+A malformed rule raises RuleError, since that is a template bug someone must fix.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+RULE_KINDS = ("yes_no_partial", "thresholds", "count_of", "choice_map")
+
+
+class RuleError(ValueError):
+    """A scoring rule that is not well formed."""
+
+
+class Suggestion(NamedTuple):
+    """A suggested score; unpacks as (value, explanation)."""
+
+    value: float
+    explanation: str
+
+
+def apply_rule(rule: dict[str, Any] | None, answer: Any) -> Suggestion | None:
+    """The suggested score for answer under rule, or None when there is no rule or no usable answer."""
+    if rule is None or _is_blank(answer):
+        return None
+    kind = rule.get("kind") if isinstance(rule, dict) else None
+    if kind == "yes_no_partial":
+        return _mapped(rule, _as_text(answer).lower(), casefold=True)
+    if kind == "choice_map":
+        return _mapped(rule, _as_text(answer), casefold=False)
+    if kind == "thresholds":
+        return _thresholds(rule, answer)
+    if kind == "count_of":
+        return _count_of(rule, answer)
+    raise RuleError(f"scoring rule kind must be one of {', '.join(RULE_KINDS)}, got {kind!r}")
+
+
+def check_rule(rule: dict[str, Any] | None) -> None:
+    """Raise RuleError when the rule is malformed (used when a rule is saved, not only when applied)."""
+    if rule is None:
+        return
+    if not isinstance(rule, dict) or rule.get("kind") not in RULE_KINDS:
+        raise RuleError(f"scoring rule kind must be one of {', '.join(RULE_KINDS)}, got {rule!r}")
+    kind = rule["kind"]
+    if kind in ("yes_no_partial", "choice_map"):
+        _score_map(rule)
+    else:
+        _steps(rule)
+        _number(rule.get("otherwise", None), "otherwise", allow_none=True)
+        if kind == "thresholds" and rule.get("better") not in ("lower", "higher"):
+            raise RuleError(f"a thresholds rule needs better = 'lower' or 'higher', got {rule.get('better')!r}")
+        if kind == "count_of":
+            _items(rule)
+
+
+def _is_blank(answer: Any) -> bool:
+    if answer is None:
+        return True
+    if isinstance(answer, str):
+        return not answer.strip()
+    if isinstance(answer, (list, tuple, set, frozenset)):
+        return False  # an empty selection is a real answer: "none of these"
+    if isinstance(answer, float):
+        return math.isnan(answer)
+    return False
+
+
+def _as_text(answer: Any) -> str:
+    return answer.strip() if isinstance(answer, str) else str(answer)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _number(raw: Any, what: str, allow_none: bool = False) -> float | None:
+    if raw is None and allow_none:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
+        raise RuleError(f"scoring rule {what} must be a number, got {raw!r}")
+    return float(raw)
+
+
+def _score_map(rule: dict[str, Any]) -> dict[str, float]:
+    raw = rule.get("map")
+    if not isinstance(raw, dict) or not raw:
+        raise RuleError(f"a {rule['kind']} rule needs a non-empty map of answer to score, got {raw!r}")
+    return {str(k): float(_number(v, f"map[{k!r}]") or 0.0) for k, v in raw.items()}
+
+
+def _steps(rule: dict[str, Any]) -> list[tuple[float, float]]:
+    raw = rule.get("thresholds")
+    if not isinstance(raw, list) or not raw:
+        raise RuleError(f"a {rule['kind']} rule needs a non-empty list of [limit, score] pairs, got {raw!r}")
+    steps = []
+    for i, pair in enumerate(raw):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise RuleError(f"scoring rule thresholds[{i}] must be a [limit, score] pair, got {pair!r}")
+        steps.append((float(_number(pair[0], f"thresholds[{i}][0]") or 0.0),
+                      float(_number(pair[1], f"thresholds[{i}][1]") or 0.0)))
+    return steps
+
+
+def _items(rule: dict[str, Any]) -> list[str]:
+    raw = rule.get("items")
+    if not isinstance(raw, list) or not raw or not all(isinstance(x, str) for x in raw):
+        raise RuleError(f"a count_of rule needs a non-empty list of item texts, got {raw!r}")
+    return raw
+
+
+def _mapped(rule: dict[str, Any], key: str, casefold: bool) -> Suggestion | None:
+    scores = _score_map(rule)
+    if casefold:
+        scores = {k.lower(): v for k, v in scores.items()}
+    if key not in scores:
+        return None
+    return Suggestion(scores[key], f"answered {key!r}: rule gives {_fmt(scores[key])}")
+
+
+def _answer_number(answer: Any) -> float | None:
+    if isinstance(answer, bool):
+        return None
+    if isinstance(answer, (int, float)):
+        return float(answer) if math.isfinite(answer) else None
+    if isinstance(answer, str):
+        try:
+            value = float(answer.strip().replace(",", "."))
+        except ValueError:
+            return None
+        return value if math.isfinite(value) else None
+    return None
+
+
+def _thresholds(rule: dict[str, Any], answer: Any) -> Suggestion | None:
+    better = rule.get("better")
+    if better not in ("lower", "higher"):
+        raise RuleError(f"a thresholds rule needs better = 'lower' or 'higher', got {better!r}")
+    steps = _steps(rule)
+    otherwise = _number(rule.get("otherwise"), "otherwise", allow_none=True)
+    value = _answer_number(answer)
+    if value is None:
+        return None
+    sign = "<=" if better == "lower" else ">="
+    for limit, score in steps:
+        if (value <= limit) if better == "lower" else (value >= limit):
+            return Suggestion(score, f"{_fmt(value)} {sign} {_fmt(limit)}: rule gives {_fmt(score)}")
+    if otherwise is None:
+        return None
+    return Suggestion(otherwise, f"{_fmt(value)} meets no threshold: rule gives {_fmt(otherwise)}")
+
+
+def _selection(answer: Any) -> list[str] | None:
+    if isinstance(answer, str):
+        return [x.strip() for x in answer.split(";") if x.strip()]
+    if isinstance(answer, (list, tuple, set, frozenset)) and all(isinstance(x, str) for x in answer):
+        return [x.strip() for x in answer]
+    return None
+
+
+def _count_of(rule: dict[str, Any], answer: Any) -> Suggestion | None:
+    items = _items(rule)
+    steps = _steps(rule)
+    otherwise = _number(rule.get("otherwise"), "otherwise", allow_none=True)
+    chosen = _selection(answer)
+    if chosen is None:
+        return None
+    held = _held(items, chosen)
+    count = len(held)
+    for needed, score in steps:
+        if count >= needed:
+            return Suggestion(score, f"holds {count} of {len(items)} listed (>= {_fmt(needed)}): rule gives {_fmt(score)}")
+    if otherwise is None:
+        return None
+    return Suggestion(otherwise, f"holds {count} of {len(items)} listed: rule gives {_fmt(otherwise)}")
+
+
+def _held(items: Sequence[str], chosen: Iterable[str]) -> list[str]:
+    """The listed items the answer names, each counted once (case-insensitive)."""
+    wanted = {x.casefold() for x in chosen}
+    return [item for item in items if item.casefold() in wanted]

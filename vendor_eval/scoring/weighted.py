@@ -1,0 +1,46 @@
+"""Weighted sum (simple additive weighting) on 0-100, with the missing-score policies.
+
+Policies, per evaluation:
+  block        - refuse to rank while any cell is missing (the caller lists them)
+  minimum      - a missing cell counts as the worst point of the scale (normalised 0)
+  renormalise  - each vendor's weights are rescaled over the criteria it was scored on
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vendor_eval.errors import ValidationError
+
+POLICIES = ("block", "minimum", "renormalise")
+
+
+@dataclass(frozen=True)
+class WeightedScores:
+    total: np.ndarray  # vendors, 0-100
+    contributions: np.ndarray  # vendors x criteria, points of the 0-100 total
+    effective_weights: np.ndarray  # vendors x criteria, each row sums to 1
+
+
+def weighted_sum(normalised: np.ndarray, weights: np.ndarray, policy: str = "block") -> WeightedScores:
+    """Scores 0-100 from a vendors x criteria matrix of 0-1 values (NaN = missing) and weights summing to 1."""
+    if policy not in POLICIES:
+        raise ValidationError(f"The missing-score policy must be one of {', '.join(POLICIES)}, got {policy!r}.")
+    n = np.asarray(normalised, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    missing = np.isnan(n)
+    if missing.any() and policy == "block":
+        raise ValidationError(f"{int(missing.sum())} scores are missing and the policy is to block ranking.")
+    filled = np.where(missing, 0.0, n)
+    ew = np.broadcast_to(w, n.shape).copy()
+    if policy == "renormalise":
+        ew[missing] = 0.0
+        present = ew.sum(axis=1, keepdims=True)
+        empty = np.flatnonzero(present[:, 0] <= 0)
+        if empty.size:
+            raise ValidationError(f"Vendor number {int(empty[0]) + 1} has no score on any weighted criterion.")
+        ew = ew / present
+    contributions = 100.0 * ew * filled
+    return WeightedScores(contributions.sum(axis=1), contributions, ew)

@@ -1,0 +1,76 @@
+"""Backups of a database file: take one now, list them, restore one, the daily schedule.
+
+These work on the file, not on an open Database: restoring must be possible when the
+file is too damaged to open, and a backup must not migrate the file it copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from vendor_eval.errors import UserError
+from vendor_eval.storage import backup as storage
+from vendor_eval.storage.database import database_url, make_engine, sqlite_path
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime  # UTC
+    reason: str  # manual, daily, before-migration-0002, before-restore
+    size: int  # bytes
+
+    def as_json(self) -> dict[str, object]:
+        return {"path": str(self.path), "taken_at": self.taken_at.isoformat(), "reason": self.reason, "size": self.size}
+
+
+def database_file(target: str | Path) -> Path:
+    """The file behind a path or a sqlite URL; other databases have no file to back up."""
+    engine = make_engine(database_url(target))
+    try:
+        path = sqlite_path(engine)
+    finally:
+        engine.dispose()
+    if path is None:
+        raise UserError(f"{target} is not a database file; back it up with that database's own tools.")
+    return path
+
+
+def backup_now(db_path: Path, reason: str = "manual") -> BackupInfo:
+    if not db_path.is_file():
+        raise UserError(f"There is no database at {db_path} to back up.")
+    return _info(db_path, storage.create_backup(db_path, reason))
+
+
+def list_backups(db_path: Path) -> list[BackupInfo]:
+    """Newest first."""
+    return [_info(db_path, p) for p in storage.list_backups(db_path)]
+
+
+def latest_backup(db_path: Path) -> BackupInfo | None:
+    """What the GUI offers to restore when a file fails its integrity check."""
+    found = list_backups(db_path)
+    return found[0] if found else None
+
+
+def restore(db_path: Path, source: Path | None = None) -> BackupInfo:
+    """Put a backup (the newest when none is named) in place of db_path; the current file,
+    when readable, is kept as a "before-restore" backup first. Close the database before."""
+    used = storage.restore_backup(db_path, source)
+    taken = storage.backup_time(db_path, used)
+    return BackupInfo(used, taken or datetime.fromtimestamp(used.stat().st_mtime), storage.backup_reason(db_path, used),
+                      used.stat().st_size)
+
+
+def scheduled_backup(db_path: Path, keep: int = storage.KEEP_DAILY) -> BackupInfo | None:
+    """The daily backup that open_database takes; callable on its own (e.g. a long-running GUI)."""
+    made = storage.ensure_daily_backup(db_path, keep)
+    return _info(db_path, made) if made else None
+
+
+def _info(db_path: Path, path: Path) -> BackupInfo:
+    taken = storage.backup_time(db_path, path)
+    assert taken is not None, path
+    return BackupInfo(path, taken, storage.backup_reason(db_path, path), path.stat().st_size)

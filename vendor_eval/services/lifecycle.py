@@ -1,0 +1,120 @@
+"""Finalise an evaluation (freeze its ranking, make it read-only) and reopen it, on record.
+
+Finalising records who and when, freezes the ranking as JSON in Evaluation.frozen_result
+and anchors the audit chain: frozen_result["audit_anchor"] holds the seq and hash of the
+last event written by finalise, so services.integrity.verify can tell when the newest
+events were deleted afterwards. The anchored event also carries the SHA-256 of the frozen
+ranking, which puts the frozen result itself under the hash chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from vendor_eval.errors import ConflictError, ReadOnlyError, ValidationError
+from vendor_eval.services.lookup import Ref, get_evaluation
+from vendor_eval.services.ranking import rank_evaluation
+from vendor_eval.storage import Database, audit
+from vendor_eval.storage.models import AuditEvent, utcnow
+
+FROZEN_FORMAT = 1
+REOPENED_STATUS = "scoring"
+
+
+@dataclass(frozen=True)
+class Finalised:
+    evaluation: str
+    finalised_by: str
+    finalised_at: datetime
+    winner: str | None
+    audit_head: str
+
+
+def ranking_digest(ranking: dict[str, Any] | None) -> str:
+    """SHA-256 of the frozen ranking in canonical JSON (sorted keys), as recorded in the trail."""
+    payload = json.dumps(ranking, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _require(text: str | None, what: str) -> str:
+    if text is None or not text.strip():
+        raise ValidationError(f"{what} is required.")
+    return text.strip()
+
+
+def _current_ranking(db: Database, ref: Ref) -> tuple[dict[str, Any], str | None, str]:
+    """The ranking as JSON (the evaluation's own method settings), its winner, and how it was computed."""
+    result = rank_evaluation(db, ref)
+    winner = result.winner.name if result.winner is not None else None
+    variant = "; ".join(f"{k}: {v}" for k, v in result.variant.items())
+    return result.as_json(), winner, f"{result.method} ranking ({variant})"
+
+
+def finalise(db: Database, ref: Ref, by: str) -> Finalised:
+    """Freeze the ranking and make the evaluation read-only; refused when already finalised."""
+    by = _require(by, "The name of the person finalising")
+    with db.read() as s:
+        evaluation = get_evaluation(s, ref)
+        _refuse_if_finalised(evaluation.name, evaluation.status, evaluation.finalised_by, evaluation.finalised_at)
+        evaluation_id, head_before = evaluation.id, audit.chain_head(s, evaluation.id)
+    ranking, winner, note = _current_ranking(db, evaluation_id)
+    digest = ranking_digest(ranking)
+    with db.write() as s:
+        evaluation = get_evaluation(s, evaluation_id)
+        _refuse_if_finalised(evaluation.name, evaluation.status, evaluation.finalised_by, evaluation.finalised_at)
+        # Every change is audited, so an unchanged head means the ranking was computed on what is frozen.
+        if audit.chain_head(s, evaluation_id) != head_before:
+            raise ConflictError(f"Evaluation {evaluation.name!r} changed while it was being finalised; finalise it again.")
+        now = utcnow()
+        audit.record(s, evaluation_id, by, "evaluation", evaluation_id, "status", evaluation.status, "finalised")
+        anchor = audit.record(s, evaluation_id, by, "evaluation", evaluation_id, "frozen_result", None,
+                              {"sha256": digest, "winner": winner, "note": note})
+        evaluation.status, evaluation.finalised_at, evaluation.finalised_by = "finalised", now, by
+        evaluation.frozen_result = {
+            "format": FROZEN_FORMAT, "finalised_at": now.isoformat(), "finalised_by": by, "note": note,
+            "winner": winner, "ranking": ranking, "ranking_sha256": digest, "audit_anchor": _anchor(anchor),
+        }
+        return Finalised(evaluation.name, by, now, winner, anchor.hash)
+
+
+def reopen(db: Database, ref: Ref, by: str, reason: str) -> None:
+    """Make a finalised evaluation editable again: only with a reason, and on record."""
+    by = _require(by, "The name of the person reopening")
+    reason = _require(reason, "A reason for reopening a finalised evaluation")
+    with db.write() as s:
+        evaluation = get_evaluation(s, ref)
+        if evaluation.status != "finalised":
+            raise ValidationError(f"Evaluation {evaluation.name!r} is not finalised, so there is nothing to reopen.")
+        previous = evaluation.frozen_result or {}
+        event = audit.record(s, evaluation.id, by, "evaluation", evaluation.id, "status", "finalised",
+                             REOPENED_STATUS, reason)
+        evaluation.frozen_result = {
+            "format": FROZEN_FORMAT, "reopened_at": utcnow().isoformat(), "reopened_by": by, "reason": reason,
+            "previous": {k: previous.get(k) for k in ("finalised_at", "finalised_by", "winner", "ranking_sha256")},
+            "audit_anchor": _anchor(event),
+        }
+        evaluation.status, evaluation.finalised_at, evaluation.finalised_by = REOPENED_STATUS, None, None
+
+
+def frozen_ranking(db: Database, ref: Ref) -> dict[str, Any] | None:
+    """The ranking frozen at finalisation (RankingResult.as_json()), or None when not finalised."""
+    with db.read() as s:
+        evaluation = get_evaluation(s, ref)
+        if evaluation.status != "finalised" or not evaluation.frozen_result:
+            return None
+        ranking = evaluation.frozen_result.get("ranking")
+        return ranking if isinstance(ranking, dict) else None
+
+
+def _anchor(event: AuditEvent) -> dict[str, Any]:
+    return {"seq": event.seq, "hash": event.hash}
+
+
+def _refuse_if_finalised(name: str, status: str, by: str | None, at: datetime | None) -> None:
+    if status == "finalised":
+        when = at.strftime("%Y-%m-%d %H:%M UTC") if at else "an unknown date"
+        raise ReadOnlyError(f"Evaluation {name!r} is already finalised (by {by} on {when}).")

@@ -1,0 +1,410 @@
+"""Questionnaires: generate the workbook, import completed ones, and turn answers into suggestions.
+
+Import decisions (documented for officers in the README):
+
+- One transaction per file: a file with any error changes nothing; other files still import.
+- The vendor is the one the questionnaire was generated for (--vendor); otherwise the vendor
+  whose name or legal name matches the profile's vendor name or legal name (ignoring case and
+  spacing); otherwise a new vendor is created under the profile's vendor name, because an
+  officer may send the blank questionnaire to bidders before knowing who will answer.
+- Re-importing updates what the file says: each changed answer is audited old -> new; an
+  answer emptied in the newer file is removed (audited); questions the file has no row for
+  are left alone. Profile fields left empty keep their current value.
+- Cost lines in the file replace the vendor's lines (audited old -> new); a file with no cost
+  lines keeps the current ones and says so.
+- The first import of answers is audited as one event (file, size, SHA-256, counts), not one
+  event per answer: the QuestionnaireImport row and each answer's import_id hold the detail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from vendor_eval import domain
+from vendor_eval.errors import NotFound, UserError, ValidationError
+from vendor_eval.io.excel_safety import MAX_FILE_BYTES
+from vendor_eval.io.questionnaire_import import (
+    ParsedQuestionnaire,
+    QuestionnaireInvalid,
+    normalised,
+    parse_questionnaire,
+)
+from vendor_eval.io.questionnaire_template import build_questionnaire
+from vendor_eval.scoring.rules import RuleError, apply_rule
+from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
+from vendor_eval.services.scores import SavedScore, record_score
+from vendor_eval.services.snapshot import load_snapshot
+from vendor_eval.storage import Database, audit
+from vendor_eval.storage.models import (
+    Answer,
+    CostLine,
+    Criterion,
+    Evaluation,
+    Evaluator,
+    QuestionnaireImport,
+    Score,
+    SuggestedScore,
+    Vendor,
+)
+
+Progress = Callable[[int, int, str], None]  # (files done, files in total, file being read)
+PROFILE_UPDATES = ("legal_name", "contact", "hq_country", "delivery_locations", "deployment_model", "hosting_model",
+                   "modalities", "service_types", "certifications", "contract_term_years", "escalation_cap_pct")
+COST_FIELDS = ("category", "description", "annual_amount", "currency", "origin_country", "pass_through",
+               "imaging_equipment")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file_name: str
+    ok: bool
+    dry_run: bool = False
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    vendor: str = ""
+    vendor_created: bool = False
+    answers_new: int = 0
+    answers_changed: int = 0
+    answers_cleared: int = 0
+    answers_unchanged: int = 0
+    profile_changed: tuple[str, ...] = ()
+    cost_lines: int | None = None  # None: the vendor's cost lines were left as they were
+    suggestions: int = 0
+    import_id: int | None = None
+    sha256: str = ""
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"{self.file_name}: not imported, {len(self.errors)} problem(s)."
+        verb = "would import" if self.dry_run else "imported"
+        who = f"{'new vendor ' if self.vendor_created else ''}{self.vendor}"
+        costs = "cost lines kept" if self.cost_lines is None else f"{self.cost_lines} cost line(s)"
+        return (f"{self.file_name}: {verb} for {who}: {self.answers_new} new, {self.answers_changed} changed, "
+                f"{self.answers_cleared} cleared, {self.answers_unchanged} unchanged answer(s); {costs}; "
+                f"{self.suggestions} suggested score(s).")
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run so the transaction rolls back everything it did."""
+
+    def __init__(self, result: ImportResult):
+        self.result = result
+
+
+# --- generate ------------------------------------------------------------------------------
+
+
+def generate_questionnaire(db: Database, ref: Ref, path: Path, vendor: Ref | None = None) -> Path:
+    """Write the questionnaire workbook for an evaluation (pre-filled for one vendor if named)."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ValidationError(f"A questionnaire is an .xlsx workbook; give a file name ending in .xlsx, not {path.name!r}.")
+    snapshot = load_snapshot(db, ref)
+    target = None
+    if vendor is not None:
+        with db.read() as s:
+            target_id = get_member(s, Vendor, snapshot.evaluation.id, vendor).id
+        target = next(v for v in snapshot.vendors if v.id == target_id)
+    try:
+        return build_questionnaire(snapshot, path, target)
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+def import_questionnaires(db: Database, ref: Ref, paths: Sequence[Path | str], actor: str, dry_run: bool = False,
+                          progress: Progress | None = None) -> list[ImportResult]:
+    """Import completed questionnaires, each file all-or-nothing; returns one result per file, in order."""
+    snapshot = load_snapshot(db, ref)
+    with db.read() as s:
+        ensure_editable(get_evaluation(s, snapshot.evaluation.id))
+    results: list[ImportResult] = []
+    for done, raw_path in enumerate(paths):
+        path = Path(raw_path)
+        if progress is not None:
+            progress(done, len(paths), path.name)
+        results.append(_import_one(db, snapshot, path, actor, dry_run))
+    if progress is not None:
+        progress(len(paths), len(paths), "")
+    return results
+
+
+def _import_one(db: Database, snapshot: domain.Snapshot, path: Path, actor: str, dry_run: bool) -> ImportResult:
+    name = path.name
+    try:
+        data = read_workbook_file(path)
+        parsed = parse_questionnaire(data, name, snapshot.evaluation, snapshot.criteria)
+    except QuestionnaireInvalid as exc:
+        return ImportResult(name, ok=False, dry_run=dry_run, errors=exc.errors)
+    except UserError as exc:
+        return ImportResult(name, ok=False, dry_run=dry_run, errors=(str(exc),))
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        with db.write() as s:
+            result = _apply(s, snapshot, parsed, len(data), sha, actor, dry_run)
+            if dry_run:
+                raise _DryRun(result)
+            return result
+    except _DryRun as rolled_back:
+        return rolled_back.result
+    except UserError as exc:
+        return ImportResult(name, ok=False, dry_run=dry_run, errors=(str(exc),))
+
+
+def read_workbook_file(path: Path) -> bytes:
+    """The bytes of an uploaded workbook, refusing oversized files before reading them."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ValidationError(
+                f"{path.name} is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 1_000_000} MB limit for a "
+                "questionnaire; remove embedded pictures or attachments and send them separately.")
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ValidationError(f"{path} does not exist.") from None
+    except IsADirectoryError:
+        raise ValidationError(f"{path} is a folder, not a workbook.") from None
+    except OSError as exc:
+        raise ValidationError(f"{path.name} cannot be read: {exc.strerror or exc}.") from None
+
+
+def _apply(s: Session, snapshot: domain.Snapshot, parsed: ParsedQuestionnaire, size: int, sha: str, actor: str,
+           dry_run: bool) -> ImportResult:
+    evaluation = get_evaluation(s, snapshot.evaluation.id)
+    ensure_editable(evaluation)
+    warnings = list(parsed.warnings)
+    vendor, created = _match_vendor(s, evaluation, parsed, actor)
+    profile_changed = _update_profile(s, evaluation.id, vendor, parsed.profile, actor)
+    if parsed.profile.get("name") and normalised(parsed.profile["name"]) != normalised(vendor.name):
+        warnings.append(f"{parsed.file_name}: the profile names the vendor {parsed.profile['name']!r}; "
+                        f"it was imported for {vendor.name!r}.")
+    record = QuestionnaireImport(evaluation_id=evaluation.id, vendor_id=vendor.id, file_name=parsed.file_name[:500],
+                                 file_size=size, sha256=sha, template_version=parsed.template_version,
+                                 imported_by=actor)
+    s.add(record)
+    s.flush()
+    criteria = {c.key: c for c in snapshot.criteria}
+    counts = _apply_answers(s, evaluation.id, vendor, parsed, criteria, record.id, actor)
+    cost_lines = _replace_cost_lines(s, evaluation.id, vendor, parsed, actor)
+    if cost_lines is None:
+        warnings.append(f"{parsed.file_name}: the Costs sheet is empty; {vendor.name}'s cost lines were kept.")
+    suggestions = _suggest(s, vendor.id, criteria, record.id)
+    audit.record(s, evaluation.id, actor, "questionnaire_import", record.id, "imported", None, {
+        "file": parsed.file_name, "size": size, "sha256": sha, "vendor": vendor.name,
+        "template_version": parsed.template_version, **counts,
+    })
+    return ImportResult(
+        parsed.file_name, ok=True, dry_run=dry_run, warnings=tuple(warnings), vendor=vendor.name,
+        vendor_created=created, profile_changed=tuple(profile_changed), cost_lines=cost_lines,
+        suggestions=suggestions, import_id=None if dry_run else record.id, sha256=sha,
+        answers_new=counts["new"], answers_changed=counts["changed"], answers_cleared=counts["cleared"],
+        answers_unchanged=counts["unchanged"],
+    )
+
+
+def _match_vendor(s: Session, evaluation: Evaluation, parsed: ParsedQuestionnaire, actor: str) -> tuple[Vendor, bool]:
+    vendors = list(s.scalars(select(Vendor).where(Vendor.evaluation_id == evaluation.id)))
+    if parsed.generated_for:
+        for v in vendors:
+            if v.name == parsed.generated_for:
+                return v, False
+    names = {normalised(x) for x in (parsed.profile.get("name", ""), parsed.profile.get("legal_name", "")) if x}
+    by_name = [v for v in vendors if normalised(v.name) in names]
+    if len(by_name) == 1:
+        return by_name[0], False
+    by_legal = [v for v in vendors if v.legal_name and normalised(v.legal_name) in names]
+    if len(by_legal) == 1:
+        return by_legal[0], False
+    if len(by_name) > 1 or len(by_legal) > 1:
+        raise ValidationError(
+            f"{parsed.file_name}: the vendor and legal names in the profile match several vendors "
+            f"({', '.join(v.name for v in by_name or by_legal)}); generate the questionnaire with --vendor.")
+    name = str(parsed.profile.get("name", "")).strip()
+    if not name:
+        raise ValidationError(f"{parsed.file_name}: the vendor profile gives no vendor name.")
+    position = s.scalar(select(func.count()).where(Vendor.evaluation_id == evaluation.id)) or 0
+    vendor = Vendor(evaluation_id=evaluation.id, name=name, position=position)
+    s.add(vendor)
+    s.flush()
+    audit.record(s, evaluation.id, actor, "vendor", vendor.id, "created", None, {"name": name},
+                 f"from questionnaire {parsed.file_name}")
+    return vendor, True
+
+
+def _update_profile(s: Session, evaluation_id: int, vendor: Vendor, profile: dict[str, Any], actor: str) -> list[str]:
+    changed = []
+    for key in PROFILE_UPDATES:
+        if key not in profile:
+            continue
+        old, new = getattr(vendor, key), profile[key]
+        if old != new:
+            audit.record(s, evaluation_id, actor, "vendor", vendor.id, key, old, new, "questionnaire import")
+            setattr(vendor, key, new)
+            changed.append(key)
+    return changed
+
+
+def _apply_answers(s: Session, evaluation_id: int, vendor: Vendor, parsed: ParsedQuestionnaire,
+                   criteria: dict[str, domain.Criterion], import_id: int, actor: str) -> dict[str, int]:
+    existing = {a.criterion_id: a for a in s.scalars(select(Answer).where(Answer.vendor_id == vendor.id))}
+    counts = {"new": 0, "changed": 0, "cleared": 0, "unchanged": 0}
+    fresh: list[dict[str, Any]] = []
+    for answer in parsed.answers:
+        c = criteria[answer.key]
+        new = {"value": answer.value, "evidence": answer.evidence, "attachment_ref": answer.attachment_ref}
+        empty = answer.value is None and not answer.evidence and not answer.attachment_ref
+        row = existing.get(c.id)
+        if row is None:
+            if not empty:
+                fresh.append({"vendor_id": vendor.id, "criterion_id": c.id, "import_id": import_id, **new})
+                counts["new"] += 1
+            continue
+        if empty:
+            audit.record(s, evaluation_id, actor, "answer", row.id, "cleared",
+                         {"vendor": vendor.name, "criterion": c.key, "value": row.value}, None, parsed.file_name)
+            s.delete(row)
+            counts["cleared"] += 1
+            continue
+        touched = False
+        for key, value in new.items():
+            old = getattr(row, key)
+            if old != value:
+                audit.record(s, evaluation_id, actor, "answer", row.id, key,
+                             {"vendor": vendor.name, "criterion": c.key, key: old},
+                             {"vendor": vendor.name, "criterion": c.key, key: value}, parsed.file_name)
+                setattr(row, key, value)
+                touched = True
+        if touched:
+            row.import_id = import_id
+        counts["changed" if touched else "unchanged"] += 1
+    if fresh:
+        s.execute(insert(Answer), fresh)
+    s.flush()
+    return counts
+
+
+def _replace_cost_lines(s: Session, evaluation_id: int, vendor: Vendor, parsed: ParsedQuestionnaire,
+                        actor: str) -> int | None:
+    if not parsed.cost_lines:
+        return None
+    old_rows = list(s.scalars(select(CostLine).where(CostLine.vendor_id == vendor.id)
+                              .order_by(CostLine.position, CostLine.id)))
+    old = [{k: getattr(r, k) for k in COST_FIELDS} for r in old_rows]
+    new = [{k: getattr(line, k) for k in COST_FIELDS} for line in parsed.cost_lines]
+    if old != new:
+        s.execute(delete(CostLine).where(CostLine.vendor_id == vendor.id))
+        s.execute(insert(CostLine), [{"vendor_id": vendor.id, "position": i, **line} for i, line in enumerate(new)])
+        audit.record(s, evaluation_id, actor, "cost_lines", vendor.id, "replaced", old or None, new, parsed.file_name)
+    return len(new)
+
+
+def _suggest(s: Session, vendor_id: int, criteria: dict[str, domain.Criterion], import_id: int) -> int:
+    """Recompute the vendor's suggested scores from its stored answers (derived data, not audited)."""
+    by_id = {c.id: c for c in criteria.values()}
+    answers = s.execute(select(Answer.criterion_id, Answer.value).where(Answer.vendor_id == vendor_id)).all()
+    rows = []
+    for criterion_id, value in answers:
+        c = by_id.get(criterion_id)
+        if c is None or c.scoring_rule is None:
+            continue
+        try:
+            suggestion = apply_rule(c.scoring_rule, value)
+        except RuleError:
+            continue  # a broken rule is the template's problem; the evaluator scores by hand
+        if suggestion is None:
+            continue
+        score = min(max(suggestion.value, c.scale_min), c.scale_max)
+        rows.append({"vendor_id": vendor_id, "criterion_id": c.id, "value": score,
+                     "explanation": suggestion.explanation[:500], "import_id": import_id})
+    s.execute(delete(SuggestedScore).where(SuggestedScore.vendor_id == vendor_id))
+    if rows:
+        s.execute(insert(SuggestedScore), rows)
+    return len(rows)
+
+
+# --- suggestions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionRow:
+    vendor: str
+    criterion_key: str
+    criterion: str
+    value: float
+    explanation: str
+    answer: Any
+
+
+@dataclass(frozen=True)
+class AcceptSummary:
+    accepted: int
+    skipped: tuple[str, ...] = field(default_factory=tuple)
+
+
+def list_suggestions(db: Database, ref: Ref) -> list[SuggestionRow]:
+    snap = load_snapshot(db, ref)
+    vendors = {v.id: v for v in snap.vendors}
+    criteria = {c.id: c for c in snap.criteria}
+    answers = {(a.vendor_id, a.criterion_id): a.value for a in snap.answers}
+    rows = [
+        SuggestionRow(vendors[x.vendor_id].name, criteria[x.criterion_id].key, criteria[x.criterion_id].name,
+                      x.value, x.explanation, answers.get((x.vendor_id, x.criterion_id)))
+        for x in snap.suggestions
+    ]
+    order_v = {v.id: i for i, v in enumerate(snap.vendors)}
+    order_c = {c.key: i for i, c in enumerate(snap.criteria)}
+    by_name = {v.name: v.id for v in snap.vendors}
+    return sorted(rows, key=lambda r: (order_v[by_name[r.vendor]], order_c[r.criterion_key]))
+
+
+def accept_suggestion(db: Database, ref: Ref, evaluator: Ref, vendor: Ref, criterion: Ref, actor: str) -> SavedScore:
+    """Make the suggested score the evaluator's own score (through record_score: audited, checked)."""
+    with db.read() as s:
+        evaluation = get_evaluation(s, ref)
+        e = get_member(s, Evaluator, evaluation.id, evaluator)
+        v = get_member(s, Vendor, evaluation.id, vendor)
+        c = get_member(s, Criterion, evaluation.id, criterion)
+        suggestion = s.scalar(select(SuggestedScore).where(SuggestedScore.vendor_id == v.id,
+                                                           SuggestedScore.criterion_id == c.id))
+        if suggestion is None:
+            raise NotFound(f"There is no suggested score for {v.name} on {c.name!r}.")
+        current = s.scalar(select(Score).where(Score.evaluator_id == e.id, Score.vendor_id == v.id,
+                                               Score.criterion_id == c.id))
+        ids, value, explanation = (evaluation.id, e.id, v.id, c.id), suggestion.value, suggestion.explanation
+    # Keep an evaluator's own justification; an empty one gets the rule's explanation.
+    comment = f"Accepted the suggested score ({explanation})." if current is None or not current.comment else None
+    return record_score(db, ids[0], ids[1], ids[2], ids[3], value, actor, comment=comment)
+
+
+def accept_all_suggestions(db: Database, ref: Ref, evaluator: Ref, actor: str, overwrite: bool = False) -> AcceptSummary:
+    """Accept every suggestion the evaluator has not scored yet (or all of them with overwrite)."""
+    snap = load_snapshot(db, ref)
+    with db.read() as s:
+        e = get_member(s, Evaluator, snap.evaluation.id, evaluator)
+    scored = {(x.vendor_id, x.criterion_id) for x in snap.scores if x.evaluator_id == e.id}
+    vendors = {v.id: v.name for v in snap.vendors}
+    criteria = {c.id: c.name for c in snap.criteria}
+    accepted, skipped = 0, []
+    for x in _in_order(snap, snap.suggestions):
+        if not overwrite and (x.vendor_id, x.criterion_id) in scored:
+            continue
+        try:
+            accept_suggestion(db, snap.evaluation.id, e.id, x.vendor_id, x.criterion_id, actor)
+            accepted += 1
+        except UserError as exc:
+            skipped.append(f"{vendors[x.vendor_id]} / {criteria[x.criterion_id]}: {exc}")
+    return AcceptSummary(accepted, tuple(skipped))
+
+
+def _in_order(snap: domain.Snapshot, items: Iterable[domain.SuggestionEntry]) -> list[domain.SuggestionEntry]:
+    return sorted(items, key=lambda x: (snap.index_of("vendor", x.vendor_id), snap.index_of("criterion", x.criterion_id)))

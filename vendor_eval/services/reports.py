@@ -1,0 +1,118 @@
+"""Export the committee report (PDF or Excel) of one evaluation.
+
+Reads the evaluation once (one Snapshot), runs the decision engine on it, and hands the
+plain results to vendor_eval.io. The file appears only when it is complete: it is
+written beside the target under a temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from vendor_eval.domain import Snapshot
+from vendor_eval.errors import ValidationError
+from vendor_eval.io.report_data import AuditRow, ReportInputs, build_report_data
+from vendor_eval.io.report_pdf import write_pdf
+from vendor_eval.io.report_xlsx import write_xlsx
+from vendor_eval.scoring import engine
+from vendor_eval.scoring import tariffs as tariff_model
+from vendor_eval.scoring.results import SensitivityResult, TariffResult
+from vendor_eval.services.lookup import Ref
+from vendor_eval.services.snapshot import load_snapshot
+from vendor_eval.storage import Database
+from vendor_eval.storage.audit import verify_chain
+from vendor_eval.storage.models import AuditEvent
+
+FORMATS = ("pdf", "xlsx")
+SMAA_SAMPLES = 10_000
+SMAA_SEED = 0  # fixed: the same data always prints the same acceptabilities
+Progress = Callable[[float, str], None]
+
+
+def report_inputs(db: Database, ref: Ref, progress: Progress | None = None) -> ReportInputs:
+    """Everything a report shows, computed from one consistent read of the evaluation."""
+    note = progress or (lambda _f, _m: None)
+    note(0.0, "reading the evaluation")
+    snap = load_snapshot(db, ref)
+    note(0.1, "ranking")
+    cube = snap.score_cube()
+    ranking = engine.rank_snapshot(snap, "weighted", cube=cube)
+    disagreement = engine.disagreement_snapshot(snap)
+    note(0.2, "sensitivity analysis")
+    sensitivity = _sensitivity(snap)
+    audit, intact = _audit(db, snap)
+    return ReportInputs(snapshot=snap, ranking=ranking, generated_at=datetime.now(UTC).replace(tzinfo=None),
+                        disagreement=disagreement, sensitivity=sensitivity, tariffs=_tariffs(snap), audit=audit,
+                        chain_intact=intact)
+
+
+def _sensitivity(snap: Snapshot) -> SensitivityResult | None:
+    """None when the analysis does not apply (every vendor disqualified, gaps under 'renormalise');
+    the report then says it was not computed rather than failing."""
+    try:
+        return engine.sensitivity_snapshot(snap, samples=SMAA_SAMPLES, seed=SMAA_SEED)
+    except ValidationError:
+        return None
+
+
+def _tariffs(snap: Snapshot) -> TariffResult | None:
+    # Same mapping as services.tariffs.compute_tariffs, but on this Snapshot: a second
+    # load would cost a full read of a large evaluation and could see newer data.
+    if not snap.tariff_scenarios or not snap.cost_lines:
+        return None
+    items: dict[int, list[tariff_model.CostItem]] = {v.id: [] for v in snap.vendors}
+    for x in snap.cost_lines:
+        items[x.vendor_id].append(tariff_model.CostItem(x.annual_amount, x.origin_country, x.pass_through,
+                                                        x.imaging_equipment, x.currency))
+    vendors = [tariff_model.VendorCosts(v.id, v.name, v.contract_term_years, v.escalation_cap_pct, tuple(items[v.id]))
+               for v in snap.vendors]
+    scenarios = [tariff_model.Scenario(t.name, dict(t.rates), t.imaging_exemption) for t in snap.tariff_scenarios]
+    try:
+        return tariff_model.tariff_costs(snap.evaluation.name, vendors, scenarios)
+    except ValidationError:
+        return None
+
+
+def _audit(db: Database, snap: Snapshot) -> tuple[tuple[AuditRow, ...], bool]:
+    """The change log up to the chain head the fingerprint covers, and whether that chain verifies."""
+    with db.read() as s:
+        events = list(s.scalars(select(AuditEvent).where(AuditEvent.evaluation_id == snap.evaluation.id)
+                                .order_by(AuditEvent.seq)))
+        cut = next((i + 1 for i, e in enumerate(events) if e.hash == snap.audit_head), len(events))
+        events = events[:cut]
+        intact = verify_chain(events) is None
+        rows = tuple(AuditRow(e.seq, e.at, e.actor, e.entity, e.field, e.old_value or "", e.new_value or "",
+                              e.reason) for e in events)
+    return rows, intact
+
+
+def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: Progress | None = None) -> Path:
+    """Write the PDF or Excel committee report to path; returns the path written."""
+    if fmt not in FORMATS:
+        raise ValidationError(f"The report format must be one of {', '.join(FORMATS)}, got {fmt!r}.")
+    target = Path(path).expanduser()
+    if not target.parent.is_dir():
+        raise ValidationError(f"The folder {target.parent} does not exist; choose where to save the report.")
+    note = progress or (lambda _f, _m: None)
+    inputs = report_inputs(db, ref, lambda f, m: note(0.4 * f, m))
+    later = lambda f, m: note(0.4 + 0.6 * f, m)  # noqa: E731
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if fmt == "pdf":
+            write_pdf(build_report_data(inputs), tmp, later)
+        else:
+            write_xlsx(inputs, tmp, later)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise ValidationError(f"The report could not be written to {target}: {exc.strerror or exc}.") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target

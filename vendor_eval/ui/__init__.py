@@ -1,0 +1,4 @@
+"""The desktop application: windows, dialogs, Qt item models and the background-work helper.
+
+The only package that imports PySide6. It reaches the data only through vendor_eval.services.
+"""

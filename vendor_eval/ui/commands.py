@@ -1,0 +1,209 @@
+"""Undoable edits. Each command calls a service in redo() and the inverse service in undo().
+
+QUndoStack.push() runs redo() at once; a UserError there marks the command obsolete so Qt
+drops it, and the session reports the message. Scores carry the version they saw so a
+concurrent edit by someone else is refused rather than overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QUndoCommand
+
+from vendor_eval.errors import UserError
+from vendor_eval.services import criteria, scores
+
+if TYPE_CHECKING:
+    from vendor_eval.ui.session import EvaluationSession
+
+
+class ServiceCommand(QUndoCommand):
+    kind = "all"
+
+    def __init__(self, session: EvaluationSession, text: str) -> None:
+        super().__init__(text)
+        self.session = session
+        self.error = ""
+        self._first = True
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        self.session.reload(self.kind)
+
+    def redo(self) -> None:
+        try:
+            self.do()
+        except UserError as exc:
+            self.error = str(exc)
+            if self._first:
+                self.setObsolete(True)
+            else:
+                self.session.failed.emit(self.error)
+            return
+        finally:
+            self._first = False
+        self.refresh()
+
+    def undo(self) -> None:
+        try:
+            self.revert()
+        except UserError as exc:
+            self.session.failed.emit(f"Could not undo: {exc}")
+            return
+        self.refresh()
+
+
+class SetScoreCommand(ServiceCommand):
+    kind = "scores"
+
+    def __init__(self, session: EvaluationSession, evaluator_id: int, vendor_id: int, criterion_id: int,
+                 value: Any, comment: str | None = None) -> None:
+        super().__init__(session, "Score")
+        self.cell = (evaluator_id, vendor_id, criterion_id)
+        old = next((s for s in session.snapshot.scores
+                    if (s.evaluator_id, s.vendor_id, s.criterion_id) == self.cell), None)
+        self.old_value = old.value if old else None
+        self.old_comment = old.comment if old else None
+        self.version = old.version if old else 0
+        self.value, self.comment = value, comment
+        self.setText("Clear score" if value is None else f"Score {value}")
+
+    def _set(self, value: Any, comment: str | None) -> None:
+        e, v, c = self.cell
+        s = self.session
+        if value is None:
+            scores.clear_score(s.db, s.evaluation_id, e, v, c, s.actor, expected_version=self.version)
+            self.version, self._saved = 0, None
+        else:
+            self._saved = scores.record_score(s.db, s.evaluation_id, e, v, c, value, s.actor,
+                                              comment=comment, expected_version=self.version)
+            self.version = self._saved.version
+
+    def do(self) -> None:
+        self._set(self.value, self.comment)
+
+    def revert(self) -> None:
+        self._set(self.old_value, self.old_comment or "")
+
+    def refresh(self) -> None:
+        self.session.patch_score(*self.cell, self._saved)
+
+
+class SetConsensusCommand(ServiceCommand):
+    kind = "consensus"
+
+    def __init__(self, session: EvaluationSession, vendor_id: int, criterion_id: int, value: Any, reason: str) -> None:
+        super().__init__(session, "Consensus score")
+        self.cell = (vendor_id, criterion_id)
+        old = next((c for c in session.snapshot.consensus if (c.vendor_id, c.criterion_id) == self.cell), None)
+        self.old = (old.value, old.reason) if old else None
+        self.value, self.reason = value, reason
+
+    def do(self) -> None:
+        s = self.session
+        scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.value, self.reason, s.actor)
+
+    def revert(self) -> None:
+        s = self.session
+        if self.old is None:
+            scores.clear_consensus(s.db, s.evaluation_id, *self.cell, s.actor, reason="undo")
+        else:
+            scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.old[0], self.old[1], s.actor)
+
+
+class SetWeightsCommand(ServiceCommand):
+    """Criterion and group weights (percent) in one step: a single edit, an AHP result, a normalise."""
+
+    kind = "weights"
+
+    def __init__(self, session: EvaluationSession, text: str, criterion_weights: dict[int, float],
+                 group_weights: dict[int, float] | None = None) -> None:
+        super().__init__(session, text)
+        snap = session.snapshot
+        self.new_c, self.new_g = dict(criterion_weights), dict(group_weights or {})
+        self.old_c = {c.id: c.weight for c in snap.criteria if c.id in self.new_c}
+        self.old_g = {g.id: g.weight for g in snap.groups if g.id in self.new_g}
+
+    def _apply(self, cw: dict[int, float], gw: dict[int, float]) -> None:
+        s = self.session
+        if cw:
+            criteria.set_weights(s.db, s.evaluation_id, dict(cw), s.actor)
+        for gid, w in gw.items():
+            criteria.set_group_weight(s.db, s.evaluation_id, gid, w, s.actor)
+        self._applied = (cw, gw)
+
+    def do(self) -> None:
+        self._apply(self.new_c, self.new_g)
+
+    def revert(self) -> None:
+        self._apply(self.old_c, self.old_g)
+
+    def refresh(self) -> None:
+        # Weights only: patch the snapshot in memory instead of re-reading every score.
+        self.session.patch_weights(*self._applied)
+
+
+class EditCriterionCommand(ServiceCommand):
+    kind = "criteria"
+
+    def __init__(self, session: EvaluationSession, criterion_id: int, **changes: Any) -> None:
+        super().__init__(session, "Edit criterion")
+        crit = session.snapshot.criteria[session.snapshot.index_of("criterion", criterion_id)]
+        self.criterion_id = criterion_id
+        self.new = changes
+        self.old = {k: _as_service_value(k, getattr(crit, "is_cost" if k == "is_cost" else k)) for k in changes}
+        self.setText(f"Edit {', '.join(changes)} of {crit.name}")
+
+    def do(self) -> None:
+        s = self.session
+        criteria.update_criterion(s.db, s.evaluation_id, self.criterion_id, s.actor, **self.new)
+
+    def revert(self) -> None:
+        s = self.session
+        criteria.update_criterion(s.db, s.evaluation_id, self.criterion_id, s.actor, **self.old)
+
+
+def _as_service_value(field: str, value: Any) -> Any:
+    if field == "choices":
+        return list(value)
+    if field == "descriptors":
+        return dict(value)
+    return value
+
+
+class MoveCriterionCommand(ServiceCommand):
+    kind = "criteria"
+
+    def __init__(self, session: EvaluationSession, criterion_id: int, position: int, group_id: int) -> None:
+        super().__init__(session, "Move criterion")
+        crit = session.snapshot.criteria[session.snapshot.index_of("criterion", criterion_id)]
+        self.criterion_id = criterion_id
+        self.old = (crit.position, crit.group_id)
+        self.new = (position, group_id)
+
+    def do(self) -> None:
+        s = self.session
+        criteria.move_criterion(s.db, s.evaluation_id, self.criterion_id, self.new[0], s.actor, group=self.new[1])
+
+    def revert(self) -> None:
+        s = self.session
+        criteria.move_criterion(s.db, s.evaluation_id, self.criterion_id, self.old[0], s.actor, group=self.old[1])
+
+
+class NormaliseCommand(SetWeightsCommand):
+    """Normalise through the service (its audit entries say "normalised to 100 %"); undo restores."""
+
+    def __init__(self, session: EvaluationSession, criterion_weights: dict[int, float],
+                 group_weights: dict[int, float]) -> None:
+        super().__init__(session, "Normalise weights", criterion_weights, group_weights)
+
+    def do(self) -> None:
+        s = self.session
+        criteria.normalise_weights(s.db, s.evaluation_id, s.actor)
+        self._applied = (self.new_c, self.new_g)

@@ -1,0 +1,85 @@
+"""Export dialogs: the questionnaire workbook for vendors, and the PDF / Excel committee reports.
+
+Each asks for a file name, then runs the service off the UI thread with progress and Cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from vendor_eval.errors import UserError
+from vendor_eval.ui import engine
+from vendor_eval.ui.session import EvaluationSession
+from vendor_eval.ui.tasks import run_task
+from vendor_eval.ui.widgets import TaskDialog, is_cancel, show_error
+
+FORMATS = {"pdf": ("PDF report", "PDF documents (*.pdf)", ".pdf"),
+           "xlsx": ("Excel report", "Excel workbooks (*.xlsx)", ".xlsx")}
+
+
+def _safe_name(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in text).strip() or "evaluation"
+
+
+def _ask_path(parent: QWidget | None, title: str, suggested: str, filter_: str, suffix: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == suffix else path.with_suffix(suffix)
+
+
+def _run(parent: QWidget | None, title: str, work: Callable[[Any], Any],
+         on_done: Callable[[Any], None]) -> None:
+    def failed(exc: BaseException) -> None:
+        if is_cancel(exc):
+            return
+        if isinstance(exc, UserError):
+            show_error(parent, str(exc), f"{title} failed")
+            return
+        raise exc
+
+    task = run_task(work, on_done, failed)
+    if not task.done:  # inline (tests) finishes before a dialog could be shown
+        TaskDialog(parent, title, task).exec()
+
+
+def report_available() -> bool:
+    return engine.available("reports")
+
+
+def export_report(parent: QWidget | None, session: EvaluationSession, fmt: str,
+                  notify: Callable[[str], None], path: Path | None = None) -> None:
+    title, filter_, suffix = FORMATS[fmt]
+    path = path or _ask_path(parent, f"Export {title}", _safe_name(session.snapshot.evaluation.name) + suffix,
+                             filter_, suffix)
+    if path is None:
+        return
+    reports = engine.service("reports")
+
+    def work(progress: Any) -> Any:
+        # The report service reports (fraction done, message); the bar counts in thousandths.
+        return reports.export_report(session.db, session.evaluation_id, fmt, path,
+                                     progress=lambda f, m: progress(int(f * 1000), 1000, m))
+
+    _run(parent, f"Exporting the {title}", work, lambda _r: notify(f"{title} written to {path}"))
+
+
+def export_questionnaire(parent: QWidget | None, session: EvaluationSession, notify: Callable[[str], None],
+                         vendor_id: int | None = None) -> None:
+    path = _ask_path(parent, "Questionnaire for vendors",
+                     _safe_name(session.snapshot.evaluation.name) + " questionnaire.xlsx",
+                     "Excel workbooks (*.xlsx)", ".xlsx")
+    if path is None:
+        return
+    questionnaires = engine.service("questionnaires")
+
+    def work(progress: Any) -> Any:
+        progress(0, 1, "Writing the questionnaire workbook")
+        return questionnaires.generate_questionnaire(session.db, session.evaluation_id, path, vendor=vendor_id)
+
+    _run(parent, "Writing the questionnaire", work, lambda _r: notify(f"Questionnaire written to {path}"))

@@ -1,0 +1,130 @@
+"""Committee grid: per vendor x criterion the individual scores, their spread and the consensus.
+
+Spread = (max - min) / scale range, banded by the evaluation's discuss thresholds (DOMAIN.md):
+amber to discuss, red must be discussed. Consensus is set through a dialog (value + reason).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from vendor_eval import domain
+from vendor_eval.ui.models.scoring_grid import two_lines
+
+Index = QModelIndex | QPersistentModelIndex
+BAND_ROLE = Qt.ItemDataRole.UserRole + 30
+DISCUSS = QColor(255, 193, 7, 90)
+MUST = QColor(229, 57, 53, 110)
+
+
+class ConsensusModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.vendors: tuple[domain.Vendor, ...] = ()
+        self.criteria: tuple[domain.Criterion, ...] = ()
+        self._individual: dict[tuple[int, int], list[tuple[str, float]]] = {}
+        self._consensus: dict[tuple[int, int], domain.ConsensusEntry] = {}
+        self.spread = np.zeros((0, 0))
+        self.mean = np.zeros((0, 0))
+        self.discuss, self.must = 0.2, 0.5
+
+    def set_snapshot(self, snap: domain.Snapshot) -> None:
+        self.beginResetModel()
+        self.vendors, self.criteria = snap.vendors, snap.criteria
+        self.discuss, self.must = snap.evaluation.discuss_threshold, snap.evaluation.must_discuss_threshold
+        names = {e.id: e.name for e in snap.evaluators}
+        self._individual = {}
+        for s in snap.scores:
+            self._individual.setdefault((s.vendor_id, s.criterion_id), []).append((names.get(s.evaluator_id, "?"), s.value))
+        self._consensus = {(c.vendor_id, c.criterion_id): c for c in snap.consensus}
+        cube = snap.score_cube()
+        scale = np.array([c.scale_max - c.scale_min for c in snap.criteria]) if snap.criteria else np.zeros(0)
+        with np.errstate(all="ignore"):
+            count = np.sum(~np.isnan(cube), axis=0) if cube.size else np.zeros((len(snap.vendors), len(snap.criteria)))
+            if cube.size:
+                self.mean = np.where(count > 0, np.where(np.isnan(cube), 0.0, cube).sum(axis=0) / np.maximum(count, 1), np.nan)
+                hi = np.where(np.isnan(cube), -np.inf, cube).max(axis=0)
+                lo = np.where(np.isnan(cube), np.inf, cube).min(axis=0)
+                self.spread = np.where(count >= 2, (hi - lo) / np.where(scale > 0, scale, 1), np.nan)
+            else:
+                self.mean = np.full((len(snap.vendors), len(snap.criteria)), np.nan)
+                self.spread = self.mean.copy()
+        self.endResetModel()
+
+    def key(self, index: Index) -> tuple[int, int]:
+        """(vendor_id, criterion_id); rows are criteria, columns vendors (as in the scoring grid)."""
+        return self.vendors[index.column()].id, self.criteria[index.row()].id
+
+    def band(self, row: int, column: int) -> str:
+        s = self.spread[column, row] if self.spread.size else np.nan
+        if np.isnan(s) or s < self.discuss:
+            return "fine"
+        return "must_discuss" if s > self.must else "discuss"
+
+    def consensus(self, index: Index) -> domain.ConsensusEntry | None:
+        return self._consensus.get(self.key(index))
+
+    def individual(self, index: Index) -> list[tuple[str, float]]:
+        return self._individual.get(self.key(index), [])
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.criteria)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.vendors)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        agreed = self._consensus.get(self.key(index))
+        if role == Qt.ItemDataRole.DisplayRole:
+            if agreed is not None:
+                return f"{agreed.value:g} ✓"
+            mean = self.mean[c, r]
+            return "" if np.isnan(mean) else f"{mean:.1f}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and agreed is None:
+            band = self.band(r, c)
+            return QBrush(MUST if band == "must_discuss" else DISCUSS) if band != "fine" else None
+        if role == Qt.ItemDataRole.FontRole and agreed is not None:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            scores = self.individual(index)
+            crit = self.criteria[r]
+            lines = [f"{self.vendors[c].name} - {crit.name}"]
+            lines += [f"{name}: {value:g}" for name, value in scores] or ["No individual scores yet."]
+            if not np.isnan(self.spread[c, r]):
+                lines.append(f"Spread {self.spread[c, r] * 100:.0f} % of the scale ({self.band(r, c).replace('_', ' ')})")
+            if agreed is not None:
+                lines.append(f"Consensus {agreed.value:g} by {agreed.set_by}: {agreed.reason}")
+            else:
+                lines.append("Press Enter or double-click to set the consensus.")
+            return "\n".join(lines)
+        if role == BAND_ROLE:
+            return self.band(r, c)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(self.vendors):
+                return None
+            name = self.vendors[section].name
+        else:
+            if not 0 <= section < len(self.criteria):
+                return None
+            name = self.criteria[section].name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return name
+        if orientation == Qt.Orientation.Horizontal:
+            return two_lines(name)
+        return name if len(name) <= 44 else name[:43].rstrip() + "…"

@@ -1,0 +1,212 @@
+"""Vendors x criteria grid of one evaluator's scores (rows: criteria, columns: vendors).
+
+Criteria run down the side because their names are long and need to be readable; vendor
+names fit a column header.
+
+The model holds the rows it is given (a snapshot and an evaluator id) and never writes:
+edits go to ``score_handler`` which pushes an undo command through the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from vendor_eval import domain
+
+Index = QModelIndex | QPersistentModelIndex
+SUGGESTION_ROLE = Qt.ItemDataRole.UserRole + 10
+COMMENT_ROLE = Qt.ItemDataRole.UserRole + 11
+KNOCKOUT_ROLE = Qt.ItemDataRole.UserRole + 12
+SEALED_ROLE = Qt.ItemDataRole.UserRole + 13
+
+KNOCKOUT_BG = QColor(255, 236, 179, 110)  # amber tint, readable on light and dark palettes
+FAIL_FG = QColor("#c62828")
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+class ScoringModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.vendors: tuple[domain.Vendor, ...] = ()
+        self.criteria: tuple[domain.Criterion, ...] = ()
+        self.evaluator: domain.Evaluator | None = None
+        self._mine: dict[tuple[int, int], domain.ScoreEntry] = {}
+        self._others: dict[tuple[int, int], list[tuple[str, float]]] = {}
+        self._suggested: dict[tuple[int, int], domain.SuggestionEntry] = {}
+        self._sealed: set[int] = set()
+        self.read_only = False
+        # (vendor_id, criterion_id, value or None, comment or None) -> accepted?
+        self.score_handler: Callable[[int, int, Any, str | None], bool] | None = None
+
+    def set_snapshot(self, snap: domain.Snapshot, evaluator_id: int | None) -> None:
+        self.beginResetModel()
+        self.vendors, self.criteria = snap.vendors, snap.criteria
+        evaluator = next((e for e in snap.evaluators if e.id == evaluator_id), None)
+        self.evaluator = evaluator
+        self.read_only = snap.evaluation.status == "finalised" or evaluator is None
+        names = {e.id: e.name for e in snap.evaluators}
+        # Blind mode: other evaluators' scores stay hidden until this evaluator has submitted.
+        show_others = evaluator is not None and (not snap.evaluation.blind_mode or evaluator.submitted_at is not None)
+        self._mine, self._others = {}, {}
+        for s in snap.scores:
+            key = (s.vendor_id, s.criterion_id)
+            if evaluator is not None and s.evaluator_id == evaluator.id:
+                self._mine[key] = s
+            elif show_others:
+                self._others.setdefault(key, []).append((names.get(s.evaluator_id, "?"), s.value))
+        self._suggested = {(x.vendor_id, x.criterion_id): x for x in snap.suggestions}
+        # Two-envelope mode: technical evaluators do not see cost criteria until they submit.
+        sealed = (snap.evaluation.two_envelope and evaluator is not None and evaluator.envelope == "technical"
+                  and evaluator.submitted_at is None)
+        self._sealed = {c.id for c in snap.criteria if c.is_cost} if sealed else set()
+        self.endResetModel()
+
+    # --- lookups used by the view and tests ---
+    def key(self, index: Index) -> tuple[int, int]:
+        """(vendor_id, criterion_id) of a cell."""
+        return self.vendors[index.column()].id, self.criteria[index.row()].id
+
+    def criterion(self, row: int) -> domain.Criterion:
+        return self.criteria[row]
+
+    def cell(self, vendor_id: int, criterion_id: int) -> QModelIndex:
+        row = next(i for i, c in enumerate(self.criteria) if c.id == criterion_id)
+        col = next(i for i, v in enumerate(self.vendors) if v.id == vendor_id)
+        return self.index(row, col)
+
+    def score(self, vendor_id: int, criterion_id: int) -> domain.ScoreEntry | None:
+        return self._mine.get((vendor_id, criterion_id))
+
+    def suggestion(self, index: Index) -> domain.SuggestionEntry | None:
+        return self._suggested.get(self.key(index))
+
+    def is_sealed(self, row: int) -> bool:
+        return self.criteria[row].id in self._sealed
+
+    # --- Qt model API ---
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.criteria)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.vendors)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and not self.read_only and not self.is_sealed(index.row()):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        crit = self.criteria[index.row()]
+        key = self.key(index)
+        mine = self._mine.get(key)
+        suggestion = self._suggested.get(key)
+        sealed = crit.id in self._sealed
+        if role == Qt.ItemDataRole.DisplayRole:
+            if sealed:
+                return "sealed"
+            if mine is not None:
+                return _fmt(mine.value) + (" *" if mine.comment else "")
+            return f"({_fmt(suggestion.value)}?)" if suggestion is not None else ""
+        if role == Qt.ItemDataRole.EditRole:
+            return mine.value if mine is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(crit, mine, suggestion, key, sealed)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and crit.knockout:
+            return QBrush(KNOCKOUT_BG)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if mine is not None and crit.knockout and crit.knockout_min is not None and mine.value < crit.knockout_min:
+                return QBrush(FAIL_FG)
+            if mine is None:
+                return QBrush(QColor(128, 128, 128))
+        if role == Qt.ItemDataRole.FontRole and mine is None and suggestion is not None:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == SUGGESTION_ROLE:
+            return suggestion.value if suggestion is not None else None
+        if role == COMMENT_ROLE:
+            return mine.comment if mine is not None else ""
+        if role == KNOCKOUT_ROLE:
+            return crit.knockout
+        if role == SEALED_ROLE:
+            return sealed
+        return None
+
+    def _tooltip(self, crit: domain.Criterion, mine: domain.ScoreEntry | None,
+                 suggestion: domain.SuggestionEntry | None, key: tuple[int, int], sealed: bool) -> str:
+        if sealed:
+            return "Price and cost figures stay sealed until you submit your technical scoring (two-envelope mode)."
+        lines = [f"<b>{_esc(crit.name)}</b> (scale {_fmt(crit.scale_min)}-{_fmt(crit.scale_max)})"]
+        if crit.knockout:
+            lines.append(f"Knock-out: below {_fmt(crit.knockout_min or 0)} disqualifies the vendor.")
+        if mine is not None:
+            lines.append(f"Your score {_fmt(mine.value)}: {_esc(crit.descriptor(mine.value))}")
+            if mine.comment:
+                lines.append(f"Comment: {_esc(mine.comment)}")
+        if suggestion is not None:
+            lines.append(f"Suggested {_fmt(suggestion.value)} from the questionnaire: {_esc(suggestion.explanation)}"
+                         " (press A to accept)")
+        others = self._others.get(key)
+        if others:
+            lines.append("Others: " + ", ".join(f"{_esc(n)} {_fmt(v)}" for n, v in others))
+        if crit.descriptors:
+            lines.append("<hr>" + "<br>".join(f"{k}: {_esc(v)}" for k, v in sorted(crit.descriptors.items())))
+        return "<br>".join(lines)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        if self.score_handler is None:
+            return False
+        vendor_id, criterion_id = self.key(index)
+        if value == "" or value is None:
+            value = None
+        return self.score_handler(vendor_id, criterion_id, value, None)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.vendors) and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                name = self.vendors[section].name
+                return name if role == Qt.ItemDataRole.ToolTipRole else two_lines(name)
+            return None
+        if not 0 <= section < len(self.criteria):
+            return None
+        crit = self.criteria[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ("⚑ " if crit.knockout else "") + _short(crit.name, 44)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = f"<b>{_esc(crit.name)}</b><br>{_esc(crit.guidance)}"
+            return tip + ("<br><i>Knock-out criterion</i>" if crit.knockout else "")
+        return None
+
+
+def two_lines(name: str, width: int = 16) -> str:
+    """A vendor name as a two-line column header, so narrow columns stay readable."""
+    if len(name) <= width:
+        return name
+    words, first = name.split(), ""
+    while words and len(first) + len(words[0]) + 1 <= max(width, len(name) // 2 + 1):
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:
+        first = words.pop(0)
+    return first + "\n" + _short(" ".join(words), width + 2)
+
+
+def _short(name: str, limit: int = 22) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,180 @@
+"""Overview: status, settings that change how scoring works, progress per evaluator,
+finalise/reopen, and conflict-of-interest declarations."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vendor_eval.services import evaluations
+from vendor_eval.ui import engine
+from vendor_eval.ui.models.tables import STATUS_TEXT, EvaluatorProgress, ProgressModel
+from vendor_eval.ui.screens.base import Screen
+from vendor_eval.ui.widgets import hint, table_view
+
+
+class OverviewScreen(Screen):
+    title = "Overview"
+    listens_to = frozenset({"scores", "settings", "vendors", "evaluators", "criteria"})
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.heading.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+
+        settings = QGroupBox("How scoring works")
+        form = QFormLayout(settings)
+        self.status_box = QComboBox()
+        self.status_box.addItem("Draft: setting up criteria, vendors and committee", "draft")
+        self.status_box.addItem("Scoring: evaluators are scoring", "scoring")
+        self.status_box.activated.connect(self._status_chosen)
+        self.blind = QCheckBox("Blind scoring: evaluators see only their own scores until they submit")
+        self.blind.toggled.connect(lambda on: self._setting("blind_mode", on))
+        self.envelope = QCheckBox("Two envelopes: technical evaluators see price and cost only after they submit")
+        self.envelope.toggled.connect(lambda on: self._setting("two_envelope", on))
+        self.aggregation = QComboBox()
+        for key, text in (("mean", "Mean of the evaluators"), ("median", "Median"), ("trimmed", "Trimmed mean"),
+                          ("consensus", "Consensus where set, else mean")):
+            self.aggregation.addItem(text, key)
+        self.aggregation.activated.connect(lambda _i: self._setting("aggregation", self.aggregation.currentData()))
+        form.addRow("Status", self.status_box)
+        form.addRow(self.blind)
+        form.addRow(self.envelope)
+        form.addRow("Combine evaluators' scores by", self.aggregation)
+
+        self.progress_model = ProgressModel(self)
+        self.progress_view = table_view(self.progress_model)
+        progress_box = QGroupBox("Scoring progress per evaluator")
+        pv = QVBoxLayout(progress_box)
+        pv.addWidget(self.progress_view)
+        self.undeclared = hint("")
+        pv.addWidget(self.undeclared)
+        row = QHBoxLayout()
+        self.declare_button = QPushButton("Record conflict-of-interest declaration…")
+        self.declare_button.clicked.connect(self.declare)
+        row.addWidget(self.declare_button)
+        row.addStretch(1)
+        pv.addLayout(row)
+
+        self.finalise_button = QPushButton("Finalise evaluation…")
+        self.finalise_button.clicked.connect(self.finalise)
+        self.reopen_button = QPushButton("Reopen…")
+        self.reopen_button.clicked.connect(self.reopen)
+        actions = QHBoxLayout()
+        actions.addWidget(self.finalise_button)
+        actions.addWidget(self.reopen_button)
+        actions.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.summary)
+        layout.addWidget(settings)
+        layout.addWidget(progress_box, 1)
+        layout.addLayout(actions)
+        self._loading = False
+
+    def refresh(self) -> None:
+        assert self.session is not None
+        snap = self.session.snapshot
+        e = snap.evaluation
+        self._loading = True
+        try:
+            self.heading.setText(e.name)
+            status = STATUS_TEXT.get(e.status, e.status)
+            bits = [f"<b>{status}</b>", e.organisation, f"template: {e.template_name}" if e.template_name else "",
+                    f"{len(snap.vendors)} vendors, {len(snap.criteria)} criteria in {len(snap.groups)} groups, "
+                    f"{len(snap.evaluators)} evaluators"]
+            if e.finalised_at:
+                bits.append(f"finalised {e.finalised_at:%Y-%m-%d %H:%M} by {e.finalised_by}")
+            result, _ = engine.try_rank(self.session)
+            if result is not None and result.winner is not None:
+                bits.append(f"current leader: <b>{result.winner.name}</b>")
+            self.summary.setText(" · ".join(b for b in bits if b))
+            i = self.status_box.findData(e.status)
+            self.status_box.setCurrentIndex(max(i, 0))
+            self.blind.setChecked(e.blind_mode)
+            self.envelope.setChecked(e.two_envelope)
+            self.aggregation.setCurrentIndex(max(self.aggregation.findData(e.aggregation), 0))
+            ro = self.session.read_only
+            for w in (self.status_box, self.blind, self.envelope, self.aggregation, self.declare_button):
+                w.setEnabled(not ro)
+        finally:
+            self._loading = False
+        total = len(snap.vendors) * len(snap.criteria)
+        counts: dict[int, int] = {}
+        for s in snap.scores:
+            counts[s.evaluator_id] = counts.get(s.evaluator_id, 0) + 1
+        self.progress_model.set_rows([EvaluatorProgress(x, counts.get(x.id, 0), total) for x in snap.evaluators])
+        self.progress_view.resizeColumnsToContents()
+        self._lifecycle_buttons()
+        self._declarations()
+
+    def _lifecycle_buttons(self) -> None:
+        assert self.session is not None
+        ok = engine.available("lifecycle")
+        finalised = self.session.read_only
+        self.finalise_button.setVisible(not finalised)
+        self.reopen_button.setVisible(finalised)
+        for b in (self.finalise_button, self.reopen_button):
+            b.setEnabled(ok)
+            b.setToolTip("" if ok else engine.missing_reason("lifecycle", "Finalising"))
+
+    def _declarations(self) -> None:
+        assert self.session is not None
+        if not engine.available("declarations"):
+            self.declare_button.setEnabled(False)
+            self.declare_button.setToolTip(engine.missing_reason("declarations", "Declarations"))
+            self.undeclared.setText("")
+            return
+        missing = engine.service("declarations").undeclared_evaluators(self.session.db, self.session.evaluation_id)
+        self.undeclared.setText(("Not yet declared (conflict of interest): " + ", ".join(missing)) if missing
+                                else "Every evaluator has declared their conflicts of interest.")
+
+    def _status_chosen(self, _index: int) -> None:
+        if self._loading or self.session is None:
+            return
+        self.session.call(evaluations.set_status, self.status_box.currentData(), self.session.actor, kind="settings")
+
+    def _setting(self, field: str, value: object) -> None:
+        if self._loading or self.session is None:
+            return
+        self.session.call(evaluations.update_settings, self.session.actor, kind="settings", **{field: value})
+
+    def finalise(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        assert self.session is not None
+        answer = QMessageBox.question(
+            self, "Finalise evaluation",
+            "Freeze the ranking and make this evaluation read-only? Reopening later needs a reason and is recorded.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.session.call(engine.service("lifecycle").finalise, self.session.actor)
+
+    def reopen(self) -> None:
+        assert self.session is not None
+        reason, ok = QInputDialog.getText(self, "Reopen evaluation", "Why must the finalised evaluation change?")
+        if ok:
+            self.session.call(engine.service("lifecycle").reopen, self.session.actor, reason)
+
+    def declare(self) -> None:
+        from vendor_eval.ui.declaration_dialog import DeclarationDialog
+
+        assert self.session is not None
+        dialog = DeclarationDialog(self, self.session.snapshot)
+        if dialog.exec():
+            evaluator_id, vendor_ids, statement = dialog.result_values()
+            self.session.call(engine.service("declarations").declare, evaluator_id, vendor_ids,
+                              self.session.actor, statement=statement, kind="evaluators")

@@ -1,0 +1,203 @@
+"""Results: the ranking with its method and aggregation, disqualified vendors with their
+reasons, and charts (contribution by group, radar of the leaders) that follow every change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QHorizontalStackedBarSeries,
+    QLineSeries,
+    QPolarChart,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from vendor_eval.ui import engine
+from vendor_eval.ui.models.tables import RankingModel
+from vendor_eval.ui.screens.base import Screen
+from vendor_eval.ui.widgets import guidance, hint, table_view
+
+METHODS = (("weighted", "Weighted sum (0-100 points)"), ("topsis", "TOPSIS (closeness to the ideal)"))
+AGGREGATIONS = (("", "The evaluation's setting"), ("mean", "Mean"), ("median", "Median"),
+                ("trimmed", "Trimmed mean"), ("consensus", "Consensus, else mean"))
+BAR_VENDORS = 12
+RADAR_VENDORS = 3
+
+
+def chart_view(chart: QChart, legend: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignBottom) -> QChartView:
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.legend().setAlignment(legend)
+    font = QFont(chart.legend().font())
+    font.setPointSizeF(max(font.pointSizeF() - 1, 7))
+    chart.legend().setFont(font)
+    chart.setTheme(QChart.ChartTheme.ChartThemeDark if _dark() else QChart.ChartTheme.ChartThemeLight)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(220)
+    return view
+
+
+def _dark() -> bool:
+    """Charts follow the system colour scheme like the rest of the window."""
+    from PySide6.QtGui import QGuiApplication
+
+    hints = QGuiApplication.styleHints()
+    return hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def group_profile(result: Any, vendor: Any) -> dict[str, float]:
+    """Per group, the vendor's weighted mean normalised score (0-1): comparable across methods."""
+    sums: dict[str, list[float]] = {}
+    for key, gid, w in zip(result.criterion_keys, result.criterion_group_ids, result.weights, strict=True):
+        n = vendor.normalised.get(key)
+        if n is None or n != n:
+            continue
+        acc = sums.setdefault(result.group_names[gid], [0.0, 0.0])
+        acc[0] += float(w) * float(n)
+        acc[1] += float(w)
+    return {g: (a / b if b > 0 else 0.0) for g, (a, b) in sums.items()}
+
+
+class ResultsScreen(Screen):
+    title = "Results"
+    listens_to = frozenset({"scores", "weights", "consensus", "criteria", "vendors", "settings", "method"})
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.method = QComboBox()
+        for key, text in METHODS:
+            self.method.addItem(text, key)
+        self.aggregation = QComboBox()
+        for key, text in AGGREGATIONS:
+            self.aggregation.addItem(text, key)
+        self.method.activated.connect(self._choice)
+        self.aggregation.activated.connect(self._choice)
+        self.variant = hint("")
+        self.model = RankingModel(self)
+        self.table = table_view(self.model)
+        self.message = guidance("")
+        self.bar_chart = QChart()
+        self.bar_chart.setTitle("Contribution by criteria group")
+        self.radar = QPolarChart()
+        self.radar.setTitle(f"Profile of the top {RADAR_VENDORS} (share of each group's best score)")
+        charts = QSplitter()
+        charts.addWidget(chart_view(self.bar_chart, Qt.AlignmentFlag.AlignRight))
+        charts.addWidget(chart_view(self.radar))
+        charts.setSizes([600, 400])
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Method"))
+        top.addWidget(self.method)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Combine evaluators by"))
+        top.addWidget(self.aggregation)
+        top.addStretch(1)
+        upper = QWidget()
+        uv = QVBoxLayout(upper)
+        uv.setContentsMargins(0, 0, 0, 0)
+        uv.addWidget(self.table, 1)
+        uv.addWidget(self.message)
+        uv.addWidget(self.variant)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(charts)
+        split.setSizes([250, 450])  # the charts need the height; the table scrolls
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        self.result: Any = None
+
+    def _choice(self, _index: int) -> None:
+        if self.session is None:
+            return
+        self.session.method = self.method.currentData()
+        self.session.aggregation = self.aggregation.currentData()
+        self.refresh()
+
+    def refresh(self) -> None:
+        assert self.session is not None
+        self.method.setCurrentIndex(max(self.method.findData(self.session.method), 0))
+        self.aggregation.setCurrentIndex(max(self.aggregation.findData(self.session.aggregation), 0))
+        result, error = engine.try_rank(self.session)
+        self.result = result
+        self.model.set_rows(result.vendors if result is not None else [])
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.message.setVisible(bool(error) or (result is not None and bool(result.missing)))
+        if error:
+            self.message.setText(f"No ranking yet. {error}")
+        elif result is not None and result.missing:
+            first = ", ".join(m.describe() for m in result.missing[:3])
+            self.message.setText(f"{len(result.missing)} cells have no score yet (e.g. {first}); "
+                                 "the evaluation's missing-score policy decides how they count.")
+        self.variant.setText(engine.describe_variant(result) if result is not None else "")
+        self._bars(result)
+        self._radar(result)
+
+    def _bars(self, result: Any) -> None:
+        chart = self.bar_chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        if result is None or not result.vendors:
+            return
+        shown = [v for v in result.vendors if not v.disqualified][:BAR_VENDORS]
+        shown.reverse()  # horizontal bars draw bottom-up: put the leader on top
+        series = QHorizontalStackedBarSeries()
+        groups = list(dict.fromkeys(result.group_names[g] for g in result.criterion_group_ids))
+        for name in groups:
+            bar = QBarSet(name)
+            for v in shown:
+                bar.append(max(float(v.by_group.get(name, 0.0)), 0.0))
+            series.append(bar)
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([v.name for v in shown])
+        values = QValueAxis()
+        values.setTitleText(result.score_scale)
+        values.setLabelFormat("%.0f" if result.method == "weighted" else "%.2f")
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        chart.legend().setVisible(len(groups) <= 12)
+
+    def _radar(self, result: Any) -> None:
+        chart = self.radar
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        if result is None:
+            return
+        leaders = [v for v in result.vendors if not v.disqualified][:RADAR_VENDORS]
+        groups = list(dict.fromkeys(result.group_names[g] for g in result.criterion_group_ids))
+        if not leaders or len(groups) < 3:
+            return
+        angular = QCategoryAxis()
+        angular.setRange(0, len(groups))
+        angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        for i, g in enumerate(groups):
+            angular.append(g if len(g) <= 18 else g[:17] + "…", i)
+        radial = QValueAxis()
+        radial.setRange(0, 100)
+        radial.setLabelFormat("%d %%")
+        radial.setTickCount(5)
+        chart.addAxis(angular, QPolarChart.PolarOrientation.PolarOrientationAngular)
+        chart.addAxis(radial, QPolarChart.PolarOrientation.PolarOrientationRadial)
+        for v in leaders:
+            profile = group_profile(result, v)
+            line = QLineSeries()
+            line.setName(v.name)
+            for i, g in enumerate([*groups, groups[0]]):
+                line.append(i, 100.0 * profile.get(g, 0.0))
+            chart.addSeries(line)
+            line.attachAxis(angular)
+            line.attachAxis(radial)

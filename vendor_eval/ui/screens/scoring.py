@@ -1,0 +1,241 @@
+"""Scoring: the current evaluator's vendors x criteria grid, keyboard first.
+
+Keys: a digit scores the cell and moves on; Enter/Tab move on; Delete clears; A accepts the
+suggested score from the questionnaire; C edits the cell's comment. Every key is saved at once
+and undoable (Ctrl+Z).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vendor_eval.services import evaluators as evaluator_service
+from vendor_eval.ui.commands import SetScoreCommand
+from vendor_eval.ui.models.scoring_grid import ScoringModel
+from vendor_eval.ui.screens.base import Screen
+from vendor_eval.ui.widgets import guidance, hint
+
+KEYS_HELP = ("Type a digit to score and move down · Enter: next criterion · Tab: next vendor · Delete: clear · "
+             "A: accept the suggested score (shown as (4?)) · C: comment (* marks one) · ⚑ knock-out criterion")
+
+
+class ScoringView(QTableView):
+    def __init__(self, screen: ScoringScreen) -> None:
+        super().__init__()
+        self.screen = screen
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setTabKeyNavigation(True)
+        self.horizontalHeader().setDefaultSectionSize(104)
+        self.horizontalHeader().setMinimumSectionSize(40)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+
+    def move_next(self) -> None:
+        """Down the criteria of the same vendor (one response read at a time), then the next vendor."""
+        index = self.currentIndex()
+        model = self.model()
+        if not index.isValid():
+            return
+        row, col = index.row() + 1, index.column()
+        if row >= model.rowCount():
+            row, col = 0, col + 1
+        if col < model.columnCount():
+            self.setCurrentIndex(model.index(row, col))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex()
+        text = event.text()
+        if index.isValid() and self.state() != QAbstractItemView.State.EditingState:
+            key = event.key()
+            if text.isdigit() and len(text) == 1:
+                if self.screen.score_current(int(text)):
+                    self.move_next()
+                return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.move_next()
+                return
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.screen.score_current(None)
+                return
+            if text.lower() == "a" and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                if self.screen.accept_suggestion():
+                    self.move_next()
+                return
+            if text.lower() == "c" and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.screen.edit_comment()
+                return
+        super().keyPressEvent(event)
+
+
+class ScoringScreen(Screen):
+    title = "Scoring"
+    listens_to = frozenset({"scores", "criteria", "vendors", "evaluators", "settings", "weights"})
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ScoringModel(self)
+        self.model.score_handler = self._score
+        self.view = ScoringView(self)
+        self.view.setModel(self.model)
+        self.evaluator = QComboBox()
+        self.evaluator.setMinimumContentsLength(24)
+        self.evaluator.activated.connect(self._evaluator_chosen)
+        self.submit_button = QPushButton("Submit my scoring")
+        self.submit_button.setToolTip("Marks this evaluator's scoring as submitted: lifts blind mode for them.")
+        self.submit_button.clicked.connect(self.toggle_submitted)
+        self.mode = QLabel()
+        self.mode.setWordWrap(True)
+        self.progress = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Scoring as"))
+        top.addWidget(self.evaluator)
+        top.addWidget(self.submit_button)
+        top.addWidget(self.progress)
+        top.addStretch(1)
+        self.empty = guidance("")
+        # What the current cell asks, so keyboard scoring needs no mouse hover.
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.TextFormat.RichText)
+        self.info.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.info.setMinimumWidth(260)
+        self.info.setMaximumWidth(320)
+        self.view.selectionModel().currentChanged.connect(lambda cur, _prev: self._show_info(cur))
+        grid = QHBoxLayout()
+        grid.addWidget(self.view, 1)
+        grid.addWidget(self.empty, 1)
+        grid.addWidget(self.info)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.mode)
+        layout.addWidget(hint(KEYS_HELP))
+        layout.addLayout(grid, 1)
+
+    # --- refresh ---
+    def refresh(self) -> None:
+        assert self.session is not None
+        snap = self.session.snapshot
+        current = self.view.currentIndex()
+        where = (current.row(), current.column()) if current.isValid() else (0, 0)
+        self.evaluator.blockSignals(True)
+        self.evaluator.clear()
+        for e in snap.evaluators:
+            label = f"{e.name} ({e.role})" if e.role else e.name
+            self.evaluator.addItem(label + (" ✓ submitted" if e.submitted_at else ""), e.id)
+        if self.session.current_evaluator_id not in {e.id for e in snap.evaluators}:
+            self.session.current_evaluator_id = snap.evaluators[0].id if snap.evaluators else None
+        self.evaluator.setCurrentIndex(max(self.evaluator.findData(self.session.current_evaluator_id), 0))
+        self.evaluator.blockSignals(False)
+        self.model.set_snapshot(snap, self.session.current_evaluator_id)
+        if self.model.rowCount() and self.model.columnCount():
+            self.view.setCurrentIndex(self.model.index(min(where[0], self.model.rowCount() - 1),
+                                                       min(where[1], self.model.columnCount() - 1)))
+        self._describe_mode()
+
+    def _show_info(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            self.info.setText("")
+            return
+        self.info.setText(self.model.data(index, Qt.ItemDataRole.ToolTipRole) or "")
+
+    def _describe_mode(self) -> None:
+        assert self.session is not None
+        snap = self.session.snapshot
+        e = self.model.evaluator
+        empty = not snap.vendors or not snap.criteria or e is None
+        self.view.setVisible(not empty)
+        self.info.setVisible(not empty)
+        self.empty.setVisible(empty)
+        if empty:
+            self.empty.setText("Nothing to score yet: add vendors and evaluators on the Vendors tab "
+                               "(or open the demo), then come back here.")
+        notes = []
+        if snap.evaluation.blind_mode:
+            notes.append("Blind mode: you see only your own scores until you submit."
+                         if e is None or e.submitted_at is None else
+                         "Blind mode: submitted, so the other evaluators' scores show in the tooltips.")
+        if snap.evaluation.two_envelope and e is not None and e.envelope == "technical" and e.submitted_at is None:
+            notes.append("Two envelopes: price and cost criteria stay sealed until you submit your technical scoring.")
+        if self.session.read_only:
+            notes.append("This evaluation is finalised: scores are read-only.")
+        self.mode.setText(" ".join(notes))
+        self.mode.setVisible(bool(notes))
+        self.submit_button.setEnabled(e is not None and not self.session.read_only)
+        self.submit_button.setText("Withdraw submission" if e is not None and e.submitted_at else "Submit my scoring")
+        if e is not None:
+            mine = sum(1 for s in snap.scores if s.evaluator_id == e.id)
+            total = len(snap.vendors) * len(snap.criteria)
+            self.progress.setText(f"{mine} of {total} cells scored")
+
+    def _evaluator_chosen(self, _index: int) -> None:
+        assert self.session is not None
+        self.session.current_evaluator_id = self.evaluator.currentData()
+        self.refresh()
+
+    # --- edits ---
+    def _score(self, vendor_id: int, criterion_id: int, value: Any, comment: str | None) -> bool:
+        assert self.session is not None
+        evaluator_id = self.session.current_evaluator_id
+        if evaluator_id is None:
+            return False
+        return self.session.push(SetScoreCommand(self.session, evaluator_id, vendor_id, criterion_id, value, comment))
+
+    def score_current(self, value: float | None) -> bool:
+        index = self.view.currentIndex()
+        if not index.isValid() or not (self.model.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        vendor_id, criterion_id = self.model.key(index)
+        if value is None and self.model.score(vendor_id, criterion_id) is None:
+            return False
+        return self._score(vendor_id, criterion_id, value, None)
+
+    def accept_suggestion(self) -> bool:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return False
+        suggestion = self.model.suggestion(index)
+        if suggestion is None:
+            assert self.session is not None
+            self.session.failed.emit("This cell has no suggested score (none was derived from the questionnaire).")
+            return False
+        return self.score_current(suggestion.value)
+
+    def edit_comment(self) -> None:
+        assert self.session is not None
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        vendor_id, criterion_id = self.model.key(index)
+        mine = self.model.score(vendor_id, criterion_id)
+        if mine is None:
+            self.session.failed.emit("Score the cell first, then add the comment that justifies it.")
+            return
+        text, ok = QInputDialog.getMultiLineText(self, "Comment",
+                                                 f"Why {mine.value:g} for {self.model.vendors[index.column()].name}?",
+                                                 mine.comment)
+        if ok and text != mine.comment:
+            self._score(vendor_id, criterion_id, mine.value, text)
+
+    def toggle_submitted(self) -> None:
+        assert self.session is not None
+        e = self.model.evaluator
+        if e is not None:
+            self.session.call(evaluator_service.set_submitted, e.id, e.submitted_at is None, self.session.actor,
+                              kind="evaluators")
+
+    def current_index(self) -> QModelIndex:
+        return self.view.currentIndex()

@@ -1,0 +1,158 @@
+"""Tariffs: scenarios with editable rates, each vendor's cost over the term per scenario, and a chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from vendor_eval import domain
+from vendor_eval.errors import UserError
+from vendor_eval.ui import engine
+from vendor_eval.ui.models.rows import Column, RowsModel
+from vendor_eval.ui.models.tables import TariffLinesModel
+from vendor_eval.ui.screens.base import Screen
+from vendor_eval.ui.screens.results import chart_view
+from vendor_eval.ui.widgets import guidance, hint, table_view
+
+
+def _rates_text(rates: dict[str, float]) -> str:
+    return ", ".join(f"{k}={v * 100:g}%" for k, v in rates.items()) or "none"
+
+
+class ScenariosModel(RowsModel[domain.TariffScenarioEntry]):
+    columns = (
+        Column("Scenario", lambda r: r.name),
+        Column("Rates by origin", lambda r: _rates_text(r.rates), edit_field="rates",
+               header_tip="Edit as ORIGIN=RATE pairs, e.g. China=25%, EU=15%"),
+        Column("Imaging exemption", lambda r: "yes" if r.imaging_exemption else "no", edit_field="imaging_exemption",
+               header_tip="yes: imaging equipment is exempt from the rates in this scenario"),
+    )
+
+
+class TariffsScreen(Screen):
+    title = "Tariffs"
+    listens_to = frozenset({"vendors", "tariffs", "settings"})
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scenarios = ScenariosModel(self)
+        self.scenarios.edit_handler = self._edit
+        self.scenario_view = table_view(self.scenarios)
+        self.add_button = QPushButton("Add scenario…")
+        self.add_button.clicked.connect(self.add_scenario)
+        self.defaults_button = QPushButton("Add default scenarios")
+        self.defaults_button.setToolTip("Baseline, Section 301 (25 % on China), EU 15 % with and without the "
+                                        "imaging exemption")
+        self.defaults_button.clicked.connect(self.add_defaults)
+        sbox = QGroupBox("Scenarios")
+        sv = QVBoxLayout(sbox)
+        sv.addWidget(hint("Double-click the rates to edit them, e.g. China=25%, EU=15%. The 2025 EU exemption for "
+                          "imaging did not materialise, so it is a toggle, not an assumption."))
+        sv.addWidget(self.scenario_view)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.defaults_button)
+        row.addStretch(1)
+        sv.addLayout(row)
+        self.lines = TariffLinesModel(self)
+        self.lines_view = table_view(self.lines)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.chart = QChart()
+        self.chart.setTitle("Cost increase over the contract term, per scenario")
+        self.empty = guidance("")
+        lower = QSplitter()
+        lines_box = QWidget()
+        lv = QVBoxLayout(lines_box)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.lines_view)
+        lv.addWidget(self.notes)
+        lower.addWidget(lines_box)
+        lower.addWidget(chart_view(self.chart))
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(sbox)
+        split.addWidget(lower)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.empty)
+
+    def refresh(self) -> None:
+        assert self.session is not None
+        ok = engine.available("tariffs")
+        for b in (self.add_button, self.defaults_button):
+            b.setEnabled(ok and not self.session.read_only)
+            b.setToolTip(b.toolTip() if ok else engine.missing_reason("tariffs", "Tariff scenarios"))
+        snap = self.session.snapshot
+        self.scenarios.set_rows(snap.tariff_scenarios)
+        self.scenario_view.resizeColumnsToContents()
+        self.empty.setVisible(not snap.tariff_scenarios or not ok)
+        if not ok:
+            self.empty.setText(engine.missing_reason("tariffs", "Tariff scenarios"))
+            return
+        if not snap.tariff_scenarios:
+            self.empty.setText("No tariff scenarios yet: press 'Add default scenarios' to start from the public "
+                               "record (Section 301, US-EU framework), then edit the rates.")
+        try:
+            result = engine.service("tariffs").compute_tariffs(self.session.db, self.session.evaluation_id)
+        except UserError as exc:
+            self.lines.set_rows([])
+            self.notes.setText(str(exc))
+            return
+        self.lines.set_rows(result.lines)
+        self.lines_view.resizeColumnsToContents()
+        self.notes.setText(" ".join(result.notes))
+        self._chart(result)
+
+    def _chart(self, result: Any) -> None:
+        chart = self.chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        vendors = list(dict.fromkeys(x.vendor for x in result.lines))[:12]
+        scenarios = [s for s in result.scenarios if any(x.increase for x in result.lines if x.scenario == s)]
+        if not vendors or not scenarios:
+            return
+        series = QBarSeries()
+        for scen in scenarios:
+            bar = QBarSet(scen)
+            for v in vendors:
+                bar.append(next((x.increase for x in result.lines if x.vendor == v and x.scenario == scen), 0.0))
+            series.append(bar)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append(vendors)
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%.0f")
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+
+    def _edit(self, row: domain.TariffScenarioEntry, field: str, value: Any) -> bool:
+        assert self.session is not None
+        tariffs = engine.service("tariffs")
+        if field == "rates":
+            text = "" if str(value).strip().lower() == "none" else str(value)
+            self.session.call(tariffs.update_scenario, row.id, self.session.actor, rates=text, kind="tariffs")
+        else:
+            on = str(value).strip().lower() in ("yes", "y", "true", "1", "on")
+            self.session.call(tariffs.update_scenario, row.id, self.session.actor, imaging_exemption=on,
+                              kind="tariffs")
+        return True
+
+    def add_scenario(self) -> None:
+        assert self.session is not None
+        name, ok = QInputDialog.getText(self, "Add scenario", "Scenario name:")
+        if not ok or not name.strip():
+            return
+        rates, ok = QInputDialog.getText(self, "Add scenario", "Rates by origin (e.g. China=25%, EU=15%):")
+        if ok:
+            self.session.call(engine.service("tariffs").add_scenario, name, rates, self.session.actor, kind="tariffs")
+
+    def add_defaults(self) -> None:
+        assert self.session is not None
+        self.session.call(engine.service("tariffs").create_default_scenarios, self.session.actor, kind="tariffs")

@@ -1,0 +1,94 @@
+"""The open evaluation: database, current snapshot, undo stack and change notifications.
+
+Screens read ``session.snapshot`` (plain data) and listen to ``changed``; edits go through
+``session.push`` (an undo command that calls a service), so every edit is saved at once
+and can be undone. After a change the snapshot is re-read so all screens agree with the database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from vendor_eval import domain
+from vendor_eval.errors import UserError
+from vendor_eval.services.snapshot import load_snapshot
+from vendor_eval.storage import Database
+
+
+class EvaluationSession(QObject):
+    # kind: "scores", "weights", "criteria", "vendors", "evaluators", "settings", "consensus", "all"
+    changed = Signal(str)
+    failed = Signal(str)  # a UserError's message, for the status bar / a dialog
+
+    def __init__(self, db: Database, evaluation_id: int, actor: str, parent: QObject | None = None,
+                 snapshot: domain.Snapshot | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.evaluation_id = evaluation_id
+        self.actor = actor
+        self.undo_stack = QUndoStack(self)
+        # The snapshot may come from a background load (opening a large evaluation off the UI thread).
+        self.snapshot: domain.Snapshot = snapshot if snapshot is not None else load_snapshot(db, evaluation_id)
+        self.method = "weighted"
+        self.aggregation = ""  # "" = the evaluation's own setting
+        self.cache: dict[str, Any] = {}  # derived results keyed by snapshot identity (see ui.engine)
+        self.current_evaluator_id: int | None = (
+            self.snapshot.evaluators[0].id if self.snapshot.evaluators else None
+        )
+
+    @property
+    def read_only(self) -> bool:
+        return self.snapshot.evaluation.status == "finalised"
+
+    def reload(self, kind: str = "all") -> None:
+        self.snapshot = load_snapshot(self.db, self.evaluation_id)
+        self.changed.emit(kind)
+
+    def patch_weights(self, criterion_weights: dict[int, float], group_weights: dict[int, float]) -> None:
+        """Apply a weight change to the in-memory snapshot without re-reading 180,000 scores:
+        the service already saved it; this keeps a weight edit within the 100 ms budget."""
+        snap = self.snapshot
+        criteria = tuple(dataclasses.replace(c, weight=criterion_weights[c.id]) if c.id in criterion_weights else c
+                         for c in snap.criteria)
+        groups = tuple(dataclasses.replace(g, weight=group_weights[g.id]) if g.id in group_weights else g
+                       for g in snap.groups)
+        self.snapshot = dataclasses.replace(snap, criteria=criteria, groups=groups, _index={})
+        self.changed.emit("weights")
+
+    def patch_score(self, evaluator_id: int, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
+        """Apply one saved (or cleared) score to the in-memory snapshot: re-reading a large
+        evaluation after every keystroke would make keyboard scoring sluggish."""
+        snap = self.snapshot
+        cell = (evaluator_id, vendor_id, criterion_id)
+        kept = tuple(x for x in snap.scores if (x.evaluator_id, x.vendor_id, x.criterion_id) != cell)
+        if saved is not None:
+            kept += (domain.ScoreEntry(saved.id, evaluator_id, vendor_id, criterion_id, saved.value, saved.comment,
+                                       datetime.now(UTC).replace(tzinfo=None), saved.version),)
+        self.snapshot = dataclasses.replace(snap, scores=kept, _index={})
+        self.changed.emit("scores")
+
+    def push(self, command: QUndoCommand) -> bool:
+        """Run an edit as an undoable command. A refused edit (UserError) is reported, not pushed."""
+        self.undo_stack.push(command)
+        # A refused redo marks the command obsolete, so Qt drops it instead of stacking it.
+        error = getattr(command, "error", None)
+        if error:
+            self.failed.emit(error)
+            return False
+        return True
+
+    def call(self, fn: Callable[..., Any], *args: Any, kind: str = "all", **kwargs: Any) -> Any:
+        """A one-off service call that is not undoable (e.g. submit scoring); reloads afterwards."""
+        try:
+            result = fn(self.db, self.evaluation_id, *args, **kwargs)
+        except UserError as exc:
+            self.failed.emit(str(exc))
+            return None
+        self.reload(kind)
+        return result
