@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -100,8 +100,9 @@ class Evaluator:
     position: int
 
 
-@dataclass(frozen=True)
-class ScoreEntry:
+class ScoreEntry(NamedTuple):
+    """A named tuple, not a dataclass: a large evaluation builds 180,000 of these per load."""
+
     id: int
     evaluator_id: int
     vendor_id: int
@@ -191,6 +192,7 @@ class Snapshot:
     declarations: tuple[DeclarationEntry, ...] = ()
     audit_head: str = ""
     _index: dict[str, dict[int, int]] = field(default_factory=dict, compare=False, repr=False)
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index["vendor"] = {v.id: i for i, v in enumerate(self.vendors)}
@@ -205,12 +207,22 @@ class Snapshot:
         return self.groups[self._index["group"][criterion.group_id]]
 
     def score_cube(self) -> np.ndarray:
-        """Scores as an (evaluators x vendors x criteria) array, NaN where nobody scored."""
-        cube = np.full((len(self.evaluators), len(self.vendors), len(self.criteria)), np.nan)
-        ev, ve, cr = self._index["evaluator"], self._index["vendor"], self._index["criterion"]
-        for s in self.scores:
-            cube[ev[s.evaluator_id], ve[s.vendor_id], cr[s.criterion_id]] = s.value
-        return cube
+        """Scores as an (evaluators x vendors x criteria) array, NaN where nobody scored.
+
+        Computed once per snapshot (snapshots are immutable); callers get a copy to change.
+        """
+        cached = self._cache.get("cube")
+        if cached is None:
+            cube = np.full((len(self.evaluators), len(self.vendors), len(self.criteria)), np.nan)
+            if self.scores:
+                ev, ve, cr = self._index["evaluator"], self._index["vendor"], self._index["criterion"]
+                n = len(self.scores)
+                e_idx = np.fromiter((ev[s.evaluator_id] for s in self.scores), np.intp, n)
+                v_idx = np.fromiter((ve[s.vendor_id] for s in self.scores), np.intp, n)
+                c_idx = np.fromiter((cr[s.criterion_id] for s in self.scores), np.intp, n)
+                cube[e_idx, v_idx, c_idx] = np.fromiter((s.value for s in self.scores), float, n)
+            self._cache["cube"] = cached = cube
+        return cached.copy()
 
     def consensus_matrix(self) -> np.ndarray:
         """Consensus values as a (vendors x criteria) array, NaN where the committee set none."""
