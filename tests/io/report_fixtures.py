@@ -6,7 +6,9 @@ and Arabic, so every writer is exercised on untrusted text.
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import datetime
+from typing import Any
 
 from vendor_eval import domain
 from vendor_eval.io.report_data import AuditRow, ReportInputs
@@ -90,6 +92,12 @@ def make_snapshot(missing_policy: str = "renormalise", drop_cell: bool = True) -
     return domain.Snapshot(info, groups, criteria, vendors, evaluators, tuple(scores), consensus=consensus,
                            cost_lines=cost_lines, tariff_scenarios=scenarios, declarations=declarations,
                            audit_head="ab" * 32)
+
+
+def fresh(snap: domain.Snapshot, **changes: Any) -> domain.Snapshot:
+    """A changed copy of a Snapshot with its own (empty) indexes and caches."""
+    private = {f.name: type(getattr(snap, f.name))() for f in fields(snap) if f.name.startswith("_")}
+    return replace(snap, **changes, **private)
 
 
 def tariffs_of(snap: domain.Snapshot) -> tariff_model.TariffResult:

@@ -120,9 +120,11 @@ def inline_text(key: str, text: str) -> Build:
         coord = f"G{c.rows[key]}"
         name = sheet_member(c.base, "Questions")
         xml = member(c.base, name).decode()
-        new = re.sub(rf'<c r="{coord}"([^>/]*)/>',
-                     lambda m: f'<c r="{coord}"{re.sub(" t=\"[^\"]*\"", "", m.group(1))} t="inlineStr"><is><t>{text}</t></is></c>',
-                     xml)
+        def inline(m: re.Match[str]) -> str:
+            attributes = re.sub(r' t="[^"]*"', "", m.group(1))
+            return f'<c r="{coord}"{attributes} t="inlineStr"><is><t>{text}</t></is></c>'
+
+        new = re.sub(rf'<c r="{coord}"([^>/]*)/>', inline, xml)
         assert new != xml
         return rewrite_zip(c.base, {name: new.encode()})
     return build

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from report_fixtures import ACME, CJK, make_inputs, make_snapshot
+from report_fixtures import ACME, CJK, fresh, make_inputs, make_snapshot
 
 from vendor_eval.io import report_data as rd
 
@@ -19,10 +19,10 @@ def test_fingerprint_covers_scores_and_the_audit_chain() -> None:
     snap = make_snapshot()
     fp = rd.fingerprint(snap)
     assert len(fp) == 64 and rd.fingerprint(make_snapshot()) == fp  # stable for the same data
-    changed = replace(snap, scores=(replace(snap.scores[0], value=snap.scores[0].value + 1),) + snap.scores[1:],
-                      _index={})
-    assert rd.fingerprint(changed) != fp
-    assert rd.fingerprint(replace(snap, audit_head="cd" * 32, _index={})) != fp
+    first = snap.scores[0]
+    bumped = first._replace(value=first.value + 1) if hasattr(first, "_replace") else replace(first, value=first.value + 1)
+    assert rd.fingerprint(fresh(snap, scores=(bumped,) + snap.scores[1:])) != fp
+    assert rd.fingerprint(fresh(snap, audit_head="cd" * 32)) != fp
     assert rd.short_fingerprint(fp) == f"{fp[:8]}-{fp[8:16]}"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from report_fixtures import ACME, CJK, FORMULA_VENDOR, HOSTILE_COMMENT, make_inputs
+from report_fixtures import ACME, CJK, FORMULA_VENDOR, HOSTILE_COMMENT, fresh, make_inputs
 from xlsx_formulas import Evaluator
 
 from vendor_eval.io.report_xlsx import write_xlsx
@@ -68,7 +68,7 @@ def test_changing_a_weight_in_excel_moves_the_totals_like_the_app(tmp_path: Path
     snap = inp.snapshot
     groups = tuple(replace(g, weight=60.0) if g.name == "Commercial" else g for g in snap.groups)
     criteria = tuple(replace(c, weight=5.0) if c.key == "sec.soc2" else c for c in snap.criteria)
-    expected = engine.rank_snapshot(replace(snap, groups=groups, criteria=criteria, _index={}))
+    expected = engine.rank_snapshot(fresh(snap, groups=groups, criteria=criteria))
     totals = consensus_totals(wb, ev)
     for v in expected.vendors:
         assert totals[v.name] == pytest.approx(v.score, abs=1e-9)

@@ -66,9 +66,13 @@ def scored_eval(db: Database, imaging_eval: int) -> int:
     snap = load_snapshot(db, imaging_eval)
     first = snap.groups[0].id
     for c in snap.criteria:
-        strong_alpha = c.group_id == first
-        scores.record_score(db, imaging_eval, ev, alpha, c.id, c.scale_max if strong_alpha else c.scale_max - 2, "x")
-        scores.record_score(db, imaging_eval, ev, beta, c.id, c.scale_max - 2 if strong_alpha else c.scale_max - 1,
-                            "x")
+        if c.knockout:  # both pass every knock-out; tests fail one on purpose
+            a = b = c.scale_max
+        elif c.group_id == first:
+            a, b = c.scale_max, c.scale_max - 2
+        else:
+            a, b = c.scale_max - 2, c.scale_max - 1
+        scores.record_score(db, imaging_eval, ev, alpha, c.id, a, "x")
+        scores.record_score(db, imaging_eval, ev, beta, c.id, b, "x")
     criteria.normalise_weights(db, imaging_eval, "officer")
     return imaging_eval

@@ -12,6 +12,7 @@ from vendor_eval.io.pdf_styles import INK, MUTED, RULE, palette
 from vendor_eval.io.report_data import Series
 
 LABEL_CHARS = 30
+LEGEND_ROW = 11.0  # points between legend rows
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -26,6 +27,7 @@ def _legend(names: tuple[str, ...], x: float, y: float, columns: int, width: flo
     legend.fontSize = 7
     legend.fillColor = INK
     legend.dx = legend.dy = 7
+    legend.deltay = LEGEND_ROW
     legend.deltax = width / columns
     legend.columnMaximum = max(1, -(-len(names) // columns))
     legend.dxTextSpace = 4
@@ -39,10 +41,11 @@ def stacked_bar(series: Series, width: float) -> Drawing:
     n = max(1, len(series.categories))
     bar_area = 14.0 * n + 10
     legend_rows = -(-len(series.series) // 3)
-    height = bar_area + 40 + legend_rows * 11
+    legend_height = legend_rows * LEGEND_ROW
+    height = bar_area + 44 + legend_height
     d = Drawing(width, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 150, 30 + legend_rows * 11
+    chart.x, chart.y = 150, 34 + legend_height
     chart.width, chart.height = width - 165, bar_area
     # Series are groups, categories are vendors; reportlab wants data[series][category].
     chart.data = [[row[j] for row in series.values] or [0.0] for j in range(len(series.series))] or [[0.0]]
@@ -72,7 +75,7 @@ def stacked_bar(series: Series, width: float) -> Drawing:
     d.add(chart)
     d.add(String(chart.x + chart.width / 2, chart.y - 20, "weighted points (0-100)", fontName=font_for("w"),
                  fontSize=7, fillColor=MUTED, textAnchor="middle"))
-    d.add(_legend(series.series, 10, legend_rows * 11 - 4, 3, width - 10))
+    d.add(_legend(series.series, 10, legend_height, 3, width - 10))
     return d
 
 
@@ -84,12 +87,13 @@ def radar(series: Series, width: float, height: float = 260) -> Drawing:
                      fontName=font_for("a"), fontSize=8, fillColor=MUTED, textAnchor="middle"))
         return d
     chart = SpiderChart()
-    chart.x, chart.y = 20, 20
-    chart.width, chart.height = width * 0.58, height - 40
+    chart.x, chart.y = 10, 40
+    chart.width, chart.height = width * 0.6, height - 80
     chart.data = [list(row) for row in series.values]
     chart.labels = [_short(g, 22) for g in series.series]
     chart.spokeLabels.fontName = font_for(" ".join(series.series))
     chart.spokeLabels.fontSize = 6.5
+    chart.spokes.labelRadius = 1.28  # labels clear of the strands at the rim
     chart.spokes.strokeColor = RULE
     chart.spokes.strokeWidth = 0.4
     chart.strands.strokeWidth = 1.4

@@ -47,7 +47,8 @@ def get_member(session: Session, model: type[T], evaluation_id: int, ref: Ref) -
         query = select(model).where(model.evaluation_id == evaluation_id, model.name == ref)
         found = session.scalar(query)
         if found is None and model is Criterion:
-            found = session.scalar(select(Criterion).where(Criterion.evaluation_id == evaluation_id, Criterion.key == ref))
+            by_key = select(model).where(model.evaluation_id == evaluation_id, Criterion.key == ref)
+            found = session.scalar(by_key)
     if found is None:
         raise NotFound(f"The evaluation has no {kind} {ref!r}.")
     return found

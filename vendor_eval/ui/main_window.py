@@ -289,7 +289,9 @@ class MainWindow(QMainWindow):
 
     def _show_evaluation(self, evaluation_id: int, snapshot: Any) -> None:
         self.close_evaluation()
-        session = EvaluationSession(self.db, evaluation_id, self.settings.actor(), self, snapshot=snapshot)
+        # No Qt parent: the window closes the session itself (close_evaluation), so the undo stack
+        # never signals into a half-destroyed window.
+        session = EvaluationSession(self.db, evaluation_id, self.settings.actor(), None, snapshot=snapshot)
         self.session = session
         session.failed.connect(self._edit_refused)
         session.changed.connect(self._session_changed)
@@ -315,6 +317,10 @@ class MainWindow(QMainWindow):
             return
         old, self.session = self.session, None
         old.changed.disconnect()
+        old.failed.disconnect()
+        stack = old.undo_stack
+        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
+            signal.disconnect()
         for screen in self.screens:
             screen.session = None
         old.deleteLater()
@@ -425,6 +431,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set(GEOMETRY, self.saveGeometry())
         self.settings.set(STATE, self.saveState())
+        self.close_evaluation()
         super().closeEvent(event)
 
 
