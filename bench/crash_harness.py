@@ -139,8 +139,8 @@ def check(db_path: Path, acked: dict[int, str], all_acked: set[int], summary: Su
             found: dict[int, int] = {}  # edit n -> score id
             for entity_id, new_value in s.execute(select(AuditEvent.entity_id, AuditEvent.new_value).where(
                     AuditEvent.entity == "score", AuditEvent.field == "comment")):
-                text = json.loads(new_value)
-                if isinstance(text, str) and text.startswith("edit "):
+                text = json.loads(new_value or "null")
+                if isinstance(text, str) and text.startswith("edit ") and entity_id is not None:
                     found[int(text.split()[1])] = entity_id
             newest: dict[int, int] = {}
             for n, score_id in found.items():

@@ -69,9 +69,9 @@ def main() -> int:
         shot(window, f"{i + 1:02d}_{screen.title.lower().replace(' & ', '_').replace(' ', '_')}")
 
     # Dialogs: shown non-modally for the picture, then closed.
+    from vendor_eval.paths import sample_data_dir
     from vendor_eval.ui.ahp_dialog import AhpDialog
     from vendor_eval.ui.import_wizard import ImportWizard
-    from vendor_eval.paths import sample_data_dir
 
     assert window.session is not None
     groups = [g.name for g in window.session.snapshot.groups][:5]

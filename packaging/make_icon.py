@@ -1,4 +1,4 @@
-"""Draw the application icon (resources/icons/vendor-eval.{png,ico,svg}).
+"""Draw the application icon (resources/icons/vendor-eval.{png,svg,ico,icns}).
 
     QT_QPA_PLATFORM=offscreen python packaging/make_icon.py
 
@@ -75,9 +75,11 @@ def main() -> int:
     if not render(SIZE).save(str(ICONS / "vendor-eval.png")):
         raise SystemExit("could not write the PNG icon")
     (ICONS / "vendor-eval.svg").write_text(svg(), encoding="utf-8")
-    # Qt's ICO writer stores one size per file; 256 px is what Windows Explorer shows largest.
-    if not render(SIZE).save(str(ICONS / "vendor-eval.ico"), "ICO"):
-        print("ICO writer not available in this Qt build; vendor-eval.ico not written")
+    # Windows (.ico, 256 px: what Explorer shows largest) and macOS (.icns) through Qt's
+    # image-format plugins; a Qt build without them skips the file and says so.
+    for suffix, fmt in (("ico", "ICO"), ("icns", "ICNS")):
+        if not render(SIZE).save(str(ICONS / f"vendor-eval.{suffix}"), fmt):
+            print(f"{fmt} writer not available in this Qt build; vendor-eval.{suffix} not written")
     print(f"icons written to {ICONS}")
     return 0
 

@@ -5,7 +5,7 @@
 Deterministic: a fixed seed drives the evaluators' scores and fixed dates go into the
 workbooks, so running it again reproduces the committed files byte for byte.
 Scores come from each vendor's questionnaire answers (the template's scoring rules give
-a base score), moved by each evaluator's leaning on each criteria group and a little
+the base score, as the import's suggestions do), moved by each evaluator's leaning on each criteria group and a little
 seeded noise; the cells the walk-through relies on are written by hand (STORY_CELLS).
 """
 
@@ -21,10 +21,11 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import scenario  # noqa: E402
-from questionnaires_build import build_questionnaires, questionnaire_files  # noqa: E402
+import scenario
+from questionnaires_build import build_questionnaires, questionnaire_files
 
-from vendor_eval.io.templates import CriterionSpec, builtin_templates, load_template  # noqa: E402
+from vendor_eval.io.templates import CriterionSpec, builtin_templates, load_template
+from vendor_eval.scoring.rules import apply_rule
 
 SEED = 20260313
 FORMAT = "vendor_eval.sample"
@@ -33,8 +34,9 @@ FORMAT = "vendor_eval.sample"
 LEANINGS: dict[str, dict[str, float]] = {
     "chair": {"clinical": -0.3, "ai": -0.4, "interop": 0.2, "commercial": 0.2},
     "pacs": {"interop": -0.3, "ai": 0.3, "deployment": 0.2, "security": 0.1},
-    "security": {"security": -0.4, "deployment": -0.3, "clinical": 0.1},
-    "finance": {"commercial": -0.2, "tariff": -0.3, "clinical": 0.2, "coverage": 0.2, "ai": 0.2},
+    "security": {"security": -0.5, "deployment": -0.4, "ai": -0.3, "interop": -0.2},
+    "finance": {"commercial": -0.2, "tariff": -0.3, "clinical": 0.4, "coverage": 0.4, "ai": 0.4, "interop": 0.3,
+                "governance": 0.3},
 }
 LOWER_REMARK = {
     "chair": "Clinically I need more evidence before scoring higher.",
@@ -110,27 +112,13 @@ def criteria() -> list[CriterionSpec]:
     return [c for g in spec.groups for c in g.criteria]
 
 
-def rule_score(rule: dict[str, Any] | None, answer: Any) -> float | None:
-    """The template's scoring rule applied to an answer (None where no rule applies)."""
-    if rule is None:
-        return None
-    kind = rule["kind"]
-    if kind in ("yes_no_partial", "choice_map"):
-        return float(rule["map"][answer])
-    value = float(len(answer)) if kind == "count_of" else float(answer)
-    lower = rule.get("better") == "lower"
-    for limit, score in rule["thresholds"]:
-        if (value <= limit) if lower else (value >= limit):
-            return float(score)
-    return float(rule["otherwise"])
-
-
 def base_scores(crits: list[CriterionSpec]) -> dict[tuple[str, str], float]:
     lowest = min(v["price"] for v in scenario.VENDORS)
     base: dict[tuple[str, str], float] = {}
     for v in scenario.VENDORS:
         for c in crits:
-            value = rule_score(c.scoring_rule, v["answers"][c.key])
+            suggested = apply_rule(c.scoring_rule, v["answers"][c.key])  # what the import will suggest
+            value = suggested.value if suggested is not None else None
             if c.key == "commercial.price_per_study":  # the usual procurement formula: lowest / price x max
                 value = round(c.scale_max * lowest / v["price"])
             if value is None:

@@ -20,7 +20,13 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from vendor_eval.io.questionnaire_template import COSTS, HEADER_ROW, META, MULTI_SEPARATOR, QUESTIONS
+from vendor_eval.io.questionnaire_template import (
+    COSTS,
+    HEADER_ROW,
+    META,
+    MULTI_SEPARATOR,
+    QUESTIONS,
+)
 from vendor_eval.services import evaluations, questionnaires, vendors
 from vendor_eval.storage import open_database
 
@@ -100,8 +106,9 @@ def _fill(path: Path, v: dict[str, Any], errors: dict[str, str]) -> None:
             value = f"{value:g} %"
         ws.cell(row=row, column=7).value = _typed(value, habits)
         if key in v["evidence"]:
+            annex = "ABCDEFGH"[list(v["evidence"]).index(key)]
             ws.cell(row=row, column=8).value = v["evidence"][key]
-            ws.cell(row=row, column=9).value = f"Annex {chr(65 + len(v['evidence']) - 1)}, {v['name']} RFP response"
+            ws.cell(row=row, column=9).value = f"Annex {annex}, {v['name']} RFP response"
     costs = wb[COSTS]
     for i, line in enumerate(v["cost_lines"]):
         row = HEADER_ROW + 1 + i

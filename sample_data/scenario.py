@@ -259,7 +259,7 @@ VENDORS: list[dict[str, Any]] = [
             deployment__data_residency=CF["res_remote"], deployment__platform_availability=99.9,
             deployment__transfer_latency=6,
             coverage__modalities=MODALITIES[:6], coverage__services=SERVICES,
-            coverage__reading_models=MODELS, coverage__surge_capacity=60, coverage__report_languages="partial",
+            coverage__reading_models=MODELS, coverage__surge_capacity=45, coverage__report_languages="partial",
             tariff__imported_hardware_share=6, tariff__pass_through=CF["pt_none"], tariff__contingency_plan="yes",
             tariff__hardware_refresh=CF["hw_vendor"],
             commercial__price_per_study=27.50, commercial__engagement_model=CF["eng_tx"],
@@ -374,7 +374,9 @@ VENDORS: list[dict[str, Any]] = [
             commercial__price_per_study=29.90, commercial__engagement_model=CF["eng_band"],
             commercial__escalation_cap=5, commercial__exit_terms=CF["exit_long"], commercial__contract_term=CF["term_3"],
             governance__pilot="yes", governance__shared_kpis="yes", governance__joint_audits=CF["aud_semi"],
-            governance__change_management="Customer success manager; online training; in-app feedback.",
+            governance__change_management=(
+                "Customer success manager; onboarding plan with online training for radiologists and "
+                "technologists; in-app feedback."),
         ),
         "evidence": {
             "ai.external_validation": "Published validation at three academic centres (AUC 0.94-0.97 for intracranial haemorrhage).",
@@ -386,7 +388,7 @@ VENDORS: list[dict[str, Any]] = [
             ("hardware", "GPU inference appliances at each hospital", 405_200, "China", True, False),
             ("datacentre", "Edge servers and storage nodes", 140_000, "China", True, False),
         ],
-        "base": {"governance.change_management": 2},
+        "base": {"governance.change_management": 3},
     },
     {
         "slug": "thriftread", "story": "low-cost vendor: cheapest by far, will not bind its subcontractors to our BAA (knock-out)",

@@ -112,6 +112,11 @@ def test_demo_loads_everything(demo: tuple[Database, int]) -> None:
     assert len(snap.consensus) == 4 and len(snap.cost_lines) == 28 and len(snap.tariff_scenarios) == 4
     assert {a.vendor_id for a in snap.answers} == {v.id for v in snap.vendors}  # every questionnaire imported
     assert len(snap.suggestions) > 300
+    profiles = {v["name"]: v["profile"] for v in read_sample()["vendors"]}
+    for v in snap.vendors:  # the questionnaires' profile sheets agree with the vendors as added
+        assert list(v.delivery_locations) == profiles[v.name]["delivery_locations"]
+        assert (v.deployment_model, v.contract_term_years) == (profiles[v.name]["deployment_model"],
+                                                              profiles[v.name]["contract_term_years"])
     history = declarations.list_declarations(db, eid)
     superseded = [d for d in history if not d.in_force]
     assert len(history) == 5 and [d.conflict_vendors for d in superseded] == [("Costaverde Teleimagen",)]

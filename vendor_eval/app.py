@@ -25,7 +25,8 @@ log = logging.getLogger("vendor_eval")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="vendor-eval", description="Score teleradiology / imaging-outsourcing vendors.")
+    parser = argparse.ArgumentParser(prog="vendor-eval",
+                                     description="Score teleradiology / imaging-outsourcing vendors.")
     parser.add_argument("--db", type=Path, help="database file (default: in the user data directory)")
     parser.add_argument("--demo", action="store_true", help="open a fresh temporary database filled with demo data")
     parser.add_argument("--self-test", action="store_true",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from vendor_eval.services import backups, scores
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, open_database
 
-from .helpers import cli
+from .helpers import cli, run
 
 A = "Aurora Imaging Partners"
 KEY = "capability.key_staff"
@@ -26,21 +28,22 @@ def _value(path: Path) -> float:
         db.dispose()
 
 
-def test_backup_then_restore_brings_back_the_backed_up_state(db: Database, scored: int, db_path: Path) -> None:
-    made = cli("backup", "--db", str(db_path))
-    assert made.returncode == 0 and made.stdout.startswith(f"Backed up {db_path} to ")
+def test_backup_then_restore_brings_back_the_backed_up_state(
+        db: Database, scored: int, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "backup", "--db", str(db_path))
+    assert code == 0 and out.startswith(f"Backed up {db_path} to ")
     scores.record_score(db, scored, "Dr Ames", A, KEY, 0, "Dr Ames")
     db.dispose()
     assert _value(db_path) == 0
 
-    restored = cli("restore", "--db", str(db_path))
-    assert restored.returncode == 0, restored.stderr
+    code, _, err = run(capsys, "restore", "--db", str(db_path))
+    assert code == 0, err
     assert _value(db_path) == 4
-    listed = json.loads(cli("backup", "--list", "--json", "--db", str(db_path)).stdout)
+    listed = json.loads(run(capsys, "backup", "--list", "--json", "--db", str(db_path))[1])
     assert [b["reason"] for b in listed] == ["before-restore", "manual"]  # the restore can itself be undone
 
-    undo = cli("restore", "--db", str(db_path), "--from", listed[0]["path"])
-    assert undo.returncode == 0 and _value(db_path) == 0
+    assert run(capsys, "restore", "--db", str(db_path), "--from", listed[0]["path"])[0] == 0
+    assert _value(db_path) == 0
 
 
 def test_a_damaged_file_names_its_latest_backup_and_restore_repairs_it(
@@ -60,17 +63,16 @@ def test_a_damaged_file_names_its_latest_backup_and_restore_repairs_it(
     assert _value(db_path) == 4
 
 
-def test_a_damaged_backup_is_refused(db: Database, scored: int, db_path: Path, tmp_path: Path) -> None:
+def test_a_damaged_backup_is_refused(
+        db: Database, scored: int, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     junk = tmp_path / "not-a-backup.db"
     junk.write_bytes(b"nope" * 1000)
-    result = cli("restore", "--db", str(db_path), "--from", str(junk))
-    assert result.returncode == 1 and "is itself damaged; choose another one" in result.stderr
+    code, _, err = run(capsys, "restore", "--db", str(db_path), "--from", str(junk))
+    assert code == 1 and "is itself damaged; choose another one" in err
     assert _value(db_path) == 4
 
 
-def test_nothing_to_back_up_or_restore_is_one_sentence(tmp_path: Path) -> None:
+def test_nothing_to_back_up_or_restore_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "missing.db"
-    result = cli("backup", "--db", str(missing))
-    assert (result.returncode, result.stderr) == (1, f"error: There is no database at {missing} to back up.\n")
-    result = cli("restore", "--db", str(missing))
-    assert (result.returncode, result.stderr) == (1, f"error: There is no backup of {missing} to restore.\n")
+    assert run(capsys, "backup", "--db", str(missing))[::2] == (1, f"error: There is no database at {missing} to back up.\n")
+    assert run(capsys, "restore", "--db", str(missing))[::2] == (1, f"error: There is no backup of {missing} to restore.\n")

@@ -7,23 +7,24 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 HARNESS = Path(__file__).resolve().parents[2] / "bench" / "crash_harness.py"
 
 
-def _run(kills: int, tmp_path: Path, timeout: float) -> dict[str, object]:
+def _run(kills: int, tmp_path: Path, timeout: float) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, str(HARNESS), "--kills", str(kills), "--db", str(tmp_path / "crash.db"), "--json",
-         "--max-delay", "0.3"], capture_output=True, text=True, timeout=timeout)
+         "--max-delay", "0.3"], capture_output=True, text=True, timeout=timeout, check=False)
     assert result.stdout, result.stderr
     summary = json.loads(result.stdout.splitlines()[-1])
     assert isinstance(summary, dict)
     return summary
 
 
-def _assert_nothing_lost(summary: dict[str, object], kills: int) -> None:
+def _assert_nothing_lost(summary: dict[str, Any], kills: int) -> None:
     assert summary["kills"] == kills
     assert summary["lost"] == [] and summary["problems"] == []
     assert summary["edits_found"] == summary["edits_acknowledged"] > 0

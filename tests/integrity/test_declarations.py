@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from vendor_eval.services import declarations, scores
 from vendor_eval.storage import Database
 from vendor_eval.storage.models import AuditEvent, ConflictDeclaration, Evaluator, Vendor, utcnow
 
-from .helpers import cli
+from .helpers import run
 
 A, B = "Aurora Imaging Partners", "Borealis Reading Group"
 KEY = "capability.key_staff"
@@ -64,12 +65,13 @@ def test_undeclared_evaluators_are_listed(db: Database, scored: int) -> None:
     assert declarations.undeclared_evaluators(db, scored) == ["Dr Ames"]
 
 
-def test_cli_declare_and_list(db: Database, scored: int, db_path: Path) -> None:
+def test_cli_declare_and_list(db: Database, scored: int, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = ["--db", str(db_path), "--actor", "Dr Ames"]
-    result = cli("declare", "Service desk RFP", "--evaluator", "Dr Ames", "--conflict", B, *target)
-    assert result.returncode == 0 and f"Dr Ames declares a conflict with {B}" in result.stdout
-    refused = cli("score", "Service desk RFP", "--evaluator", "Dr Ames", "--vendor", B, "--criterion", KEY,
-                  "--value", "5", *target)
-    assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "conflict of interest" in refused.stderr
-    listed = cli("declarations", "Service desk RFP", "--db", str(db_path))
-    assert "Dr Ames" in listed.stdout and B in listed.stdout and "yes" in listed.stdout
+    code, out, _ = run(capsys, "declare", "Service desk RFP", "--evaluator", "Dr Ames", "--conflict", B, *target)
+    assert code == 0 and f"Dr Ames declares a conflict with {B}" in out
+    code, _, err = run(capsys, "score", "Service desk RFP", "--evaluator", "Dr Ames", "--vendor", B, "--criterion", KEY,
+                       "--value", "5", *target)
+    assert code == 1 and err.count("\n") == 1 and "conflict of interest" in err
+    listed = json.loads(run(capsys, "declarations", "Service desk RFP", "--db", str(db_path), "--json")[1])
+    assert [(d["evaluator"], d["conflict_vendors"], d["declared_by"], d["in_force"]) for d in listed] == [
+        ("Dr Ames", [B], "Dr Ames", True)]

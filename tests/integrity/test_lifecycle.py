@@ -117,7 +117,7 @@ def _writes_without_guard(tree: ast.Module) -> list[str]:
         if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
             continue
         source = ast.unparse(node)
-        if "db.write()" in source and not any(f"{h}(" in source for h in helpers | {"ensure_editable"}):
+        if ".write()" in source and not any(f"{h}(" in source for h in helpers | {"ensure_editable"}):
             found.append(node.name)
     return found
 

@@ -88,7 +88,8 @@ def make_snapshot(missing_policy: str = "renormalise", drop_cell: bool = True) -
                  domain.TariffScenarioEntry(2, "US Section 301: 25 % on China", {"China": 0.25}, False, 1),
                  domain.TariffScenarioEntry(3, "EU 15 % without exemption", {"EU": 0.15}, False, 2))
     declarations = (domain.DeclarationEntry(1, 100, T0, "officer", (), "No links to any bidder."),
-                    domain.DeclarationEntry(2, 101, T0, "officer", (13,), "Former employee of Harbor <2019>."))
+                    domain.DeclarationEntry(2, 101, T0, "officer", (13,), "Former employee of Harbor <2019>."),
+                    domain.DeclarationEntry(3, 100, T0, "officer", (), "Re-confirmed after the shortlist."))
     return domain.Snapshot(info, groups, criteria, vendors, evaluators, tuple(scores), consensus=consensus,
                            cost_lines=cost_lines, tariff_scenarios=scenarios, declarations=declarations,
                            audit_head="ab" * 32)
@@ -122,3 +123,26 @@ def make_inputs(missing_policy: str = "renormalise", drop_cell: bool = True) -> 
         sensitivity=engine.sensitivity_snapshot(sens_snap, samples=2000, seed=1),
         tariffs=tariffs_of(snap), audit=audit, chain_intact=True,
     )
+
+
+def seed_database(db: Any, evaluation_id: int) -> list[str]:
+    """A few vendors and scores in a real database through the services (missing cells count as
+    the worst score); returns the vendor names, best first."""
+    from vendor_eval.services import evaluations, evaluators, scores, vendors
+    from vendor_eval.services.snapshot import load_snapshot
+
+    evaluations.update_settings(db, evaluation_id, "officer", missing_policy="minimum")
+    names = ["Northwind Teleradiology", ACME, CJK]
+    for name in names:
+        vendors.add_vendor(db, evaluation_id, name, "officer")
+    evaluators.add_evaluator(db, evaluation_id, "Dr. Miriam Okafor", "officer", "Chair of Radiology")
+    evaluators.add_evaluator(db, evaluation_id, "Tomasz Lindqvist", "officer", "PACS / IT lead")
+    criteria = load_snapshot(db, evaluation_id).criteria
+    scored = [c for c in criteria if c.knockout] + [c for c in criteria if not c.knockout][:6]
+    for rank, name in enumerate(names):
+        for c in scored:
+            for who in ("Dr. Miriam Okafor", "Tomasz Lindqvist"):
+                value = c.scale_max if c.knockout else max(c.scale_min, c.scale_max - rank - (who[0] == "T"))
+                comment = HOSTILE_COMMENT if (name == ACME and c.knockout and who[0] == "D") else None
+                scores.record_score(db, evaluation_id, who, name, c.key, value, "officer", comment=comment)
+    return names

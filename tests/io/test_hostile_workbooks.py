@@ -201,6 +201,8 @@ def cases() -> list[tuple[str, str, Build, str | Callable[[Corpus], str] | None,
          no_check),
         ("sheet-part-missing", "v.xlsx", lambda c: rewrite_zip(c.base, {sheet_member(c.base, "Questions"): None}),
          "has no sheet 'Questions'", no_check),
+        ("part-lies-about-its-size", "v.xlsx", lambda c: _lying_size(c.base, sheet_member(c.base, "Questions")),
+         "damaged or incomplete (Bad CRC-32", no_check),
         # XML attacks (defusedxml)
         ("entity-bomb-workbook", "v.xlsx", zipped(lambda c: {"xl/workbook.xml": (
             '<?xml version="1.0"?>' + BOMB_DTD + f'<workbook {NS}><sheets>&lol3;</sheets></workbook>').encode()}),
@@ -324,6 +326,24 @@ def _stored_zip(base: bytes, blob: bytes) -> bytes:
     with zipfile.ZipFile(out, "a", zipfile.ZIP_STORED) as z:
         z.writestr("xl/media/huge.bin", blob)
     return out.getvalue()
+
+
+def _lying_size(data: bytes, name: str) -> bytes:
+    """Declare a part far smaller than it inflates to (a zip bomb that lies in its directory)."""
+    import struct
+    raw = bytearray(data)
+    encoded = name.encode()
+    local = raw.find(b"PK\x03\x04")
+    while local != -1:
+        if raw[local + 30: local + 30 + len(encoded)] == encoded:
+            struct.pack_into("<I", raw, local + 22, 10)
+        local = raw.find(b"PK\x03\x04", local + 4)
+    central = raw.find(b"PK\x01\x02")
+    while central != -1:
+        if raw[central + 46: central + 46 + len(encoded)] == encoded:
+            struct.pack_into("<I", raw, central + 24, 10)
+        central = raw.find(b"PK\x01\x02", central + 4)
+    return bytes(raw)
 
 
 def _copy_key(wb: openpyxl.Workbook, c: Corpus, key: str, row: int) -> None:

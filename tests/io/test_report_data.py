@@ -8,6 +8,8 @@ import pytest
 from report_fixtures import ACME, CJK, fresh, make_inputs, make_snapshot
 
 from vendor_eval.io import report_data as rd
+from vendor_eval.io import report_tables as rt
+from vendor_eval.io.report_summary import summary_sentences
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +29,7 @@ def test_fingerprint_covers_scores_and_the_audit_chain() -> None:
 
 
 def test_summary_sentences(inp: rd.ReportInputs) -> None:
-    sentences = rd.summary_sentences(inp)
+    sentences = summary_sentences(inp)
     first, second = inp.ranking.vendors[0], inp.ranking.vendors[1]
     assert sentences[0] == (f"{first.name} ranks first with {first.score:.1f} points, "
                             f"{first.score - second.score:.1f} ahead of the runner-up, {second.name} "
@@ -42,7 +44,7 @@ def test_summary_sentences(inp: rd.ReportInputs) -> None:
 def test_summary_without_a_qualified_vendor(inp: rd.ReportInputs) -> None:
     everyone_out = replace(inp.ranking, vendors=tuple(replace(v, disqualified=True, reasons=("Failed.",))
                                                       for v in inp.ranking.vendors))
-    sentences = rd.summary_sentences(replace(inp, ranking=everyone_out, sensitivity=None, tariffs=None))
+    sentences = summary_sentences(replace(inp, ranking=everyone_out, sensitivity=None, tariffs=None))
     assert sentences[0].startswith("No vendor passed every knock-out requirement")
 
 
@@ -78,19 +80,21 @@ def test_matrix_blocks_split_vendors_and_keep_every_criterion(inp: rd.ReportInpu
 
 
 def test_knockouts_declarations_and_tariffs(inp: rd.ReportInputs) -> None:
-    ko = rd.knockout_table(inp.snapshot, inp.ranking)
+    ko = rt.knockout_table(inp.snapshot, inp.ranking)
     harbor = next(r for r in ko.rows if r[0] == "Harbor Imaging Partners")
     assert harbor[1].endswith("FAIL") and harbor[-1] == "Disqualified"
-    decl = rd.declaration_table(inp.snapshot)
-    assert ("Priya Raman", "–", "No declaration on file", "") in decl.rows
-    assert any(r[2] == "Harbor Imaging Partners" for r in decl.rows)
-    tariffs = rd.tariff_table(inp.tariffs)
+    decl = rt.declaration_table(inp.snapshot)
+    assert ("Priya Raman", "–", "missing", "No declaration on file", "") in decl.rows
+    assert any(r[2:4] == ("in force", "Harbor Imaging Partners") for r in decl.rows)
+    okafor = [r[2] for r in decl.rows if r[0] == "Dr. Miriam Okafor"]
+    assert okafor == ["superseded", "in force"]  # append-only: the earlier declaration stays on record
+    tariffs = rt.tariff_table(inp.tariffs)
     assert tariffs.header[2:] == ("Baseline", "US Section 301: 25 % on China", "EU 15 % without exemption")
     assert len(tariffs.rows) == len(inp.snapshot.vendors)
 
 
 def test_vendor_pages(inp: rd.ReportInputs) -> None:
-    pages = {p.name: p for p in rd.vendor_pages(inp.snapshot, inp.ranking)}
+    pages = {p.name: p for p in rt.vendor_pages(inp.snapshot, inp.ranking)}
     acme = pages[ACME]
     assert acme.headline == "Rank 2 of 4 with 81.3 points"
     assert len(acme.strengths) == 3 and len(acme.weaknesses) == 3

@@ -7,14 +7,25 @@ import io
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from report_fixtures import ACME, ARABIC_COMMENT, CJK, HOSTILE_COMMENT, VENDORS, make_inputs
+from report_fixtures import (
+    ACME,
+    ARABIC_COMMENT,
+    CJK,
+    HOSTILE_COMMENT,
+    VENDORS,
+    make_inputs,
+    seed_database,
+)
 
 from vendor_eval import domain
-from vendor_eval.io.report_data import ReportInputs, build_report_data, short_fingerprint
+from vendor_eval.cli import main
+from vendor_eval.io.report_contents import build_report_data
+from vendor_eval.io.report_data import ReportInputs, short_fingerprint
 from vendor_eval.io.report_pdf import write_pdf
 from vendor_eval.scoring import engine
 
@@ -56,7 +67,7 @@ def test_summary_names_the_winner_and_margin(report: tuple) -> None:
 
 
 def test_every_page_is_numbered_and_fingerprinted(report: tuple) -> None:
-    inp, reader, pages = report
+    inp, _reader, pages = report
     n = len(pages)
     assert f"Page {n} of {n}" in pages[-1]
     fp = short_fingerprint(build_report_data(inp).cover.fingerprint)
@@ -71,10 +82,10 @@ def _to_unicode(font: object) -> dict[int, str]:
     """code -> text from a simple font's ToUnicode CMap (bfchar and bfrange entries)."""
     data = font["/ToUnicode"].get_object().get_data().decode("latin-1")  # type: ignore[index]
     out: dict[int, str] = {}
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.DOTALL):
         for code, uni in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
             out[int(code, 16)] = bytes.fromhex(uni).decode("utf-16-be")
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.DOTALL):
         for lo, hi, start in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
             for k in range(int(lo, 16), int(hi, 16) + 1):
                 out[k] = chr(int(start, 16) + k - int(lo, 16))
@@ -117,7 +128,7 @@ def _big_inputs(vendors: int, criteria: int) -> ReportInputs:
     vend = tuple(domain.Vendor(id=1000 + i, name=f"Vendor {i:02d} Imaging Services", position=i) for i in range(vendors))
     ev = (domain.Evaluator(1, "A. Evaluator", "chair", "all", None, 0),)
     scores = tuple(domain.ScoreEntry(k, 1, v.id, c.id, float((v.id * 7 + c.id * 3) % 6), "", t0, 1)
-                   for k, (v, c) in enumerate(((v, c) for v in vend for c in crit)))
+                   for k, (v, c) in enumerate((v, c) for v in vend for c in crit))
     snap = domain.Snapshot(info, groups, crit, vend, ev, scores, audit_head="0" * 64)
     return ReportInputs(snapshot=snap, ranking=engine.rank_snapshot(snap), generated_at=t0)
 
@@ -140,3 +151,21 @@ def test_large_matrix_paginates_with_repeated_headers(tmp_path: Path) -> None:
         assert sum(f"Criterion {j:03d}" in p for p in matrix_pages) >= 3  # every criterion in every block
     n = len(pages)
     assert f"Page {n} of {n}" in pages[-1]
+
+
+def test_cli_report_writes_the_pdf(db_path: Path, db: Any, imaging_eval: int, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    names = seed_database(db, imaging_eval)
+    out = tmp_path / "committee.pdf"
+    assert main(["report", str(imaging_eval), "--db", str(db_path), "-o", str(out), "--quiet"]) == 0
+    assert "Wrote the PDF committee report" in capsys.readouterr().out
+    pages = [flat(p.extract_text() or "") for p in PdfReader(out).pages]
+    text = " ".join(pages)
+    assert f"{names[0]} ranks first" in text and ACME in text and CJK in text
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+
+
+def test_cli_report_needs_a_known_format(db_path: Path, imaging_eval: int, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(imaging_eval), "--db", str(db_path), "-o", str(tmp_path / "r.txt")]) == 1
+    assert "--format pdf or --format xlsx" in capsys.readouterr().err

@@ -8,14 +8,26 @@ import warnings
 import zipfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
-from report_fixtures import ACME, CJK, FORMULA_VENDOR, HOSTILE_COMMENT, fresh, make_inputs
+from report_fixtures import (
+    ACME,
+    CJK,
+    FORMULA_VENDOR,
+    HOSTILE_COMMENT,
+    fresh,
+    make_inputs,
+    seed_database,
+)
 from xlsx_formulas import Evaluator
 
+from vendor_eval.errors import ValidationError
 from vendor_eval.io.report_xlsx import write_xlsx
 from vendor_eval.scoring import engine
+from vendor_eval.services.ranking import rank_evaluation
+from vendor_eval.services.reports import export_report
 
 # Our formulas use only references, numbers, "" and these functions; user text never appears in one.
 OUR_FORMULA = re.compile(r"=(?:[A-Z]+\(|[-+*/(),<>=]|\$?[A-Z]{1,3}\$?\d+|'?[A-Za-z]+'?!|\d+(?:\.\d+)?|\"\"|:)+")
@@ -120,3 +132,23 @@ def test_workbook_structure(tmp_path: Path) -> None:
     # Each evaluator sheet holds that evaluator's scores, and comments below the grid.
     e1 = wb["E01 Dr. Miriam Okafor"]
     assert any(c.value == HOSTILE_COMMENT for row in e1.iter_rows() for c in row)
+
+
+def test_export_report_service_writes_a_workbook_matching_the_ranking(db: Any, imaging_eval: int,
+                                                                      tmp_path: Path) -> None:
+    names = seed_database(db, imaging_eval)
+    path = export_report(db, imaging_eval, "xlsx", tmp_path / "committee.xlsx")
+    wb = load(path)
+    totals = consensus_totals(wb, Evaluator(wb))
+    ranking = rank_evaluation(db, imaging_eval)
+    assert [v.name for v in ranking.vendors] == names
+    for v in ranking.vendors:
+        assert totals[v.name] == pytest.approx(v.score, abs=1e-9)
+    audit = wb["Audit"]
+    assert audit.max_row > 20 and "intact" in audit["A2"].value  # the change log, and the chain verified
+    assert not list(tmp_path.glob(".committee.xlsx.*"))  # no temporary file left behind
+
+
+def test_export_report_refuses_an_unknown_format(db: Any, imaging_eval: int, tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="pdf, xlsx"):
+        export_report(db, imaging_eval, "docx", tmp_path / "x.docx")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from vendor_eval.scoring.engine import rank_snapshot
 from vendor_eval.services import evaluations, scores
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.services.ui_queries import list_audit_events
@@ -13,7 +14,6 @@ from vendor_eval.ui.models.criteria_tree import EFFECTIVE, KNOCKOUT, WEIGHT, Cri
 from vendor_eval.ui.models.pairwise import PairwiseModel
 from vendor_eval.ui.models.scoring_grid import KNOCKOUT_ROLE, ScoringModel
 from vendor_eval.ui.models.tables import AuditModel, EvaluationListModel, RankingModel, VendorsModel
-from vendor_eval.scoring.engine import rank_snapshot
 
 
 def test_evaluation_list_model(qtmodeltester, db: Database, scored_eval: int) -> None:

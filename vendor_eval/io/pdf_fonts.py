@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.lib.fonts import addMapping
 
 from vendor_eval.io.text_safety import pdf_text
 from vendor_eval.paths import resources_dir
@@ -61,7 +61,7 @@ def register_fonts() -> tuple[str, str, str]:
 def _body_chars() -> frozenset[int]:
     register_fonts()
     font = pdfmetrics.getFont(BODY)
-    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+    return frozenset(font.face.charToGlyph)
 
 
 def _covered(ch: str) -> bool:

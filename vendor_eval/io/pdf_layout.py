@@ -39,13 +39,13 @@ def _fit(text: str, font: str, size: float, width: float, c: Canvas) -> str:
 def canvas_class(title: str, fingerprint: str) -> type[Canvas]:
     """A Canvas that writes header and footer on every page once the page count is known."""
 
-    class ReportCanvas(Canvas):
+    class ReportCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type stubs
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("initialFontName", BODY)  # else every page references (unembedded) Helvetica
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        def showPage(self) -> None:  # reportlab's name
             self._pages.append(dict(self.__dict__))
             self._startPage()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -19,6 +21,7 @@ HEADER_BG = colors.HexColor("#E6ECF3")
 ZEBRA = colors.HexColor("#F6F8FA")
 FLAG_BG = {"bad": colors.HexColor("#F8D7D5"), "warn": colors.HexColor("#FCEFC7"), "good": colors.HexColor("#DCEFD9")}
 MISSING_BG = colors.HexColor("#E5E7EB")
+Command = tuple[Any, ...]  # a reportlab TableStyle command
 
 # Qualitative palette for criteria groups (colour-blind friendly order, Tableau 10 + 2).
 PALETTE = tuple(colors.HexColor(h) for h in (
@@ -36,7 +39,7 @@ def heat(value: float | None) -> colors.Color:
     if value is None:
         return MISSING_BG
     stops = ((0.0, (0.96, 0.72, 0.70)), (0.5, (0.99, 0.92, 0.66)), (1.0, (0.70, 0.88, 0.69)))
-    for (x0, c0), (x1, c1) in zip(stops, stops[1:]):
+    for (x0, c0), (x1, c1) in pairwise(stops):
         if value <= x1:
             t = (value - x0) / (x1 - x0)
             return colors.Color(*(a + (b - a) * t for a, b in zip(c0, c1)))
@@ -71,9 +74,9 @@ def styles() -> dict[str, ParagraphStyle]:
     return s
 
 
-def grid_style(header_rows: int = 1, zebra: bool = True, rows: int = 0) -> list[tuple]:
+def grid_style(header_rows: int = 1, zebra: bool = True, rows: int = 0) -> list[Command]:
     """The house table style: ruled header, thin horizontal rules, zebra stripes."""
-    cmds: list[tuple] = [
+    cmds: list[Command] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_BG),
         ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.8, ACCENT),
@@ -89,5 +92,5 @@ def grid_style(header_rows: int = 1, zebra: bool = True, rows: int = 0) -> list[
     return cmds
 
 
-def table_style(cmds: list[tuple]) -> TableStyle:
+def table_style(cmds: list[Command]) -> TableStyle:
     return TableStyle(cmds)

@@ -238,6 +238,11 @@ def _body_cell(ws: Worksheet, row: int, col: int, text: str) -> None:
 
 
 def _list_validation(ws: Worksheet, formula: str, prompt: str) -> DataValidation:
+    """One rule per distinct list and sheet, shared by all its cells: fewer rules, smaller and faster files."""
+    shared = next((dv for dv in ws.data_validations.dataValidation
+                   if dv.type == "list" and dv.formula1 == formula), None)
+    if shared is not None:
+        return shared
     dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                         showInputMessage=True, errorTitle="Not in the list",
                         error="Choose one of the options in the drop-down list.", prompt=prompt[:255])
@@ -350,6 +355,11 @@ def _question_row(ws: Worksheet, lists: _ListSheet, row: int, number: int, group
 
 def _number_validation(ws: Worksheet, c: domain.Criterion) -> DataValidation:
     lo, hi = c.answer_min, c.answer_max
+    message = how_to_answer(c)[:255]
+    shared = next((dv for dv in ws.data_validations.dataValidation
+                   if dv.type == "decimal" and dv.prompt == message), None)
+    if shared is not None:
+        return shared
     if lo is not None and hi is not None:
         dv = DataValidation(type="decimal", operator="between", formula1=f"{lo:g}", formula2=f"{hi:g}")
     elif lo is not None:
@@ -361,7 +371,7 @@ def _number_validation(ws: Worksheet, c: domain.Criterion) -> DataValidation:
     dv.allow_blank = True
     dv.showErrorMessage = dv.showInputMessage = True
     dv.errorTitle = "Number expected"
-    dv.error = dv.prompt = how_to_answer(c)[:255]
+    dv.error = dv.prompt = message
     ws.add_data_validation(dv)
     return dv
 

@@ -11,17 +11,38 @@ from pathlib import Path
 
 from reportlab.lib.units import cm
 from reportlab.platypus import (
-    CondPageBreak, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table,
+    CondPageBreak,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
 )
 from reportlab.platypus.flowables import Flowable, HRFlowable
 
 from vendor_eval.io import report_data as rd
 from vendor_eval.io.pdf_charts import radar, stacked_bar
 from vendor_eval.io.pdf_fonts import BODY, BOLD, markup, needs_fallback, register_fonts
-from vendor_eval.io.pdf_layout import FRAME_WIDTH, WIDE_FRAME_WIDTH, canvas_class, document
-from vendor_eval.io.pdf_styles import (
-    ACCENT, FLAG_BG, HEADER_BG, INK, MUTED, RULE, grid_style, heat, styles, table_style,
+from vendor_eval.io.pdf_layout import (
+    FRAME_WIDTH,
+    WIDE_FRAME_WIDTH,
+    canvas_class,
+    document,
 )
+from vendor_eval.io.pdf_styles import (
+    ACCENT,
+    FLAG_BG,
+    HEADER_BG,
+    INK,
+    MUTED,
+    RULE,
+    grid_style,
+    heat,
+    styles,
+    table_style,
+)
+from vendor_eval.io.report_contents import ReportData
 
 Progress = Callable[[float, str], None]
 SHORT_CELL = 12  # characters that fit the narrowest column at 7.5 pt
@@ -94,7 +115,7 @@ def cover(c: rd.Cover) -> list[Flowable]:
             Spacer(1, 1.2 * cm), facts, Spacer(1, 1.5 * cm), mark, PageBreak()]
 
 
-def summary(data: rd.ReportData) -> list[Flowable]:
+def summary(data: ReportData) -> list[Flowable]:
     out: list[Flowable] = [h1("Executive summary")]
     out += [Paragraph(markup(s), styles()["bullet"], bulletText="•") for s in data.summary]
     out += [h2("Ranking")]
@@ -104,14 +125,16 @@ def summary(data: rd.ReportData) -> list[Flowable]:
     flags = tuple("good" if r.status == "Recommended" else "bad" if r.rank is None else "" for r in data.ranking)
     out += table(rd.Table(("Rank", "Vendor", "Score", "Behind leader", "Status", "Knock-out findings"), rows, flags),
                  [0.55, 3, 0.7, 0.8, 1.25, 3.6])
-    return out + [PageBreak()]
+    return out
 
 
-def charts(data: rd.ReportData) -> list[Flowable]:
-    out: list[Flowable] = [h1("Scores by criteria group"),
+def charts(data: ReportData) -> list[Flowable]:
+    bars = stacked_bar(data.stacked, FRAME_WIDTH)
+    # On the summary page when it fits, so a short evaluation's decision reads on one page.
+    out: list[Flowable] = [CondPageBreak(bars.height + 3 * cm), h1("Scores by criteria group"),
                            p("Each bar is a vendor's weighted total, split into the points earned in each criteria "
                              "group. Disqualified vendors are shown after the qualified ones.", "small"),
-                           Spacer(1, 6), stacked_bar(data.stacked, FRAME_WIDTH)]
+                           Spacer(1, 6), bars]
     if data.stacked.note:
         out.append(p(data.stacked.note, "small"))
     out += [CondPageBreak(9 * cm), h2("Profile of the leading vendors"),
@@ -120,7 +143,7 @@ def charts(data: rd.ReportData) -> list[Flowable]:
     return out + [NextPageTemplate("wide"), PageBreak()]
 
 
-def matrix(data: rd.ReportData) -> list[Flowable]:
+def matrix(data: ReportData) -> list[Flowable]:
     out: list[Flowable] = [h1("Score matrix"),
                            p("Aggregated scores on each criterion's own scale, vendors in ranking order. The cell "
                              "colour shows the normalised score from red (worst) through amber to green (best); grey "
@@ -167,14 +190,14 @@ def _matrix_table(block: rd.MatrixBlock, per_block: int) -> Table:
     return tbl
 
 
-def knockouts(data: rd.ReportData) -> list[Flowable]:
+def knockouts(data: ReportData) -> list[Flowable]:
     n = len(data.knockouts.header)
     return [h1("Knock-out requirements"),
             p("A vendor that fails any mandatory requirement is disqualified automatically, whatever its total.",
               "small"), Spacer(1, 4), *table(data.knockouts, [2.5] + [1.4] * (n - 2) + [1.1])]
 
 
-def disagreement(data: rd.ReportData) -> list[Flowable]:
+def disagreement(data: ReportData) -> list[Flowable]:
     return [CondPageBreak(6 * cm), h1("Evaluator disagreement"),
             p("Cells where evaluators' scores spread widely (the committee should discuss these), largest spread "
               "first.", "small"), Spacer(1, 4), *table(data.disagreement, [2.4, 3, 0.8, 0.9, 0.8, 1.2]),
@@ -184,7 +207,7 @@ def disagreement(data: rd.ReportData) -> list[Flowable]:
             *table(data.bias, [3, 2, 1.4])]
 
 
-def sensitivity(data: rd.ReportData) -> list[Flowable]:
+def sensitivity(data: ReportData) -> list[Flowable]:
     return [PageBreak(), h1("Sensitivity of the ranking"), h2("Critical weight changes"),
             p("How far one criterion's weight must move (the others rescaled in proportion) before another vendor "
               "wins; pp = percentage points of the total weight.", "small"), Spacer(1, 4),
@@ -192,12 +215,12 @@ def sensitivity(data: rd.ReportData) -> list[Flowable]:
             *table(data.acceptability, [3] + [1] * (len(data.acceptability.header) - 1), "cell_right")]
 
 
-def tariffs(data: rd.ReportData) -> list[Flowable]:
+def tariffs(data: ReportData) -> list[Flowable]:
     n = len(data.tariffs.header)
     return [CondPageBreak(6 * cm), h1("Tariff scenarios"), *table(data.tariffs, [2.4, 0.6] + [1.5] * (n - 2))]
 
 
-def vendor_pages(data: rd.ReportData) -> list[Flowable]:
+def vendor_pages(data: ReportData) -> list[Flowable]:
     out: list[Flowable] = []
     for v in data.vendors:
         out += [PageBreak(), h1(v.name), p(v.headline, "subtitle"), Spacer(1, 4)]
@@ -217,7 +240,7 @@ def vendor_pages(data: rd.ReportData) -> list[Flowable]:
         sw.setStyle(table_style(grid_style(zebra=False) + [("BACKGROUND", (0, 1), (0, 1), FLAG_BG["good"]),
                                                            ("BACKGROUND", (1, 1), (1, 1), FLAG_BG["warn"])]))
         out += [h2("Strengths and weaknesses"), sw]
-        out.append(h2("Evaluators' comments"))
+        out.append(h2("Evaluators' comments, weakest-scored criteria first"))
         if v.comments:
             out += table(rd.Table(("Evaluator", "Criterion", "Comment"), v.comments), [1.3, 1.8, 4.5])
         else:
@@ -227,17 +250,17 @@ def vendor_pages(data: rd.ReportData) -> list[Flowable]:
     return out
 
 
-def appendix(data: rd.ReportData) -> list[Flowable]:
+def appendix(data: ReportData) -> list[Flowable]:
     out: list[Flowable] = [PageBreak(), h1("Conflict-of-interest declarations"),
                            p("Declarations are append-only: every declaration ever made is listed, oldest first.",
-                             "small"), Spacer(1, 4), *table(data.declarations, [1.6, 1.2, 2, 3.2])]
+                             "small"), Spacer(1, 4), *table(data.declarations, [1.6, 1.2, 0.9, 2, 3.2])]
     out += [PageBreak(), h1("Methodology")]
     out += [Paragraph(markup(t), styles()["bullet"], bulletText="•") for t in data.method_text]
     out += [h2("Criteria and weights"), *table(data.method_table, [2, 3.2, 0.8, 0.9, 0.6, 0.7, 1.3])]
     return out
 
 
-def sign_off(data: rd.ReportData) -> list[Flowable]:
+def sign_off(data: ReportData) -> list[Flowable]:
     out: list[Flowable] = [PageBreak(), h1("Sign-off"),
                            p("By signing, each committee member confirms that the scores above are their own, that "
                              "their conflict-of-interest declaration is complete, and that they agree with the "
@@ -256,7 +279,7 @@ def sign_off(data: rd.ReportData) -> list[Flowable]:
     return out
 
 
-def write_pdf(data: rd.ReportData, path: Path, progress: Progress | None = None) -> None:
+def write_pdf(data: ReportData, path: Path, progress: Progress | None = None) -> None:
     """Render the report to path (written in place; the service writes to a temporary file)."""
     register_fonts()
     note = progress or (lambda _f, _m: None)

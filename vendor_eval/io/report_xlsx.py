@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter as col
@@ -46,6 +47,8 @@ def write_xlsx(inp: ReportInputs, path: Path, progress: Progress | None = None) 
     sh.sensitivity_sheet(wb, inp.sensitivity)
     sh.tariffs_sheet(wb, inp.tariffs)
     sh.audit_sheet(wb, inp.audit, inp.chain_intact)
+    # No cached values are stored for the formulas: ask Excel and LibreOffice to compute on open.
+    wb.calculation.fullCalcOnLoad = True
     note(0.85, "saving the workbook")
     wb.save(path)
     note(1.0, "done")
@@ -60,7 +63,7 @@ def weights_sheet(wb: Workbook, inp: ReportInputs) -> dict[int, str]:
              "effective weights and every total in the workbook recalculate.")
     n_groups, n_crit = len(snap.groups), len(snap.criteria)
     sh.header(ws, GROUP_ROW0 - 1, ("Group", "Weight % (input)", "Sum of its criteria %", "Counted weight %",
-                                    "Group share"))
+                                    "Group share", "Group no."))
     crit_row0 = GROUP_ROW0 + n_groups + 3
     c_first, c_last = crit_row0, crit_row0 + n_crit - 1
     group_row = {}
@@ -70,13 +73,15 @@ def weights_sheet(wb: Workbook, inp: ReportInputs) -> dict[int, str]:
         group_row[g.id] = r
         set_text_cell(ws.cell(r, 1), g.name)
         sh.input_cell(ws.cell(r, 2, float(g.weight)))
-        ws.cell(r, 3, f"=SUMIF($A${c_first}:$A${c_last},A{r},$D${c_first}:$D${c_last})")
+        # Matched on the group number, not the name: SUMIF reads * ? ~ and a leading < > = in text.
+        ws.cell(r, 6, i + 1)
+        ws.cell(r, 3, f"=SUMIF($H${c_first}:$H${c_last},F{r},$D${c_first}:$D${c_last})")
         # A group whose criteria all weigh zero does not count (scoring.weights: live groups).
         ws.cell(r, 4, f"=IF(C{r}>0,B{r},0)")
         ws.cell(r, 5, f"=IF(SUM($D${GROUP_ROW0}:$D${g_last})>0,D{r}/SUM($D${GROUP_ROW0}:$D${g_last}),0)")
         ws.cell(r, 5).number_format = "0.00%"
     sh.header(ws, crit_row0 - 1, ("Group", "Key", "Criterion", "Weight % in group (input)", "Group share",
-                                  "Share within group", "Effective weight"))
+                                  "Share within group", "Effective weight", "Group no."))
     refs: dict[int, str] = {}
     for j, c in enumerate(snap.criteria):
         r = crit_row0 + j
@@ -88,14 +93,16 @@ def weights_sheet(wb: Workbook, inp: ReportInputs) -> dict[int, str]:
         ws.cell(r, 5, f"=$E${gr}")
         ws.cell(r, 6, f"=IF($C${gr}>0,D{r}/$C${gr},0)")
         ws.cell(r, 7, f"=E{r}*F{r}")
+        ws.cell(r, 8, f"=$F${gr}")
         for k in (5, 6, 7):
             ws.cell(r, k).number_format = "0.00%"
         refs[c.id] = f"Weights!$G${r}"
     total = c_last + 1
     set_text_cell(ws.cell(total, 3), "Total")
     ws.cell(total, 7, f"=SUM(G{c_first}:G{c_last})").number_format = "0.00%"
-    sh.widths(ws, {"A": 30, "B": 18, "C": 44, "D": 18, "E": 12, "F": 14, "G": 14})
+    sh.widths(ws, {"A": 30, "B": 18, "C": 44, "D": 18, "E": 12, "F": 14, "G": 14, "H": 10})
     ws.freeze_panes = f"A{GROUP_ROW0}"
+    ws.auto_filter.ref = f"A{crit_row0 - 1}:H{c_last}"
     return refs
 
 
@@ -106,9 +113,9 @@ def consensus_sheets(wb: Workbook, inp: ReportInputs, weight_cells: dict[int, st
     cons = wb.create_sheet("Consensus")
     norm = wb.create_sheet("Normalised")
     policy = snap.evaluation.missing_policy
-    sh.title(cons, "Consensus scores", f"Aggregated scores ({r.variant.get('aggregation', '')}) on each criterion's "
-             "scale. Total = 100 x SUMPRODUCT(effective weights, normalised scores); missing scores: "
-             f"{policy}.")
+    sh.title(cons, "Consensus scores", f"Aggregated scores ({r.variant.get('aggregation', '')}; price criteria: "
+             f"{r.variant.get('price_formula', 'scores')}) on each criterion's scale. Total = 100 x "
+             f"SUMPRODUCT(effective weights, normalised scores); missing scores: {policy}.")
     sh.title(norm, "Normalised scores", "(x - min) / (max - min), or (max - x) / (max - min) where lower is "
              "better: 0 = worst point of the scale, 1 = best.")
     crit = snap.criteria
@@ -168,7 +175,7 @@ def consensus_sheets(wb: Workbook, inp: ReportInputs, weight_cells: dict[int, st
     return totals
 
 
-def summary_sheet(ws: object, inp: ReportInputs, totals: dict[int, str]) -> None:
+def summary_sheet(ws: Any, inp: ReportInputs, totals: dict[int, str]) -> None:
     snap, r, e = inp.snapshot, inp.ranking, inp.snapshot.evaluation
     sh.title(ws, e.name, "Committee workbook exported by vendor_eval. Scores come from the app; the live totals "
              "recalculate from the Weights sheet.")
@@ -176,22 +183,22 @@ def summary_sheet(ws: object, inp: ReportInputs, totals: dict[int, str]) -> None
              ("Generated (UTC)", f"{inp.generated_at:%Y-%m-%d %H:%M}"), ("Fingerprint (SHA-256)", fingerprint(snap)),
              ("Method", f"{r.method} ({r.score_scale})")]
     facts += [(k.replace("_", " ").capitalize(), v) for k, v in r.variant.items() if k != "method"]
-    for i, (k, v) in enumerate(facts):
-        ws.cell(3 + i, 1, k).font = sh.BOLD  # type: ignore[attr-defined]
-        set_text_cell(ws.cell(3 + i, 2), str(v))  # type: ignore[attr-defined]
+    for i, (label, value) in enumerate(facts):
+        ws.cell(3 + i, 1, label).font = sh.BOLD
+        set_text_cell(ws.cell(3 + i, 2), str(value))
     head = 4 + len(facts)
     sh.header(ws, head, ("Rank", "Vendor", "Score (vendor_eval)", "Total (live, from Weights)", "Status",
                          "Knock-out findings"))
     for n, v in enumerate(r.vendors):
         row = head + 1 + n
-        ws.cell(row, 1, None if v.disqualified else v.rank)  # type: ignore[attr-defined]
-        set_text_cell(ws.cell(row, 2), v.name)  # type: ignore[attr-defined]
-        ws.cell(row, 3, float(v.score)).number_format = "0.00"  # type: ignore[attr-defined]
-        ws.cell(row, 4, f"={totals[v.vendor_id]}").number_format = "0.00"  # type: ignore[attr-defined]
-        set_text_cell(ws.cell(row, 5), "Disqualified" if v.disqualified else "Qualified")  # type: ignore[attr-defined]
-        set_text_cell(ws.cell(row, 6), " ".join(v.reasons))  # type: ignore[attr-defined]
+        ws.cell(row, 1, None if v.disqualified else v.rank)
+        set_text_cell(ws.cell(row, 2), v.name)
+        ws.cell(row, 3, float(v.score)).number_format = "0.00"
+        ws.cell(row, 4, f"={totals[v.vendor_id]}").number_format = "0.00"
+        set_text_cell(ws.cell(row, 5), "Disqualified" if v.disqualified else "Qualified")
+        set_text_cell(ws.cell(row, 6), " ".join(v.reasons))
     end = head + len(r.vendors)
-    ws.freeze_panes = f"A{head + 1}"  # type: ignore[attr-defined]
-    ws.auto_filter.ref = f"A{head}:F{end}"  # type: ignore[attr-defined]
+    ws.freeze_panes = f"A{head + 1}"
+    ws.auto_filter.ref = f"A{head}:F{end}"
     sh.widths(ws, {"A": 22, "B": 34, "C": 18, "D": 22, "E": 14, "F": 60})
     sh.bar_chart(ws, "Weighted totals (live)", head, end, 2, 4, "H3")

@@ -17,7 +17,11 @@ from openpyxl.utils import get_column_letter as col
 from vendor_eval.domain import Snapshot
 from vendor_eval.io.report_data import AuditRow
 from vendor_eval.io.text_safety import set_text_cell
-from vendor_eval.scoring.results import DisagreementResult, SensitivityResult, TariffResult
+from vendor_eval.scoring.results import (
+    DisagreementResult,
+    SensitivityResult,
+    TariffResult,
+)
 
 BOLD = Font(bold=True)
 HEAD_FONT = Font(bold=True, color="1F2933")

@@ -10,7 +10,8 @@ A rule is the JSON kept with a criterion (criteria templates, `Criterion.scoring
   how many of the listed items the answer holds; the first count reached wins.
 - ``{"kind": "choice_map", "map": {choice: score, ...}}``
 
-apply_rule never raises on an answer: an answer the rule cannot judge (empty, wrong type,
+compile_rule checks a rule once and returns a scorer for many answers; apply_rule does both.
+A scorer never raises on an answer: an answer the rule cannot judge (empty, wrong type,
 a choice the map lacks) gives no suggestion, because the evaluator scores it by hand.
 A malformed rule raises RuleError, since that is a template bug someone must fix.
 """
@@ -18,7 +19,7 @@ A malformed rule raises RuleError, since that is a template bug someone must fix
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 RULE_KINDS = ("yes_no_partial", "thresholds", "count_of", "choice_map")
@@ -35,38 +36,49 @@ class Suggestion(NamedTuple):
     explanation: str
 
 
-def apply_rule(rule: dict[str, Any] | None, answer: Any) -> Suggestion | None:
-    """The suggested score for answer under rule, or None when there is no rule or no usable answer."""
-    if rule is None or _is_blank(answer):
+Scorer = Callable[[Any], Suggestion | None]
+
+
+def compile_rule(rule: dict[str, Any] | None) -> Scorer | None:
+    """Check the rule once and return a function that scores answers (None when there is no rule).
+
+    Importing 60 questionnaires applies the same 200 rules 12,000 times: compile once, apply many.
+    """
+    if rule is None:
         return None
     kind = rule.get("kind") if isinstance(rule, dict) else None
     if kind == "yes_no_partial":
-        return _mapped(rule, _as_text(answer).lower(), casefold=True)
+        lowered = {k.lower(): v for k, v in _score_map(rule).items()}
+        return _unless_blank(lambda answer: _mapped(lowered, _as_text(answer).lower()))
     if kind == "choice_map":
-        return _mapped(rule, _as_text(answer), casefold=False)
+        exact = _score_map(rule)
+        return _unless_blank(lambda answer: _mapped(exact, _as_text(answer)))
     if kind == "thresholds":
-        return _thresholds(rule, answer)
+        better = rule.get("better")
+        if better not in ("lower", "higher"):
+            raise RuleError(f"a thresholds rule needs better = 'lower' or 'higher', got {better!r}")
+        steps, otherwise = _steps(rule), _number(rule.get("otherwise"), "otherwise", allow_none=True)
+        return _unless_blank(lambda answer: _thresholds(better == "lower", steps, otherwise, answer))
     if kind == "count_of":
-        return _count_of(rule, answer)
+        items = _items(rule)
+        steps, otherwise = _steps(rule), _number(rule.get("otherwise"), "otherwise", allow_none=True)
+        return _unless_blank(lambda answer: _count_of(items, steps, otherwise, answer))
     raise RuleError(f"scoring rule kind must be one of {', '.join(RULE_KINDS)}, got {kind!r}")
+
+
+def apply_rule(rule: dict[str, Any] | None, answer: Any) -> Suggestion | None:
+    """The suggested score for answer under rule, or None when there is no rule or no usable answer."""
+    scorer = compile_rule(rule)
+    return None if scorer is None else scorer(answer)
 
 
 def check_rule(rule: dict[str, Any] | None) -> None:
     """Raise RuleError when the rule is malformed (used when a rule is saved, not only when applied)."""
-    if rule is None:
-        return
-    if not isinstance(rule, dict) or rule.get("kind") not in RULE_KINDS:
-        raise RuleError(f"scoring rule kind must be one of {', '.join(RULE_KINDS)}, got {rule!r}")
-    kind = rule["kind"]
-    if kind in ("yes_no_partial", "choice_map"):
-        _score_map(rule)
-    else:
-        _steps(rule)
-        _number(rule.get("otherwise", None), "otherwise", allow_none=True)
-        if kind == "thresholds" and rule.get("better") not in ("lower", "higher"):
-            raise RuleError(f"a thresholds rule needs better = 'lower' or 'higher', got {rule.get('better')!r}")
-        if kind == "count_of":
-            _items(rule)
+    compile_rule(rule)
+
+
+def _unless_blank(scorer: Scorer) -> Scorer:
+    return lambda answer: None if _is_blank(answer) else scorer(answer)
 
 
 def _is_blank(answer: Any) -> bool:
@@ -124,10 +136,7 @@ def _items(rule: dict[str, Any]) -> list[str]:
     return raw
 
 
-def _mapped(rule: dict[str, Any], key: str, casefold: bool) -> Suggestion | None:
-    scores = _score_map(rule)
-    if casefold:
-        scores = {k.lower(): v for k, v in scores.items()}
+def _mapped(scores: dict[str, float], key: str) -> Suggestion | None:
     if key not in scores:
         return None
     return Suggestion(scores[key], f"answered {key!r}: rule gives {_fmt(scores[key])}")
@@ -147,18 +156,14 @@ def _answer_number(answer: Any) -> float | None:
     return None
 
 
-def _thresholds(rule: dict[str, Any], answer: Any) -> Suggestion | None:
-    better = rule.get("better")
-    if better not in ("lower", "higher"):
-        raise RuleError(f"a thresholds rule needs better = 'lower' or 'higher', got {better!r}")
-    steps = _steps(rule)
-    otherwise = _number(rule.get("otherwise"), "otherwise", allow_none=True)
+def _thresholds(lower: bool, steps: list[tuple[float, float]], otherwise: float | None,
+                answer: Any) -> Suggestion | None:
     value = _answer_number(answer)
     if value is None:
         return None
-    sign = "<=" if better == "lower" else ">="
+    sign = "<=" if lower else ">="
     for limit, score in steps:
-        if (value <= limit) if better == "lower" else (value >= limit):
+        if (value <= limit) if lower else (value >= limit):
             return Suggestion(score, f"{_fmt(value)} {sign} {_fmt(limit)}: rule gives {_fmt(score)}")
     if otherwise is None:
         return None
@@ -173,15 +178,12 @@ def _selection(answer: Any) -> list[str] | None:
     return None
 
 
-def _count_of(rule: dict[str, Any], answer: Any) -> Suggestion | None:
-    items = _items(rule)
-    steps = _steps(rule)
-    otherwise = _number(rule.get("otherwise"), "otherwise", allow_none=True)
+def _count_of(items: list[str], steps: list[tuple[float, float]], otherwise: float | None,
+              answer: Any) -> Suggestion | None:
     chosen = _selection(answer)
     if chosen is None:
         return None
-    held = _held(items, chosen)
-    count = len(held)
+    count = len(_held(items, chosen))
     for needed, score in steps:
         if count >= needed:
             return Suggestion(score, f"holds {count} of {len(items)} listed (>= {_fmt(needed)}): rule gives {_fmt(score)}")

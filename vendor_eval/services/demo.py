@@ -19,7 +19,15 @@ from sqlalchemy import select
 from vendor_eval.errors import ValidationError
 from vendor_eval.io.questionnaire_template import META
 from vendor_eval.paths import sample_data_dir
-from vendor_eval.services import declarations, evaluations, evaluators, questionnaires, scores, tariffs, vendors
+from vendor_eval.services import (
+    declarations,
+    evaluations,
+    evaluators,
+    questionnaires,
+    scores,
+    tariffs,
+    vendors,
+)
 from vendor_eval.storage import Database
 from vendor_eval.storage.models import Evaluation
 

@@ -90,9 +90,9 @@ def _anchor_problem(evaluation: Evaluation, by_seq: dict[int, AuditEvent]) -> st
 def _data_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> str | None:
     """Each score and consensus row must hold the value of its newest audited change."""
     last: dict[tuple[str, int], AuditEvent] = {}
-    for event in events:  # in seq order, so the newest wins
-        if event.entity in ("score", "consensus") and event.field == "value" and event.entity_id is not None:
-            last[(event.entity, event.entity_id)] = event
+    for e in events:  # in seq order, so the newest wins
+        if e.entity in ("score", "consensus") and e.field == "value" and e.entity_id is not None:
+            last[(e.entity, e.entity_id)] = e
     rows: list[tuple[str, int, float]] = [
         ("score", i, v) for i, v in s.execute(
             select(Score.id, Score.value).join(Evaluator, Score.evaluator_id == Evaluator.id)
@@ -103,13 +103,13 @@ def _data_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> s
             .where(Vendor.evaluation_id == evaluation_id).order_by(ConsensusScore.id))
     ]
     for entity, row_id, value in rows:
-        event = last.get((entity, row_id))
-        if event is None:
+        newest = last.get((entity, row_id))
+        if newest is None:
             continue  # written in bulk without a trail (benchmarks); nothing to compare with
-        recorded = json.loads(event.new_value) if event.new_value is not None else None
+        recorded = json.loads(newest.new_value) if newest.new_value is not None else None
         recorded_value = recorded.get("value") if isinstance(recorded, dict) else None
         if recorded_value != value:
-            return (f"{entity} id {row_id} holds {value:g} but its newest audit event #{event.seq} recorded "
+            return (f"{entity} id {row_id} holds {value:g} but its newest audit event #{newest.seq} recorded "
                     f"{'a removal' if recorded_value is None else f'{recorded_value:g}'}: newer events were deleted "
                     "or the value was changed outside vendor_eval.")
     return None

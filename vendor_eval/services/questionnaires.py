@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from vendor_eval.io.questionnaire_import import (
     parse_questionnaire,
 )
 from vendor_eval.io.questionnaire_template import build_questionnaire
-from vendor_eval.scoring.rules import RuleError, apply_rule
+from vendor_eval.scoring.rules import RuleError, Scorer, compile_rule
 from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
 from vendor_eval.services.scores import SavedScore, record_score
 from vendor_eval.services.snapshot import load_snapshot
@@ -46,6 +46,7 @@ from vendor_eval.storage.models import (
     Answer,
     CostLine,
     Criterion,
+    CriterionGroup,
     Evaluation,
     Evaluator,
     QuestionnaireImport,
@@ -124,21 +125,57 @@ def generate_questionnaire(db: Database, ref: Ref, path: Path, vendor: Ref | Non
 def import_questionnaires(db: Database, ref: Ref, paths: Sequence[Path | str], actor: str, dry_run: bool = False,
                           progress: Progress | None = None) -> list[ImportResult]:
     """Import completed questionnaires, each file all-or-nothing; returns one result per file, in order."""
-    snapshot = load_snapshot(db, ref)
-    with db.read() as s:
-        ensure_editable(get_evaluation(s, snapshot.evaluation.id))
+    snapshot = _questions_of(db, ref)
+    scorers = _scorers(snapshot.criteria)
     results: list[ImportResult] = []
     for done, raw_path in enumerate(paths):
         path = Path(raw_path)
         if progress is not None:
             progress(done, len(paths), path.name)
-        results.append(_import_one(db, snapshot, path, actor, dry_run))
+        results.append(_import_one(db, snapshot, scorers, path, actor, dry_run))
     if progress is not None:
         progress(len(paths), len(paths), "")
     return results
 
 
-def _import_one(db: Database, snapshot: domain.Snapshot, path: Path, actor: str, dry_run: bool) -> ImportResult:
+def _questions_of(db: Database, ref: Ref) -> domain.Snapshot:
+    """The evaluation and its criteria only: a full snapshot would also read every score, answer and
+    suggestion, which costs more than the import itself on a large evaluation."""
+    with db.read() as s:
+        e = get_evaluation(s, ref)
+        ensure_editable(e)
+        info = domain.EvaluationInfo(**{f.name: getattr(e, f.name) for f in fields(domain.EvaluationInfo)})
+        groups = s.scalars(select(CriterionGroup).where(CriterionGroup.evaluation_id == e.id)
+                           .order_by(CriterionGroup.position, CriterionGroup.id)).all()
+        rank = {g.id: i for i, g in enumerate(groups)}
+        rows = sorted(s.scalars(select(Criterion).where(Criterion.evaluation_id == e.id)),
+                      key=lambda c: (rank[c.group_id], c.position, c.id))
+        names = {f.name for f in fields(domain.Criterion)}
+        criteria = tuple(domain.Criterion(**{
+            **{n: getattr(c, n) for n in names if n not in ("descriptors", "choices")},
+            "descriptors": {str(k): str(v) for k, v in (c.descriptors or {}).items()},
+            "choices": tuple(c.choices or ()),
+        }) for c in rows)
+        return domain.Snapshot(info, tuple(domain.Group(g.id, g.name, g.description, g.weight, g.position)
+                                           for g in groups), criteria, (), (), ())
+
+
+def _scorers(criteria: Iterable[domain.Criterion]) -> dict[int, Scorer]:
+    """Each criterion's rule checked once per import; a broken rule gives no suggestions (the
+    evaluator scores by hand) rather than refusing the vendor's file."""
+    scorers = {}
+    for c in criteria:
+        try:
+            scorer = compile_rule(c.scoring_rule)
+        except RuleError:
+            continue
+        if scorer is not None:
+            scorers[c.id] = scorer
+    return scorers
+
+
+def _import_one(db: Database, snapshot: domain.Snapshot, scorers: dict[int, Scorer], path: Path, actor: str,
+                dry_run: bool) -> ImportResult:
     name = path.name
     try:
         data = read_workbook_file(path)
@@ -150,7 +187,7 @@ def _import_one(db: Database, snapshot: domain.Snapshot, path: Path, actor: str,
     sha = hashlib.sha256(data).hexdigest()
     try:
         with db.write() as s:
-            result = _apply(s, snapshot, parsed, len(data), sha, actor, dry_run)
+            result = _apply(s, snapshot, scorers, parsed, len(data), sha, actor, dry_run)
             if dry_run:
                 raise _DryRun(result)
             return result
@@ -178,8 +215,8 @@ def read_workbook_file(path: Path) -> bytes:
         raise ValidationError(f"{path.name} cannot be read: {exc.strerror or exc}.") from None
 
 
-def _apply(s: Session, snapshot: domain.Snapshot, parsed: ParsedQuestionnaire, size: int, sha: str, actor: str,
-           dry_run: bool) -> ImportResult:
+def _apply(s: Session, snapshot: domain.Snapshot, scorers: dict[int, Scorer], parsed: ParsedQuestionnaire, size: int,
+           sha: str, actor: str, dry_run: bool) -> ImportResult:
     evaluation = get_evaluation(s, snapshot.evaluation.id)
     ensure_editable(evaluation)
     warnings = list(parsed.warnings)
@@ -194,11 +231,11 @@ def _apply(s: Session, snapshot: domain.Snapshot, parsed: ParsedQuestionnaire, s
     s.add(record)
     s.flush()
     criteria = {c.key: c for c in snapshot.criteria}
-    counts = _apply_answers(s, evaluation.id, vendor, parsed, criteria, record.id, actor)
+    counts, answers = _apply_answers(s, evaluation.id, vendor, parsed, criteria, record.id, actor)
     cost_lines = _replace_cost_lines(s, evaluation.id, vendor, parsed, actor)
     if cost_lines is None:
         warnings.append(f"{parsed.file_name}: the Costs sheet is empty; {vendor.name}'s cost lines were kept.")
-    suggestions = _suggest(s, vendor.id, criteria, record.id)
+    suggestions = _suggest(s, vendor.id, snapshot.criteria, scorers, answers, record.id)
     audit.record(s, evaluation.id, actor, "questionnaire_import", record.id, "imported", None, {
         "file": parsed.file_name, "size": size, "sha256": sha, "vendor": vendor.name,
         "template_version": parsed.template_version, **counts,
@@ -255,8 +292,11 @@ def _update_profile(s: Session, evaluation_id: int, vendor: Vendor, profile: dic
 
 
 def _apply_answers(s: Session, evaluation_id: int, vendor: Vendor, parsed: ParsedQuestionnaire,
-                   criteria: dict[str, domain.Criterion], import_id: int, actor: str) -> dict[str, int]:
+                   criteria: dict[str, domain.Criterion], import_id: int,
+                   actor: str) -> tuple[dict[str, int], dict[int, Any]]:
+    """Apply the file's answers; returns the counts and every answer the vendor now has (criterion id -> value)."""
     existing = {a.criterion_id: a for a in s.scalars(select(Answer).where(Answer.vendor_id == vendor.id))}
+    final = {cid: row.value for cid, row in existing.items()}
     counts = {"new": 0, "changed": 0, "cleared": 0, "unchanged": 0}
     fresh: list[dict[str, Any]] = []
     for answer in parsed.answers:
@@ -267,12 +307,14 @@ def _apply_answers(s: Session, evaluation_id: int, vendor: Vendor, parsed: Parse
         if row is None:
             if not empty:
                 fresh.append({"vendor_id": vendor.id, "criterion_id": c.id, "import_id": import_id, **new})
+                final[c.id] = answer.value
                 counts["new"] += 1
             continue
         if empty:
             audit.record(s, evaluation_id, actor, "answer", row.id, "cleared",
                          {"vendor": vendor.name, "criterion": c.key, "value": row.value}, None, parsed.file_name)
             s.delete(row)
+            del final[c.id]
             counts["cleared"] += 1
             continue
         touched = False
@@ -286,11 +328,12 @@ def _apply_answers(s: Session, evaluation_id: int, vendor: Vendor, parsed: Parse
                 touched = True
         if touched:
             row.import_id = import_id
+            final[c.id] = answer.value
         counts["changed" if touched else "unchanged"] += 1
     if fresh:
-        s.execute(insert(Answer), fresh)
+        s.execute(Answer.__table__.insert(), fresh)  # Core insert: no ORM bookkeeping for rows nobody reads back here
     s.flush()
-    return counts
+    return counts, final
 
 
 def _replace_cost_lines(s: Session, evaluation_id: int, vendor: Vendor, parsed: ParsedQuestionnaire,
@@ -308,28 +351,28 @@ def _replace_cost_lines(s: Session, evaluation_id: int, vendor: Vendor, parsed: 
     return len(new)
 
 
-def _suggest(s: Session, vendor_id: int, criteria: dict[str, domain.Criterion], import_id: int) -> int:
-    """Recompute the vendor's suggested scores from its stored answers (derived data, not audited)."""
-    by_id = {c.id: c for c in criteria.values()}
-    answers = s.execute(select(Answer.criterion_id, Answer.value).where(Answer.vendor_id == vendor_id)).all()
-    rows = []
-    for criterion_id, value in answers:
-        c = by_id.get(criterion_id)
-        if c is None or c.scoring_rule is None:
-            continue
-        try:
-            suggestion = apply_rule(c.scoring_rule, value)
-        except RuleError:
-            continue  # a broken rule is the template's problem; the evaluator scores by hand
-        if suggestion is None:
-            continue
-        score = min(max(suggestion.value, c.scale_min), c.scale_max)
-        rows.append({"vendor_id": vendor_id, "criterion_id": c.id, "value": score,
-                     "explanation": suggestion.explanation[:500], "import_id": import_id})
-    s.execute(delete(SuggestedScore).where(SuggestedScore.vendor_id == vendor_id))
-    if rows:
-        s.execute(insert(SuggestedScore), rows)
-    return len(rows)
+def _suggest(s: Session, vendor_id: int, criteria: Sequence[domain.Criterion], scorers: dict[int, Scorer],
+             answers: dict[int, Any], import_id: int) -> int:
+    """Recompute the vendor's suggested scores from all its answers (derived data, not audited);
+    only the suggestions that differ are written, so an unchanged re-import writes nothing."""
+    wanted: dict[int, tuple[float, str]] = {}
+    for c in criteria:
+        scorer = scorers.get(c.id)
+        suggestion = scorer(answers.get(c.id)) if scorer is not None else None
+        if suggestion is not None:
+            wanted[c.id] = (min(max(suggestion.value, c.scale_min), c.scale_max), suggestion.explanation[:500])
+    current = {row.criterion_id: (row.value, row.explanation) for row in s.execute(
+        select(SuggestedScore.criterion_id, SuggestedScore.value, SuggestedScore.explanation)
+        .where(SuggestedScore.vendor_id == vendor_id))}
+    stale = [cid for cid, old in current.items() if wanted.get(cid) != old]
+    if stale:
+        s.execute(delete(SuggestedScore).where(SuggestedScore.vendor_id == vendor_id,
+                                               SuggestedScore.criterion_id.in_(stale)))
+    fresh = [{"vendor_id": vendor_id, "criterion_id": cid, "value": value, "explanation": why, "import_id": import_id}
+             for cid, (value, why) in wanted.items() if current.get(cid) != (value, why)]
+    if fresh:
+        s.execute(SuggestedScore.__table__.insert(), fresh)
+    return len(wanted)
 
 
 # --- suggestions -----------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from vendor_eval.domain import Snapshot
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.report_data import AuditRow, ReportInputs, build_report_data
+from vendor_eval.io.report_contents import build_report_data
+from vendor_eval.io.report_data import AuditRow, ReportInputs
 from vendor_eval.io.report_pdf import write_pdf
 from vendor_eval.io.report_xlsx import write_xlsx
 from vendor_eval.scoring import engine
@@ -101,7 +102,10 @@ def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: 
         raise ValidationError(f"The folder {target.parent} does not exist; choose where to save the report.")
     note = progress or (lambda _f, _m: None)
     inputs = report_inputs(db, ref, lambda f, m: note(0.4 * f, m))
-    later = lambda f, m: note(0.4 + 0.6 * f, m)  # noqa: E731
+
+    def later(fraction: float, message: str) -> None:
+        note(0.4 + 0.6 * fraction, message)
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)

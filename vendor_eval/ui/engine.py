@@ -71,6 +71,23 @@ def score_cube(session: EvaluationSession) -> Any:
     return cube
 
 
+def warm(snapshot: Any) -> dict[str, Any]:
+    """Work for opening an evaluation that can run off the UI thread: import the engine (slow the
+    first time), build the score cube and the default ranking; returns session.cache entries."""
+    cache: dict[str, Any] = {}
+    order = tuple(c.id for c in snapshot.criteria)
+    cube = snapshot.score_cube()
+    cache["cube"] = (snapshot.scores, snapshot.vendors, order, cube)
+    if importlib.util.find_spec("vendor_eval.scoring.engine") is not None:
+        engine = importlib.import_module("vendor_eval.scoring.engine")
+        try:
+            result = call(engine.rank_snapshot, snapshot, method="weighted", aggregation=None, cube=cube)
+        except UserError:
+            return cache
+        cache["ranking"] = (snapshot, ("weighted", ""), result)
+    return cache
+
+
 def try_rank(session: EvaluationSession) -> tuple[Any | None, str]:
     """(result, "") or (None, why not): a ranking that cannot be computed yet is a message, not an error."""
     if not available("ranking"):

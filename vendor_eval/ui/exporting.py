@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from vendor_eval.errors import UserError
 from vendor_eval.ui import engine
 from vendor_eval.ui.session import EvaluationSession
-from vendor_eval.ui.tasks import run_task
+from vendor_eval.ui.tasks import run_process_task, run_task
 from vendor_eval.ui.widgets import TaskDialog, is_cancel, show_error
 
 FORMATS = {"pdf": ("PDF report", "PDF documents (*.pdf)", ".pdf"),
@@ -33,8 +33,22 @@ def _ask_path(parent: QWidget | None, title: str, suggested: str, filter_: str, 
     return path if path.suffix.lower() == suffix else path.with_suffix(suffix)
 
 
-def _run(parent: QWidget | None, title: str, work: Callable[[Any], Any],
-         on_done: Callable[[Any], None]) -> None:
+def write_report(progress: Any, db_target: str, evaluation_id: int, fmt: str, path: str) -> str:
+    """Runs in a child process (report rendering holds the GIL too long for a thread): its own
+    database connection, the service's (fraction, message) progress turned into thousandths."""
+    from vendor_eval.services import reports
+    from vendor_eval.storage import open_database
+
+    db = open_database(db_target, migrate=False, daily_backup=False)  # the app already did both
+    try:
+        return str(reports.export_report(db, evaluation_id, fmt, path,
+                                         progress=lambda f, m: progress(int(f * 1000), 1000, m)))
+    finally:
+        db.dispose()
+
+
+def _run(parent: QWidget | None, title: str, work: Callable[..., Any], args: tuple[Any, ...],
+         on_done: Callable[[Any], None], in_process: bool = False) -> None:
     def failed(exc: BaseException) -> None:
         if is_cancel(exc):
             return
@@ -43,7 +57,10 @@ def _run(parent: QWidget | None, title: str, work: Callable[[Any], Any],
             return
         raise exc
 
-    task = run_task(work, on_done, failed)
+    if in_process:
+        task = run_process_task(work, args, on_done, failed)
+    else:
+        task = run_task(lambda progress: work(progress, *args), on_done, failed)
     if not task.done:  # inline (tests) finishes before a dialog could be shown
         TaskDialog(parent, title, task).exec()
 
@@ -59,14 +76,9 @@ def export_report(parent: QWidget | None, session: EvaluationSession, fmt: str,
                              filter_, suffix)
     if path is None:
         return
-    reports = engine.service("reports")
-
-    def work(progress: Any) -> Any:
-        # The report service reports (fraction done, message); the bar counts in thousandths.
-        return reports.export_report(session.db, session.evaluation_id, fmt, path,
-                                     progress=lambda f, m: progress(int(f * 1000), 1000, m))
-
-    _run(parent, f"Exporting the {title}", work, lambda _r: notify(f"{title} written to {path}"))
+    db_target = str(session.db.path) if session.db.path else session.db.engine.url.render_as_string(False)
+    _run(parent, f"Exporting the {title}", write_report, (db_target, session.evaluation_id, fmt, str(path)),
+         lambda _r: notify(f"{title} written to {path}"), in_process=True)
 
 
 def export_questionnaire(parent: QWidget | None, session: EvaluationSession, notify: Callable[[str], None],
@@ -82,4 +94,4 @@ def export_questionnaire(parent: QWidget | None, session: EvaluationSession, not
         progress(0, 1, "Writing the questionnaire workbook")
         return questionnaires.generate_questionnaire(session.db, session.evaluation_id, path, vendor=vendor_id)
 
-    _run(parent, "Writing the questionnaire", work, lambda _r: notify(f"Questionnaire written to {path}"))
+    _run(parent, "Writing the questionnaire", work, (), lambda _r: notify(f"Questionnaire written to {path}"))

@@ -26,7 +26,7 @@ from vendor_eval.ui import engine
 from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.session import EvaluationSession
 from vendor_eval.ui.tasks import Task, run_task
-from vendor_eval.ui.widgets import hint, is_cancel, table_view
+from vendor_eval.ui.widgets import fit_columns, is_cancel, table_view
 
 
 class FilesModel(RowsModel[Path]):
@@ -92,7 +92,7 @@ class FilesPage(QWizardPage):
 
     def set_files(self, paths: list[Path]) -> None:
         self.model.set_rows(list(dict.fromkeys(paths)))
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self.completeChanged.emit()
 
     def add(self, paths: list[Path]) -> None:
@@ -181,7 +181,7 @@ class RunPage(QWizardPage):
         self.finished = True
         self.cancel_button.setEnabled(False)
         self.model.set_rows(results)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         good = sum(1 for r in results if r.ok)
         if self.dry_run:
             self.status.setText(f"{good} of {len(results)} file(s) valid." +

@@ -3,15 +3,16 @@ toolbar, status bar, recent evaluations, drag-and-drop import, geometry in QSett
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QGridLayout,
     QHeaderView,
-    QHBoxLayout,
     QInputDialog,
     QMainWindow,
     QMessageBox,
@@ -72,6 +73,8 @@ class MainWindow(QMainWindow):
         state = self.settings.get(STATE)
         if state:
             self.restoreState(state)
+        else:  # first run: a narrow list, so the screens get the width of a 1366 px laptop
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.list_dock], [240], Qt.Orientation.Horizontal))
 
     # --- construction ---
     def _build_list(self) -> None:
@@ -84,12 +87,12 @@ class MainWindow(QMainWindow):
             self.list_view.setColumnHidden(col, True)
         self.list_view.doubleClicked.connect(lambda i: self.open_evaluation(self.list_model.row(i.row()).id))
         self.list_view.activated.connect(lambda i: self.open_evaluation(self.list_model.row(i.row()).id))
-        buttons = QHBoxLayout()
-        for text, slot in (("New…", self.new_evaluation), ("Open", self.open_selected),
-                           ("Duplicate…", self.duplicate_selected), ("Delete…", self.delete_selected)):
+        buttons = QGridLayout()  # two by two: keeps the list narrow on a 1366 px screen
+        for i, (text, slot) in enumerate((("New…", self.new_evaluation), ("Open", self.open_selected),
+                                          ("Duplicate…", self.duplicate_selected), ("Delete…", self.delete_selected))):
             b = QPushButton(text)
             b.clicked.connect(slot)
-            buttons.addWidget(b)
+            buttons.addWidget(b, i // 2, i % 2)
         panel = QWidget()
         v = QVBoxLayout(panel)
         v.setContentsMargins(4, 4, 4, 4)
@@ -101,7 +104,7 @@ class MainWindow(QMainWindow):
         self.list_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                                    | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.list_dock)
-        self.resizeDocks([self.list_dock], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.list_dock], [240], Qt.Orientation.Horizontal)
 
     def _build_screens(self) -> None:
         self.tabs = QTabWidget()
@@ -235,7 +238,8 @@ class MainWindow(QMainWindow):
             return
         name = self.list_model.row(self.list_view.currentIndex().row()).name
         new_name, ok = QInputDialog.getText(self, "Duplicate evaluation",
-                                            "Name of the copy (criteria, vendors and committee are copied; scores are not):",
+                                            "Name of the copy (criteria, vendors and committee are copied; "
+                                            "scores are not):",
                                             text=f"{name} (copy)")
         if not ok:
             return
@@ -275,9 +279,20 @@ class MainWindow(QMainWindow):
         """Read the evaluation off the UI thread (a large one takes seconds), then show it."""
         self.statusBar().showMessage("Opening…")
         db = self.db
-        run_task(lambda _p: load_snapshot(db, evaluation_id),
-                 lambda snap: self._show_evaluation(evaluation_id, snap),
-                 self._open_failed)
+
+        def load(_progress: Any) -> tuple[Any, dict[str, Any]]:
+            # A full garbage collection while 180,000 score objects are created would hold the GIL,
+            # and so stall the UI thread, for a few hundred ms: collect once, after the load.
+            gc.disable()
+            try:
+                snapshot = load_snapshot(db, evaluation_id)
+                cache = engine.warm(snapshot)  # the first ranking, computed off the UI thread too
+            finally:
+                gc.enable()
+            gc.freeze()  # the long-lived snapshot need not be traversed by every later collection
+            return snapshot, cache
+
+        run_task(load, lambda loaded: self._show_evaluation(evaluation_id, *loaded), self._open_failed)
 
     def _open_failed(self, exc: BaseException) -> None:
         if isinstance(exc, UserError):
@@ -287,11 +302,12 @@ class MainWindow(QMainWindow):
             return
         raise exc
 
-    def _show_evaluation(self, evaluation_id: int, snapshot: Any) -> None:
+    def _show_evaluation(self, evaluation_id: int, snapshot: Any, cache: dict[str, Any] | None = None) -> None:
         self.close_evaluation()
         # No Qt parent: the window closes the session itself (close_evaluation), so the undo stack
         # never signals into a half-destroyed window.
         session = EvaluationSession(self.db, evaluation_id, self.settings.actor(), None, snapshot=snapshot)
+        session.cache.update(cache or {})
         self.session = session
         session.failed.connect(self._edit_refused)
         session.changed.connect(self._session_changed)

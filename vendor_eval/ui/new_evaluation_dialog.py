@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vendor_eval.io.templates import builtin_templates, load_template
 from vendor_eval.errors import UserError
+from vendor_eval.io.templates import builtin_templates, load_template
 
 
 class NewEvaluationDialog(QDialog):

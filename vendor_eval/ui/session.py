@@ -8,8 +8,8 @@ and can be undone. After a change the snapshot is re-read so all screens agree w
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal

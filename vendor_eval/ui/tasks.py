@@ -123,6 +123,39 @@ def run_task(
     return task
 
 
+def run_process_task(
+    target: Callable[..., Any],
+    args: tuple[Any, ...],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> Task:
+    """Like run_task, for work that holds the GIL for long stretches (report rendering: reportlab and
+    the C JSON encoder block other threads for up to half a second). ``target(progress, *args)`` must be
+    a module-level function with picklable arguments; it runs in a child process, so the UI thread is
+    never starved. Cancel terminates the child (reports are written to a temporary file first)."""
+    if _inline:
+        return run_task(lambda progress: target(progress, *args), on_done, on_error, on_progress)
+    from vendor_eval.ui.process_runner import ProcessTask
+
+    task = ProcessTask(target, args)
+    if on_progress is not None:
+        task.progressed.connect(on_progress)
+    if on_done is not None:
+        task.finished.connect(on_done)
+    if on_error is not None:
+        task.failed.connect(on_error)
+    _running.add(task)
+    task.finished.connect(lambda _r: _running.discard(task))
+    task.failed.connect(lambda _e: _running.discard(task))
+    task.start()
+    return task
+
+
 def wait_for_all(msecs: int = 30_000) -> bool:
-    """Block until the pool is idle (app shutdown and test teardown: no worker outlives the app)."""
+    """Block until the pool is idle and child processes ended (app shutdown, test teardown)."""
+    for task in list(_running):
+        stop = getattr(task, "terminate", None)
+        if stop is not None:
+            stop()
     return QThreadPool.globalInstance().waitForDone(msecs)

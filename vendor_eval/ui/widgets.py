@@ -57,6 +57,15 @@ def table_view(model: Any, stretch_last: bool = True) -> QTableView:
     return view
 
 
+def fit_columns(view: QTableView, cap: int = 340) -> None:
+    """Columns as wide as their content, but none so wide that the others scroll out of sight."""
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    for col in range(header.count()):
+        if header.sectionSize(col) > cap:
+            header.resizeSection(col, cap)
+
+
 class TaskDialog(QDialog):
     """Progress bar and Cancel for one background task; the window stays responsive behind it."""
 

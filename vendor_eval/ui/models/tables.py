@@ -134,3 +134,37 @@ class TariffLinesModel(RowsModel[Any]):
         Column("Increase", lambda r: f"{r.increase:,.0f}", align_right=True),
         Column("Exposure", lambda r: f"{r.exposure_ratio * 100:.1f} %", align_right=True),
     )
+
+
+class TariffPivotModel(RowsModel[Any]):
+    """One row per vendor: the baseline cost over the term, then each scenario's increase and
+    exposure side by side (rows are lists of TariffLine, one per scenario, in scenario order)."""
+
+    def set_result(self, result: Any) -> None:
+        scenarios = list(result.scenarios)
+        by_vendor: dict[str, dict[str, Any]] = {}
+        for line in result.lines:
+            by_vendor.setdefault(line.vendor, {})[line.scenario] = line
+        first = scenarios[0] if scenarios else ""
+        cols: list[Column[Any]] = [
+            Column("Vendor", lambda r: r["vendor"]),
+            Column("Term (years)", lambda r: r["term"], fmt="g", align_right=True),
+            Column("Baseline over the term", lambda r: r["baseline"], align_right=True),
+        ]
+        for name in scenarios:
+            if name == first and not any(x.increase for x in result.lines if x.scenario == name):
+                continue  # the baseline scenario adds nothing to the baseline column
+            cols.append(Column(name if len(name) <= 26 else name[:25] + "…", lambda r, n=name: r.get(n, ""),
+                               align_right=True, header_tip=name))
+        rows = []
+        for vendor, lines in by_vendor.items():
+            any_line = next(iter(lines.values()))
+            row: dict[str, Any] = {"vendor": vendor, "term": any_line.term_years,
+                                   "baseline": f"{any_line.baseline_total:,.0f} {any_line.currency}"}
+            for name, x in lines.items():
+                row[name] = f"+{x.increase:,.0f} ({x.exposure_ratio * 100:.1f} %)" if x.increase else "no change"
+            rows.append(row)
+        self.beginResetModel()
+        self.columns = tuple(cols)
+        self._rows = rows
+        self.endResetModel()

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from vendor_eval.services.ui_queries import list_audit_events
 from vendor_eval.ui.models.tables import AuditModel
 from vendor_eval.ui.screens.base import Screen
-from vendor_eval.ui.widgets import hint, table_view
+from vendor_eval.ui.widgets import fit_columns, hint, table_view
 
 
 class AuditScreen(Screen):
@@ -32,6 +32,6 @@ class AuditScreen(Screen):
         self.model.set_rows(rows)
         self.count.setText(f"Showing the latest {len(rows)} changes." if len(rows) == 2000
                            else f"{len(rows)} changes recorded.")
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         for col in (5, 6):
             self.view.setColumnWidth(col, min(self.view.columnWidth(col), 260))

@@ -28,10 +28,18 @@ from PySide6.QtWidgets import (
 from vendor_eval import domain
 from vendor_eval.ui import engine
 from vendor_eval.ui.commands import EditCriterionCommand, MoveCriterionCommand, NormaliseCommand, SetWeightsCommand
-from vendor_eval.ui.models.criteria_tree import EFFECTIVE, ID_ROLE, KIND_ROLE, KNOCKOUT, NAME, SCALE, WEIGHT, CriteriaTreeModel
+from vendor_eval.ui.models.criteria_tree import (
+    EFFECTIVE,
+    ID_ROLE,
+    KNOCKOUT,
+    NAME,
+    SCALE,
+    WEIGHT,
+    CriteriaTreeModel,
+)
 from vendor_eval.ui.models.tables import RankingModel
 from vendor_eval.ui.screens.base import Screen
-from vendor_eval.ui.widgets import hint, table_view
+from vendor_eval.ui.widgets import fit_columns, hint, table_view
 
 
 class CommitTextEdit(QPlainTextEdit):
@@ -115,9 +123,11 @@ class CriteriaScreen(Screen):
         self.name_edit.editingFinished.connect(lambda: self._detail_changed("name", self.name_edit.text()))
         self.guidance_edit = CommitTextEdit()
         self.guidance_edit.setPlaceholderText("What good evidence looks like")
+        self.guidance_edit.setMaximumHeight(96)
         self.guidance_edit.committed.connect(lambda t: self._detail_changed("guidance", t))
         self.descriptors_edit = CommitTextEdit()
         self.descriptors_edit.setPlaceholderText("One scale point per line, e.g.\n5: Committed within 30 minutes")
+        self.descriptors_edit.setMaximumHeight(130)
         self.descriptors_edit.committed.connect(lambda t: self._detail_changed("descriptors", parse_descriptors(t)))
         self.knockout_box = QCheckBox("Knock-out: a score below the minimum disqualifies")
         self.knockout_box.toggled.connect(self._knockout_toggled)
@@ -147,8 +157,7 @@ class CriteriaScreen(Screen):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.detail)
         right.addWidget(self.preview_box)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        right.setSizes([400, 300])
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -204,6 +213,7 @@ class CriteriaScreen(Screen):
         assert self.session is not None
         result, error = engine.try_rank(self.session)
         self.preview_model.set_rows(result.vendors if result is not None else [])
+        fit_columns(self.preview, cap=200)
         self.preview_note.setText(error or (f"{engine.describe_variant(result)}" if result else ""))
 
     # --- selection / detail ---

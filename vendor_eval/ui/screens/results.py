@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 from vendor_eval.ui import engine
 from vendor_eval.ui.models.tables import RankingModel
 from vendor_eval.ui.screens.base import Screen
-from vendor_eval.ui.widgets import guidance, hint, table_view
+from vendor_eval.ui.widgets import fit_columns, guidance, hint, table_view
 
 METHODS = (("weighted", "Weighted sum (0-100 points)"), ("topsis", "TOPSIS (closeness to the ideal)"))
 AGGREGATIONS = (("", "The evaluation's setting"), ("mean", "Mean"), ("median", "Median"),
@@ -129,7 +129,7 @@ class ResultsScreen(Screen):
         result, error = engine.try_rank(self.session)
         self.result = result
         self.model.set_rows(result.vendors if result is not None else [])
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.message.setVisible(bool(error) or (result is not None and bool(result.missing)))
         if error:

@@ -28,7 +28,7 @@ from vendor_eval.ui.models.tables import CriticalChangesModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.screens.results import chart_view
 from vendor_eval.ui.tasks import Task, run_task
-from vendor_eval.ui.widgets import hint, table_view
+from vendor_eval.ui.widgets import fit_columns, hint, table_view
 
 SMAA_VENDORS = 10
 
@@ -132,7 +132,7 @@ class SensitivityScreen(Screen):
         self.result = result
         self.status.setText(f"Winner: {result.winner}. " + engine.describe_variant_dict(result.variant))
         self.critical_model.set_rows(result.critical)
-        self.critical.resizeColumnsToContents()
+        fit_columns(self.critical)
         self.criterion.clear()
         for key, crit in zip(result.criterion_keys, self._criterion_names(result), strict=True):
             self.criterion.addItem(crit, key)
@@ -173,9 +173,9 @@ class SensitivityScreen(Screen):
         p = int(np.argmin(np.abs(grid - share)))
         self.slider_label.setText(f"{grid[p] * 100:.0f} % (now {result.weights[c] * 100:.1f} %)")
         ranks, scores = result.sweep.ranks[c, p], result.sweep.scores[c, p]
-        rows = sorted(((int(ranks[v]), result.vendor_names[v], float(scores[v])) for v in range(len(ranks))))
+        rows = sorted((int(ranks[v]), result.vendor_names[v], float(scores[v])) for v in range(len(ranks)))
         self.sweep_model.set_rows(rows)
-        self.sweep_view.resizeColumnsToContents()
+        fit_columns(self.sweep_view)
 
     def _smaa(self, result: Any) -> None:
         chart = self.smaa_chart

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QHorizontalBarSeries, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
@@ -12,10 +12,10 @@ from vendor_eval import domain
 from vendor_eval.errors import UserError
 from vendor_eval.ui import engine
 from vendor_eval.ui.models.rows import Column, RowsModel
-from vendor_eval.ui.models.tables import TariffLinesModel
+from vendor_eval.ui.models.tables import TariffPivotModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.screens.results import chart_view
-from vendor_eval.ui.widgets import guidance, hint, table_view
+from vendor_eval.ui.widgets import fit_columns, guidance, hint, table_view
 
 
 def _rates_text(rates: dict[str, float]) -> str:
@@ -57,7 +57,7 @@ class TariffsScreen(Screen):
         row.addWidget(self.defaults_button)
         row.addStretch(1)
         sv.addLayout(row)
-        self.lines = TariffLinesModel(self)
+        self.lines = TariffPivotModel(self)
         self.lines_view = table_view(self.lines)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
@@ -72,10 +72,11 @@ class TariffsScreen(Screen):
         lv.addWidget(self.notes)
         lower.addWidget(lines_box)
         lower.addWidget(chart_view(self.chart))
+        lower.setSizes([620, 420])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(sbox)
         split.addWidget(lower)
-        split.setStretchFactor(1, 2)
+        split.setSizes([230, 470])
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.empty)
@@ -88,7 +89,7 @@ class TariffsScreen(Screen):
             b.setToolTip(b.toolTip() if ok else engine.missing_reason("tariffs", "Tariff scenarios"))
         snap = self.session.snapshot
         self.scenarios.set_rows(snap.tariff_scenarios)
-        self.scenario_view.resizeColumnsToContents()
+        fit_columns(self.scenario_view)
         self.empty.setVisible(not snap.tariff_scenarios or not ok)
         if not ok:
             self.empty.setText(engine.missing_reason("tariffs", "Tariff scenarios"))
@@ -102,8 +103,8 @@ class TariffsScreen(Screen):
             self.lines.set_rows([])
             self.notes.setText(str(exc))
             return
-        self.lines.set_rows(result.lines)
-        self.lines_view.resizeColumnsToContents()
+        self.lines.set_result(result)
+        fit_columns(self.lines_view)
         self.notes.setText(" ".join(result.notes))
         self._chart(result)
 
@@ -116,19 +117,21 @@ class TariffsScreen(Screen):
         scenarios = [s for s in result.scenarios if any(x.increase for x in result.lines if x.scenario == s)]
         if not vendors or not scenarios:
             return
-        series = QBarSeries()
+        vendors.reverse()  # horizontal bars draw bottom-up: first vendor on top
+        series = QHorizontalBarSeries()
         for scen in scenarios:
             bar = QBarSet(scen)
             for v in vendors:
                 bar.append(next((x.increase for x in result.lines if x.vendor == v and x.scenario == scen), 0.0))
             series.append(bar)
         chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append(vendors)
-        axis_y = QValueAxis()
-        axis_y.setLabelFormat("%.0f")
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        axis_y = QBarCategoryAxis()
+        axis_y.append(vendors)
+        axis_x = QValueAxis()
+        axis_x.setLabelFormat("%.0f")
+        axis_x.setTickCount(4)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         series.attachAxis(axis_y)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -14,14 +15,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
 from vendor_eval import domain
 from vendor_eval.services import evaluators, vendors
 from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.models.tables import VendorsModel
 from vendor_eval.ui.screens.base import Screen
-from vendor_eval.ui.widgets import hint, table_view
+from vendor_eval.ui.widgets import fit_columns, hint, table_view
 
 
 class EvaluatorsModel(RowsModel[domain.Evaluator]):
@@ -89,8 +89,8 @@ class VendorsScreen(Screen):
         snap = self.session.snapshot
         self.model.set_rows(snap.vendors)
         self.evaluators_model.set_rows(snap.evaluators)
-        self.view.resizeColumnsToContents()
-        self.evaluators_view.resizeColumnsToContents()
+        fit_columns(self.view)
+        fit_columns(self.evaluators_view)
         self.empty.setVisible(not snap.vendors)
         ro = self.session.read_only
         for b in (self.add_button, self.remove_button, self.add_evaluator_button, self.remove_evaluator_button):

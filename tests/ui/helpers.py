@@ -1,0 +1,42 @@
+"""Small helpers for driving the window in tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from vendor_eval.ui.main_window import MainWindow
+
+
+def open_eval(window: MainWindow, evaluation_id: int) -> None:
+    window.open_evaluation(evaluation_id)  # background tasks run inline in tests
+    assert window.session is not None and window.session.evaluation_id == evaluation_id
+
+
+def show(window: MainWindow, screen_type: type) -> QWidget:
+    screen = window.screen(screen_type)
+    window.tabs.setCurrentWidget(screen)
+    QApplication.processEvents()
+    return screen
+
+
+def drive_modal(dialog_type: type, steps: Callable[[QDialog], None]) -> list[BaseException]:
+    """Run steps against the next modal dialog of dialog_type once its event loop runs; any failure is
+    returned (and the dialog closed) instead of leaving a modal loop hanging."""
+    errors: list[BaseException] = []
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, dialog_type):
+            QTimer.singleShot(10, attempt)
+            return
+        try:
+            steps(dialog)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+            dialog.reject()
+
+    QTimer.singleShot(0, attempt)
+    return errors

@@ -1,0 +1,59 @@
+"""The entry point: command line, crash handler, logging, and the packaged build's self-test."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from vendor_eval import app
+
+
+def test_command_line_options() -> None:
+    args = app.parse_args(["--db", "x.db", "--demo"])
+    assert (args.db, args.demo, args.self_test) == (Path("x.db"), True, False)
+    assert app.parse_args(["-platform", "offscreen"]).db is None  # Qt's own options pass through
+
+
+def test_crash_handler_logs_the_traceback_and_shows_a_dialog(monkeypatch: pytest.MonkeyPatch, qapp) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append((self.text(), self.detailedText())) or 0)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    logfile = app.setup_logging()
+    try:
+        app.install_crash_handler(logfile)
+        try:
+            raise ValueError("boom in a slot")
+        except ValueError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+        worker = threading.Thread(target=lambda: 1 / 0)
+        worker.start()
+        worker.join()
+        QApplication.processEvents()  # the dialog is shown by the UI thread
+    finally:
+        for handler in root.handlers[len(before):]:
+            handler.close()
+            root.removeHandler(handler)
+    assert [text for text, _ in shown] == ["An unexpected error stopped that action: boom in a slot",
+                                           "An unexpected error stopped that action: division by zero"]
+    assert "Traceback" in shown[0][1]
+    text = logfile.read_text(encoding="utf-8")
+    assert "ValueError: boom in a slot" in text and "ZeroDivisionError" in text
+    assert logfile.parent == Path(os.environ["VENDOR_EVAL_DATA_DIR"]) / "logs"
+
+
+def test_self_test_exits_zero_after_writing_both_reports(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "VENDOR_EVAL_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "vendor_eval.app", "--self-test"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "pdf report:" in done.stdout and "xlsx report:" in done.stdout and "self-test passed" in done.stdout

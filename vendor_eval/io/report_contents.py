@@ -1,0 +1,47 @@
+"""Every section of the committee report, computed once from the inputs; the PDF lays it out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vendor_eval.io import report_data as rd
+from vendor_eval.io import report_tables as rt
+from vendor_eval.io.report_summary import summary_sentences
+
+VENDORS_PER_BLOCK = 10  # score-matrix columns on a landscape page
+
+
+@dataclass(frozen=True)
+class ReportData:
+    cover: rd.Cover
+    summary: list[str]
+    ranking: list[rd.RankingRow]
+    stacked: rd.Series
+    radar: rd.Series
+    matrix: list[rd.MatrixBlock]
+    knockouts: rd.Table
+    disagreement: rd.Table
+    bias: rd.Table
+    critical: rd.Table
+    acceptability: rd.Table
+    tariffs: rd.Table
+    vendors: list[rt.VendorPage]
+    declarations: rd.Table
+    method_text: list[str]
+    method_table: rd.Table
+    signatories: list[rt.Signatory]
+
+
+def build_report_data(inp: rd.ReportInputs, vendors_per_block: int = VENDORS_PER_BLOCK) -> ReportData:
+    snap, r = inp.snapshot, inp.ranking
+    cells, bias = rt.disagreement_tables(inp.disagreement)
+    text, table = rt.methodology(snap, r)
+    return ReportData(
+        cover=rd.cover(inp), summary=summary_sentences(inp), ranking=rd.ranking_rows(r),
+        stacked=rd.stacked_groups(r), radar=rd.radar_groups(r), matrix=rd.matrix_blocks(snap, r, vendors_per_block),
+        knockouts=rt.knockout_table(snap, r), disagreement=cells, bias=bias,
+        critical=rt.critical_table(inp.sensitivity), acceptability=rt.acceptability_table(inp.sensitivity),
+        tariffs=rt.tariff_table(inp.tariffs), vendors=rt.vendor_pages(snap, r),
+        declarations=rt.declaration_table(snap), method_text=text, method_table=table,
+        signatories=rt.signatories(snap),
+    )
