@@ -13,6 +13,7 @@ from types import ModuleType
 import pytest
 
 from vendor_eval.cli import main as cli_main
+from vendor_eval.errors import ValidationError
 from vendor_eval.paths import default_db_path, sample_data_dir
 from vendor_eval.scoring import engine
 from vendor_eval.services import declarations, questionnaires, ranking, tariffs
@@ -46,10 +47,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, int]:
 
 
 def _rank_under(db: Database, eid: int, scenario: str | None):
-    """Ranking with each vendor's quoted price raised by its exposure under a tariff scenario.
-
-    The ranking service takes no scenario yet, so this does what an officer does by hand:
-    price x (1 + exposure ratio from the tariff service), then the real engine ranks."""
+    """The hand calculation the scenario ranking must agree with: each vendor's quoted price
+    x (1 + its exposure ratio from the tariff service), then the engine ranks as quoted."""
     snap = load_snapshot(db, eid)
     if scenario is not None:
         factor = {x.vendor_id: 1 + x.exposure_ratio for x in tariffs.compute_tariffs(db, eid).lines
@@ -181,6 +180,17 @@ def test_tariff_exposed_vendor_drops_a_rank_under_25_percent_on_china(demo: tupl
     assert base["Zephyrine AI Imaging"] == 4 and china["Zephyrine AI Imaging"] == 5
     assert china["Vindhya Radiology Network"] == 4
     assert base == {v.name: v.rank for v in ranking.rank_evaluation(db, eid).vendors}
+    by_service = ranking.rank_evaluation(db, eid, tariff_scenario=CHINA_25)
+    assert {v.name: v.rank for v in by_service.vendors} == china
+    assert by_service.variant["tariff_scenario"] == CHINA_25
+    hand = {v.name: v.score for v in _rank_under(db, eid, CHINA_25).vendors}
+    assert {v.name: v.score for v in by_service.vendors} == pytest.approx(hand, abs=1e-9)
+
+
+def test_ranking_under_an_unknown_scenario_is_refused(demo: tuple[Database, int]) -> None:
+    db, eid = demo
+    with pytest.raises(ValidationError, match="There is no tariff scenario 'Mars tariff'; scenarios are Baseline"):
+        ranking.rank_evaluation(db, eid, tariff_scenario="Mars tariff")
 
 
 def test_close_race_at_the_top_that_sensitivity_explains(demo: tuple[Database, int]) -> None:

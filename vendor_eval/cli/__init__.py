@@ -44,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours or the user's.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("error: interrupted; the last complete action was saved.", file=sys.stderr)
         return 130

@@ -20,6 +20,8 @@ def register(sub: Any) -> None:
                    help="missing-score policy (default: the evaluation's setting)")
     p.add_argument("--price-formula", choices=["ratio", "linear", "scores"], default="ratio",
                    help="score cost criteria from quoted prices (ratio, linear) or from evaluators' scores")
+    p.add_argument("--scenario", default=None, metavar="NAME",
+                   help="rank with quoted prices raised by each vendor's exposure under this tariff scenario")
 
     p = add_command(sub, "disagreement", cmd_disagreement, "cells where evaluators disagree, and evaluator bias",
                     json_output=True)
@@ -65,7 +67,7 @@ def _pct(x: float | None) -> str:
 
 def cmd_rank(args: argparse.Namespace) -> None:
     result = ranking.rank_evaluation(open_db(args), args.evaluation, args.method, args.aggregate, args.missing,
-                                     args.price_formula)
+                                     args.price_formula, args.scenario)
     if args.json:
         emit_json(result.as_json())
         return

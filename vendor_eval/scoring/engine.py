@@ -14,7 +14,7 @@ import numpy as np
 from vendor_eval.domain import Snapshot
 from vendor_eval.errors import ValidationError
 from vendor_eval.scoring import aggregate as agg
-from vendor_eval.scoring import normalise, price, sensitivity, topsis, weights
+from vendor_eval.scoring import normalise, price, sensitivity, tariffs, topsis, weights
 from vendor_eval.scoring.disagreement import disagreement as spread_of
 from vendor_eval.scoring.knockouts import KnockoutSpec, knockout_reasons
 from vendor_eval.scoring.ranks import competition_ranks
@@ -69,8 +69,10 @@ def _check_cube(snap: Snapshot, cube: np.ndarray, lo: np.ndarray, hi: np.ndarray
         normalise.check_in_scale(layer, lo, hi, rows, names)
 
 
-def _prices(snap: Snapshot, column: int, formula: str, lo: float, hi: float) -> np.ndarray | None:
-    """Price-formula scores for a cost criterion from the vendors' numeric answers (None: no answers)."""
+def _prices(snap: Snapshot, column: int, formula: str, lo: float, hi: float,
+            uplift: np.ndarray) -> np.ndarray | None:
+    """Price-formula scores for a cost criterion from the vendors' numeric answers (None: no answers),
+    each quoted price raised by the vendor's tariff exposure under the chosen scenario (uplift)."""
     crit = snap.criteria[column]
     quoted = np.full(len(snap.vendors), np.nan)
     found = False
@@ -86,12 +88,28 @@ def _prices(snap: Snapshot, column: int, formula: str, lo: float, hi: float) -> 
         found = True
     if not found:
         return None
-    return price.price_scores(quoted, [v.name for v in snap.vendors], formula, lo, hi)
+    return price.price_scores(quoted * (1.0 + uplift), [v.name for v in snap.vendors], formula, lo, hi)
+
+
+def _tariff_uplift(snap: Snapshot, scenario: str | None) -> np.ndarray:
+    """Per vendor, the share by which a tariff scenario raises its cost over the term (0 for none)."""
+    uplift = np.zeros(len(snap.vendors))
+    if scenario is None:
+        return uplift
+    result = tariffs.tariffs_snapshot(snap)
+    if scenario not in result.scenarios:
+        raise ValidationError(f"There is no tariff scenario {scenario!r}; scenarios are {', '.join(result.scenarios)}.")
+    for line in result.lines:
+        if line.scenario == scenario:
+            uplift[snap.index_of("vendor", line.vendor_id)] = line.exposure_ratio
+    return uplift
 
 
 def prepare(snap: Snapshot, aggregation: str | None = None, missing_policy: str | None = None,
-            price_formula: str = "ratio", cube: np.ndarray | None = None) -> Prepared:
-    """cube: snap.score_cube() when the caller already has it (benchmarks, repeated analyses)."""
+            price_formula: str = "ratio", cube: np.ndarray | None = None,
+            tariff_scenario: str | None = None) -> Prepared:
+    """cube: snap.score_cube() when the caller already has it (benchmarks, repeated analyses).
+    tariff_scenario: price quoted prices as they would be under that scenario (None: as quoted)."""
     name = snap.evaluation.name
     if not snap.vendors:
         raise ValidationError(f"Evaluation {name!r} has no vendors to rank.")
@@ -114,9 +132,10 @@ def prepare(snap: Snapshot, aggregation: str | None = None, missing_policy: str 
     raw = agg.aggregate(cube, aggregation, agreed)
     priced = []
     if price_formula != "scores":
+        uplift = _tariff_uplift(snap, tariff_scenario)
         for j, c in enumerate(crit):
             if c.is_cost:
-                column = _prices(snap, j, price_formula, c.scale_min, c.scale_max)
+                column = _prices(snap, j, price_formula, c.scale_min, c.scale_max, uplift)
                 if column is not None:
                     raw[:, j] = column
                     priced.append(c.name)
@@ -145,6 +164,7 @@ def prepare(snap: Snapshot, aggregation: str | None = None, missing_policy: str 
         "missing_policy": policy,
         "price_formula": (f"{price.FORMULAS[price_formula]} ({', '.join(priced)})" if priced
                           else "evaluators' scores"),
+        "tariff_scenario": (tariff_scenario if tariff_scenario and priced else "none: prices as quoted"),
     }
     return Prepared(snap, variant, policy, raw, normalised, w, knockout_reasons(knockout_raw, specs), missing)
 
@@ -201,8 +221,8 @@ def rank(p: Prepared, method: str = "weighted") -> RankingResult:
 
 def rank_snapshot(snap: Snapshot, method: str = "weighted", aggregation: str | None = None,
                   missing_policy: str | None = None, price_formula: str = "ratio",
-                  cube: np.ndarray | None = None) -> RankingResult:
-    return rank(prepare(snap, aggregation, missing_policy, price_formula, cube), method)
+                  cube: np.ndarray | None = None, tariff_scenario: str | None = None) -> RankingResult:
+    return rank(prepare(snap, aggregation, missing_policy, price_formula, cube, tariff_scenario), method)
 
 
 def disagreement_snapshot(snap: Snapshot) -> DisagreementResult:

@@ -14,11 +14,14 @@ from vendor_eval.storage import Database
 
 
 def rank_evaluation(db: Database, ref: Ref, method: str = "weighted", aggregation: str | None = None,
-                    missing_policy: str | None = None, price_formula: str = "ratio") -> RankingResult:
+                    missing_policy: str | None = None, price_formula: str = "ratio",
+                    tariff_scenario: str | None = None) -> RankingResult:
     """Rank the vendors. aggregation / missing_policy None: the evaluation's own settings.
     price_formula "ratio" | "linear" scores cost criteria from the vendors' quoted prices where
-    answers exist; "scores" uses the evaluators' scores throughout."""
-    return engine.rank_snapshot(load_snapshot(db, ref), method, aggregation, missing_policy, price_formula)
+    answers exist; "scores" uses the evaluators' scores throughout. tariff_scenario: rank with
+    each quoted price raised by the vendor's exposure under that scenario."""
+    return engine.rank_snapshot(load_snapshot(db, ref), method, aggregation, missing_policy, price_formula,
+                                tariff_scenario=tariff_scenario)
 
 
 def disagreement(db: Database, ref: Ref) -> DisagreementResult:
