@@ -137,3 +137,16 @@ def test_save_as_template_round_trips_into_a_new_evaluation(db: Database, imagin
     path = evaluations.save_as_template(db, imaging_eval, "Our imaging template", tmp_path / "ours.json")
     new_id = evaluations.create_from_template(db, path, "Next year's RFP", "officer")
     assert load_snapshot(db, new_id).groups[0].weight == 40
+
+
+def test_a_batch_of_scores_is_all_or_nothing(db: Database, panel: int) -> None:
+    vendors.add_vendor(db, panel, "Cobalt Teleradiology", "officer")
+    good = [scores.ScoreInput("Dr Ames", name, "sla.stat_turnaround", 4, "ok")
+            for name in ("Borealis Reading Group", "Cobalt Teleradiology")]
+    bad = scores.ScoreInput("Dr Ames", "Cobalt Teleradiology", "security.baa_dpa", 9)
+    with pytest.raises(ValidationError, match="between 0 and 5, got 9"):
+        scores.record_scores(db, panel, [*good, bad], "ames")
+    assert load_snapshot(db, panel).scores == ()
+    assert scores.record_scores(db, panel, good, "ames") == 2
+    assert sorted(x.value for x in load_snapshot(db, panel).scores) == [4.0, 4.0]
+    assert len(_events(db, "score")) == 4  # a value and a comment event per cell

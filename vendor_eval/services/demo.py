@@ -105,9 +105,10 @@ def load_sample(db: Database, data: dict[str, Any], actor: str, folder: Path | N
                              actor, d["statement"])
     evaluations.set_status(db, eid, "scoring", actor)
     report(4, steps, "Recording the evaluators' scores")
-    for sc in data["scores"]:
-        scores.record_score(db, eid, evaluator_ids[sc["evaluator"]], vendor_ids[sc["vendor"]], sc["criterion"],
-                            sc["value"], actor, comment=sc["comment"])
+    scores.record_scores(db, eid, (
+        scores.ScoreInput(evaluator_ids[sc["evaluator"]], vendor_ids[sc["vendor"]], sc["criterion"], sc["value"],
+                          sc["comment"])
+        for sc in data["scores"]), actor)
     for x in evaluator_ids.values():
         evaluators.set_submitted(db, eid, x, True, actor)
     report(5, steps, "Recording the committee's consensus")

@@ -8,6 +8,7 @@ read: if someone else saved the cell since, the write is refused as a conflict.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,17 @@ def _conflicted_vendor_ids(s: Session, evaluator_id: int) -> set[int]:
     return set(latest.vendor_ids) if latest is not None else set()
 
 
+@dataclass(frozen=True)
+class ScoreInput:
+    """One cell of a batch: evaluator, vendor and criterion by id, name (or criterion key)."""
+
+    evaluator: Ref
+    vendor: Ref
+    criterion: Ref
+    value: Any
+    comment: str | None = None
+
+
 def record_score(
     db: Database, ref: Ref, evaluator: Ref, vendor: Ref, criterion: Ref, value: Any, actor: str,
     comment: str | None = None, expected_version: int | None = None,
@@ -95,34 +107,60 @@ def record_score(
     with db.write() as s:
         evaluation = get_evaluation(s, ref)
         ensure_editable(evaluation)
-        e = get_member(s, Evaluator, evaluation.id, evaluator)
-        v = get_member(s, Vendor, evaluation.id, vendor)
-        c = get_member(s, Criterion, evaluation.id, criterion)
-        number = parse_score(value, c)
-        if v.id in _conflicted_vendor_ids(s, e.id):
-            raise ValidationError(f"{e.name} declared a conflict of interest with {v.name} and cannot score it.")
-        row = s.scalar(select(Score).where(
-            Score.evaluator_id == e.id, Score.vendor_id == v.id, Score.criterion_id == c.id))
-        _check_version(row, expected_version, f"{e.name}'s score for {v.name} on {c.name!r}")
-        cell = {"evaluator": e.name, "vendor": v.name, "criterion": c.key}
-        if row is None:
-            row = Score(evaluator_id=e.id, vendor_id=v.id, criterion_id=c.id, value=number, comment=comment or "")
-            s.add(row)
-            s.flush()
-            audit.record(s, evaluation.id, actor, "score", row.id, "value", None, {**cell, "value": number})
-            if comment:
-                audit.record(s, evaluation.id, actor, "score", row.id, "comment", None, comment)
-        else:
-            if row.value != number:
-                audit.record(s, evaluation.id, actor, "score", row.id, "value",
-                             {**cell, "value": row.value}, {**cell, "value": number})
-                row.value = number
-            if comment is not None and comment != row.comment:
-                audit.record(s, evaluation.id, actor, "score", row.id, "comment", row.comment, comment)
-                row.comment = comment
-            row.version += 1
-            row.updated_at = utcnow()
-        return SavedScore(row.id, row.value, row.comment, row.version)
+        return _write_score(s, evaluation.id, ScoreInput(evaluator, vendor, criterion, value, comment), actor,
+                            expected_version)
+
+
+def record_scores(db: Database, ref: Ref, cells: Iterable[ScoreInput], actor: str) -> int:
+    """Many scores as one user action (a pasted block, a loaded sample): all saved, or none
+    when any cell is refused. Each cell is validated and audited as record_score does it."""
+    with db.write() as s:
+        evaluation = get_evaluation(s, ref)
+        ensure_editable(evaluation)
+        lookups: dict[Any, Any] = {}  # members and declarations, resolved once per batch
+        return sum(1 for cell in cells if _write_score(s, evaluation.id, cell, actor, None, lookups))
+
+
+def _write_score(s: Session, evaluation_id: int, cell: ScoreInput, actor: str,
+                 expected_version: int | None, lookups: dict[Any, Any] | None = None) -> SavedScore:
+    known = {} if lookups is None else lookups
+
+    def member(model: Any, ref: Ref) -> Any:
+        if (model, ref) not in known:
+            known[model, ref] = get_member(s, model, evaluation_id, ref)
+        return known[model, ref]
+
+    e = member(Evaluator, cell.evaluator)
+    v = member(Vendor, cell.vendor)
+    c = member(Criterion, cell.criterion)
+    number = parse_score(cell.value, c)
+    comment = cell.comment
+    if ("conflicts", e.id) not in known:
+        known["conflicts", e.id] = _conflicted_vendor_ids(s, e.id)
+    if v.id in known["conflicts", e.id]:
+        raise ValidationError(f"{e.name} declared a conflict of interest with {v.name} and cannot score it.")
+    row = s.scalar(select(Score).where(
+        Score.evaluator_id == e.id, Score.vendor_id == v.id, Score.criterion_id == c.id))
+    _check_version(row, expected_version, f"{e.name}'s score for {v.name} on {c.name!r}")
+    where = {"evaluator": e.name, "vendor": v.name, "criterion": c.key}
+    if row is None:
+        row = Score(evaluator_id=e.id, vendor_id=v.id, criterion_id=c.id, value=number, comment=comment or "")
+        s.add(row)
+        s.flush()
+        audit.record(s, evaluation_id, actor, "score", row.id, "value", None, {**where, "value": number})
+        if comment:
+            audit.record(s, evaluation_id, actor, "score", row.id, "comment", None, comment)
+    else:
+        if row.value != number:
+            audit.record(s, evaluation_id, actor, "score", row.id, "value",
+                         {**where, "value": row.value}, {**where, "value": number})
+            row.value = number
+        if comment is not None and comment != row.comment:
+            audit.record(s, evaluation_id, actor, "score", row.id, "comment", row.comment, comment)
+            row.comment = comment
+        row.version += 1
+        row.updated_at = utcnow()
+    return SavedScore(row.id, row.value, row.comment, row.version)
 
 
 def clear_score(db: Database, ref: Ref, evaluator: Ref, vendor: Ref, criterion: Ref, actor: str,

@@ -47,16 +47,25 @@ def record(
     new: Any,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event to the evaluation's chain (the caller's transaction commits it)."""
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash)
-        .where(AuditEvent.evaluation_id == evaluation_id)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    """Append one event to the evaluation's chain (the caller's transaction commits it).
+
+    The chain head is read once per transaction and then kept in session.info: a writer
+    holds SQLite's write lock (BEGIN IMMEDIATE) until it commits, so nobody else can
+    append meanwhile, and a batch of edits does not re-query the head for every event.
+    """
+    heads: dict[int, tuple[int, str]] = session.info.setdefault("audit_heads", {})
+    if evaluation_id not in heads:
+        last = session.execute(
+            select(AuditEvent.seq, AuditEvent.hash)
+            .where(AuditEvent.evaluation_id == evaluation_id)
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+        ).first()
+        heads[evaluation_id] = (last.seq, last.hash) if last else (0, GENESIS)
+    last_seq, last_hash = heads[evaluation_id]
     event = AuditEvent(
         evaluation_id=evaluation_id,
-        seq=(last.seq + 1) if last else 1,
+        seq=last_seq + 1,
         at=utcnow().isoformat(timespec="microseconds"),
         actor=actor,
         entity=entity,
@@ -65,11 +74,12 @@ def record(
         old_value=_encode(old),
         new_value=_encode(new),
         reason=reason or "",
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=last_hash,
     )
     event.hash = event_hash(event)
     session.add(event)
     session.flush()
+    heads[evaluation_id] = (event.seq, event.hash)
     return event
 
 
