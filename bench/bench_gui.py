@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -149,7 +150,7 @@ def main() -> int:
     # 2. Weight change to updated results.
     session = window.session
     assert session is not None
-    criteria = window.screen(CriteriaScreen)
+    criteria = window.screen_of(CriteriaScreen)
     window.tabs.setCurrentWidget(criteria)
     app.processEvents()
     target = session.snapshot.criteria[0]
@@ -162,7 +163,7 @@ def main() -> int:
         _ = before
     figures["weight change -> ranking preview, median (s)"] = statistics.median(timings)
     figures["weight change -> ranking preview, max (s)"] = max(timings)
-    results = window.screen(ResultsScreen)
+    results = window.screen_of(ResultsScreen)
     window.tabs.setCurrentWidget(results)
     app.processEvents()
     timings = []
@@ -180,7 +181,7 @@ def main() -> int:
 
     from vendor_eval.ui.screens.scoring import ScoringScreen
 
-    scoring = window.screen(ScoringScreen)
+    scoring = window.screen_of(ScoringScreen)
     window.tabs.setCurrentWidget(scoring)
     app.processEvents()
     timings = []
@@ -218,6 +219,7 @@ def main() -> int:
     db.dispose()
     small.dispose()
 
+    shutil.rmtree(tmp, ignore_errors=True)
     width = max(len(k) for k in figures)
     for key, value in figures.items():
         kind = "open" if key.startswith("open") else "weight" if key.startswith(("weight", "keyboard")) else \

@@ -137,11 +137,11 @@ def main() -> int:
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
             shutil.copy(empty, db_path)
             db = open_database(db_path)
-            first.append(timed(lambda: questionnaires.import_questionnaires(db, evaluation, paths, "bench")))
+            first.append(timed(lambda db=db: questionnaires.import_questionnaires(db, evaluation, paths, "bench")))
             results = questionnaires.import_questionnaires(db, evaluation, paths, "bench", dry_run=True)
-            again.append(timed(lambda: questionnaires.import_questionnaires(db, evaluation, paths, "bench")))
-            dry.append(timed(lambda: questionnaires.import_questionnaires(db, evaluation, paths, "bench",
-                                                                          dry_run=True)))
+            again.append(timed(lambda db=db: questionnaires.import_questionnaires(db, evaluation, paths, "bench")))
+            dry.append(timed(lambda db=db: questionnaires.import_questionnaires(db, evaluation, paths, "bench",
+                                                                                dry_run=True)))
             db.dispose()
         bad = [r for r in results if not r.ok]
         if bad:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -56,8 +57,8 @@ def main() -> int:
 
     shot(window, "00_welcome")
     window.open_evaluation(eid)
-    criteria = window.screen(CriteriaScreen)
-    scoring = window.screen(ScoringScreen)
+    criteria = window.screen_of(CriteriaScreen)
+    scoring = window.screen_of(ScoringScreen)
     for i, screen in enumerate(window.screens):
         window.tabs.setCurrentIndex(i)
         settle()
@@ -92,6 +93,7 @@ def main() -> int:
     QTimer.singleShot(0, window.close)
     window.close()
     db.dispose()
+    shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -158,6 +159,9 @@ def self_test() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Report exports run in a spawned child process; in a frozen (PyInstaller) build the child is
+    # this executable again, and freeze_support() turns it into the worker instead of a second GUI.
+    multiprocessing.freeze_support()
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.self_test:
         try:
@@ -191,8 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         from vendor_eval.ui.demo import load_demo_data
 
         window.statusBar().showMessage("Loading the demo evaluation…")
-        tasks.run_task(lambda progress: load_demo_data(db, progress=progress),
-                       lambda eid: (window.refresh_list(), window.open_evaluation(int(eid))))
+        def demo_loaded(evaluation_id: Any) -> None:
+            window.refresh_list()
+            window.open_evaluation(int(evaluation_id))
+
+        tasks.run_task(lambda progress: load_demo_data(db, progress=progress), demo_loaded)
     code = int(app.exec())
     tasks.wait_for_all()  # no worker may outlive the application
     db.dispose()

@@ -21,6 +21,7 @@ CJK = "北京影像科技"
 FORMULA_VENDOR = "=HYPERLINK(\"http://x.example\",\"click\")"
 HOSTILE_COMMENT = 'Good SLA <font color="red">but</font> & pricing unclear'
 ARABIC_COMMENT = "تقرير ممتاز"
+CONTROL_COMMENT = "Pasted from a PDF:\x0b bullet\x07 end"  # XML cannot hold \x0b or \x07
 VENDORS = ("Northwind Teleradiology", ACME, CJK, "Harbor Imaging Partners", FORMULA_VENDOR,
            "Bluefield Diagnostic Reading Services International Cooperative")
 
@@ -77,6 +78,8 @@ def make_snapshot(missing_policy: str = "renormalise", drop_cell: bool = True) -
                     comment = HOSTILE_COMMENT if v_i == 1 else ("=1+1 injected" if v_i == 4 else "")
                 if e_i == 1 and c.id == 2 and v_i == 2:
                     comment = ARABIC_COMMENT + " / 报告质量很好"
+                if e_i == 2 and c.id == 3 and v_i == 0:
+                    comment = CONTROL_COMMENT
                 sid += 1
                 scores.append(domain.ScoreEntry(sid, e.id, v.id, c.id, value, comment, T0, 1))
     consensus = (domain.ConsensusEntry(1, 10, 7, 4.0, "agreed after the reference call", "officer", T0, 1),)

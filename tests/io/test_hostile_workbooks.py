@@ -18,7 +18,15 @@ from typing import Any
 
 import openpyxl
 import pytest
-from questionnaire_filling import ANSWER, dump, fill, member, question_rows, rewrite_zip, sheet_member
+from questionnaire_filling import (
+    ANSWER,
+    dump,
+    fill,
+    member,
+    question_rows,
+    rewrite_zip,
+    sheet_member,
+)
 
 from vendor_eval.io.excel_safety import OLE2_MAGIC, require_defusedxml
 from vendor_eval.services import evaluations, questionnaires
@@ -298,6 +306,7 @@ def cases() -> list[tuple[str, str, Build, str | Callable[[Corpus], str] | None,
          value_is("interop.hl7_fhir", "HL7 v2 in production; FHIR available but not yet in production")),
         ("extra-sheet-and-reordered", "v.xlsx", edited(lambda wb, c: (wb.create_sheet("Notes", 0),
                                                                        wb.move_sheet("Costs", -2))), None, no_check),
+        ("cost-formula-saved-value", "v.xlsx", cost_formula, None, cost_amounts([1000.0, 7.0])),
         ("renamed-evaluation-warns", "v.xlsx", cell("vendor_eval", "B4", "Old RFP name"), None,
          warns("renamed 'Hostile RFP'")),
         ("all-answers-empty", "v.xlsx", lambda c: fill_bytes(c, c.blank, answers=False), None,
@@ -393,6 +402,32 @@ def _many_costs(wb: openpyxl.Workbook, n: int) -> None:
             ws.cell(row=4 + i, column=col).value = value
 
 
+def cost_formula(c: Corpus) -> bytes:
+    """A cost amount typed as =500*2 whose saved value is 1000, followed by a second line."""
+    import re
+
+    def change(wb: openpyxl.Workbook, _c: Corpus) -> None:
+        wb["Costs"]["C4"] = "=500*2"
+        for col, value in enumerate(["Software", "Licence", 7, "USD", "", "no", "no"], start=1):
+            wb["Costs"].cell(row=5, column=col).value = value
+
+    data = edited(change)(c)
+    name = sheet_member(data, "Costs")
+    xml = member(data, name).decode()
+    saved = re.sub(r"<f>500\*2</f>(<v\s*/>|<v></v>)?", "<f>500*2</f><v>1000</v>", xml)
+    assert saved != xml
+    return rewrite_zip(data, {name: saved.encode()})
+
+
+def cost_amounts(expected: list[float]) -> Check:
+    def check(c: Corpus, r: questionnaires.ImportResult) -> None:
+        snap = load_snapshot(c.db, c.evaluation)
+        vendor = next(v for v in snap.vendors if v.name == VENDOR)
+        assert [x.annual_amount for x in snap.cost_lines if x.vendor_id == vendor.id] == expected
+        assert any("Costs!C4" in w and "formula" in w for w in r.warnings)
+    return check
+
+
 CASES = cases()
 
 
@@ -420,4 +455,22 @@ def test_hostile_workbook(corpus: Corpus, name: str, build: Build, expected: Any
     assert not result.ok
     assert any(text in e for e in result.errors), result.errors
     assert all("Traceback" not in e and len(e) < 600 for e in result.errors)
+    assert dump(corpus.db) == before
+
+
+def test_randomly_damaged_files_never_escape_as_exceptions(corpus: Corpus) -> None:
+    """Seeded fuzzing: flip bytes anywhere in a valid file; every result is an import or a clear error."""
+    rng = random.Random(20261123)
+    before = dump(corpus.db)
+    paths = []
+    for n in range(40):
+        raw = bytearray(corpus.base)
+        for _ in range(rng.randint(1, 8)):
+            raw[rng.randrange(len(raw))] = rng.randrange(256)
+        path = corpus.tmp / f"fuzz{n:02d}.xlsx"
+        path.write_bytes(bytes(raw))
+        paths.append(path)
+    results = questionnaires.import_questionnaires(corpus.db, corpus.evaluation, paths, "officer", dry_run=True)
+    assert len(results) == len(paths)
+    assert all(r.ok or (r.errors and all(len(e) < 600 for e in r.errors)) for r in results)
     assert dump(corpus.db) == before

@@ -124,3 +124,21 @@ def test_cli_import_matrix(db_path: Path, tmp_path: Path, capsys: pytest.Capture
     assert "1 criteria, 1 vendors and 1 scores" in capsys.readouterr().out
     assert main(["import-matrix", str(path), "--name", "Old2", "--db", str(db_path)]) == 1
     assert "Matrix!B3: expected a score between 0 and 5, got 80" in capsys.readouterr().err
+
+
+def test_formulas_use_their_saved_values_with_a_note(db: Database, tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    path = matrix(tmp_path / "m.xlsx", [["Vendor", "A", "B"], ["Weight", 1, 1], ["Acme", "=2+2", "=1+1"]])
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r"<f>2\+2</f>(<v\s*/>|<v></v>)?", "<f>2+2</f><v>4</v>", xml).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, content in parts.items():
+            z.writestr(name, content)
+    summary = import_matrix(db, path, "Formulas", "officer")
+    assert summary.scores == 1  # =1+1 has no saved value: not scored
+    assert summary.warnings and "2 cell(s)" in summary.warnings[0] and "Matrix!B3" in summary.warnings[0]
+    assert [s.value for s in load_snapshot(db, "Formulas").scores] == [4.0]

@@ -10,7 +10,13 @@ from questionnaire_filling import dump, fill, member, rewrite_zip, sheet_member
 
 from vendor_eval.cli import main
 from vendor_eval.errors import NotFound
-from vendor_eval.services import evaluations, evaluators, questionnaires, scores, vendors
+from vendor_eval.services import (
+    evaluations,
+    evaluators,
+    questionnaires,
+    scores,
+    vendors,
+)
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 
@@ -75,9 +81,9 @@ def test_file_of_another_evaluation_is_refused_in_one_sentence(
     path = fill(blank, tmp_path / "v.xlsx", profile={"name": "Acme"})
     before = dump(db)
     [result] = questionnaires.import_questionnaires(db, other, [path], "officer")
-    assert result.errors == (
+    assert result.errors == ((
         f"v.xlsx is the questionnaire of evaluation 'Teleradiology RFP' (id {imaging_eval}), not of 'Other RFP' "
-        f"(id {other}); import it into that evaluation instead.",)
+        f"(id {other}); import it into that evaluation instead."),)
     assert dump(db) == before
 
 

@@ -28,6 +28,7 @@ from vendor_eval.io.report_contents import build_report_data
 from vendor_eval.io.report_data import ReportInputs, short_fingerprint
 from vendor_eval.io.report_pdf import write_pdf
 from vendor_eval.scoring import engine
+from vendor_eval.services import integrity
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,7 @@ def test_every_page_is_numbered_and_fingerprinted(report: tuple) -> None:
         assert f"Page {i} of {n}" in text
         assert fp in text
     assert "Sign-off" in pages[-1] and "Dr. Miriam Okafor" in pages[-1]
-    assert "CONFIDENTIAL" in pages[0]
+    assert "CONFIDENTIAL" in pages[0] and "ab" * 32 in pages[0].replace("\n", "")  # the audit chain head
 
 
 def _to_unicode(font: object) -> dict[int, str]:
@@ -94,13 +95,18 @@ def _to_unicode(font: object) -> dict[int, str]:
 
 def test_cjk_name_is_drawn_with_the_embedded_font(report: tuple) -> None:
     _inp, reader, pages = report
-    page = reader.pages[next(i for i, t in enumerate(pages) if CJK in t)]
+    # The vendor's own page, where its name is a Paragraph heading (no chart labels there).
+    index = next(i for i, t in enumerate(pages) if "Profile" in t and "Rank 3 of" in t)
+    assert pages[index].lstrip().startswith(CJK)  # text maps back to the characters: no boxes, no .notdef
+    page = reader.pages[index]
+    content = page.get_contents().get_data().decode("latin-1")
     fonts = page["/Resources"]["/Font"]
     drawn: set[str] = set()
-    for ref in fonts.values():
+    for key, ref in fonts.items():
         font = ref.get_object()
         if "WenQuanYi" not in font["/BaseFont"]:
             continue
+        assert f"{key} " in content  # this page's text is set in the CJK font
         program = font["/FontDescriptor"]["/FontFile2"].get_object().get_data()  # embedded, not referenced
         subset = TTFont(io.BytesIO(program))
         cmap = {}
@@ -163,9 +169,18 @@ def test_cli_report_writes_the_pdf(db_path: Path, db: Any, imaging_eval: int, tm
     text = " ".join(pages)
     assert f"{names[0]} ranks first" in text and ACME in text and CJK in text
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    # The chain head printed on the cover is the one integrity checks accept later.
+    head = re.search(r"Auditchainhead([0-9a-f]{64})", re.sub(r"\s+", "", pages[0]))
+    assert head is not None and integrity.verify(db, imaging_eval, known_head=head.group(1)).intact
 
 
 def test_cli_report_needs_a_known_format(db_path: Path, imaging_eval: int, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(imaging_eval), "--db", str(db_path), "-o", str(tmp_path / "r.txt")]) == 1
     assert "--format pdf or --format xlsx" in capsys.readouterr().err
+
+
+def test_progress_rises_to_done(tmp_path: Path) -> None:
+    seen: list[float] = []
+    write_pdf(build_report_data(make_inputs()), tmp_path / "r.pdf", lambda f, _m: seen.append(f))
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 5

@@ -25,6 +25,7 @@ from xlsx_formulas import Evaluator
 
 from vendor_eval.errors import ValidationError
 from vendor_eval.io.report_xlsx import write_xlsx
+from vendor_eval.io.xlsx_sheets import sheet_name
 from vendor_eval.scoring import engine
 from vendor_eval.services.ranking import rank_evaluation
 from vendor_eval.services.reports import export_report
@@ -109,6 +110,7 @@ def test_no_user_text_cell_is_a_formula(tmp_path: Path) -> None:
     assert "'=1+1 injected" in texts
     assert ACME in texts and CJK in texts and HOSTILE_COMMENT in texts
     assert "'=cmd|' /C calc'!A0" in texts  # the audit trail's reason
+    assert "Pasted from a PDF:\ufffd bullet\ufffd end" in texts  # control characters cannot abort the export
 
 
 def test_workbook_structure(tmp_path: Path) -> None:
@@ -152,3 +154,13 @@ def test_export_report_service_writes_a_workbook_matching_the_ranking(db: Any, i
 def test_export_report_refuses_an_unknown_format(db: Any, imaging_eval: int, tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="pdf, xlsx"):
         export_report(db, imaging_eval, "docx", tmp_path / "x.docx")
+
+
+def test_evaluator_sheet_names_are_legal_and_unique() -> None:
+    wb = openpyxl.Workbook()
+    first = sheet_name(wb, "E01 Dr. A/B [chair]: who? *all*")
+    assert first == "E01 Dr. A_B _chair__ who_ _all_"[:31]
+    wb.create_sheet(first)
+    second = sheet_name(wb, "E01 Dr. A/B [chair]: who? *all*")
+    assert second != first and len(second) <= 31
+    assert sheet_name(wb, "'quoted'") == "quoted"

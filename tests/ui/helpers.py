@@ -16,7 +16,7 @@ def open_eval(window: MainWindow, evaluation_id: int) -> None:
 
 
 def show(window: MainWindow, screen_type: type) -> QWidget:
-    screen = window.screen(screen_type)
+    screen = window.screen_of(screen_type)
     window.tabs.setCurrentWidget(screen)
     QApplication.processEvents()
     return screen

@@ -83,6 +83,7 @@ def test_audit_log_lists_every_change(qtmodeltester, window: MainWindow, scored_
     qtmodeltester.check(screen.model)
     newest = screen.model.row(0)
     assert (newest.entity, newest.field, newest.new_value) == ("criterion", "weight", "33.0")
+    assert screen.model.data(screen.model.index(0, 6)) == "33"  # shown as a person reads it
     assert newest.actor == window.settings.actor()
 
 
@@ -91,3 +92,36 @@ def test_recent_evaluations_menu(window: MainWindow, scored_eval: int) -> None:
     window.recent_menu.aboutToShow.emit()
     names = [a.text() for a in window.recent_menu.actions()]
     assert names == ["Teleradiology RFP"]
+
+
+def test_actor_preference_is_recorded_with_edits(monkeypatch, window: MainWindow, db: Database,
+                                                 scored_eval: int) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from vendor_eval.services.ui_queries import list_audit_events
+    from vendor_eval.ui.screens.criteria import CriteriaScreen
+    from vendor_eval.ui.settings import ACTOR
+
+    open_eval(window, scored_eval)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Maria Procurement", True))
+    next(a for a in window.menuBar().actions()[1].menu().actions() if a.text().startswith("Your name")).trigger()
+    assert window.settings.get(ACTOR) == "Maria Procurement"
+    criteria = show(window, CriteriaScreen)
+    criteria.set_weight(window.session.snapshot.criteria[0].id, 12)  # type: ignore[union-attr]
+    assert list_audit_events(db, scored_eval)[0].actor == "Maria Procurement"
+
+
+def test_window_geometry_survives_a_restart(qtbot, db: Database, settings) -> None:  # type: ignore[no-untyped-def]
+    from vendor_eval.ui.settings import GEOMETRY, STATE
+
+    first = MainWindow(db, settings)
+    qtbot.addWidget(first)
+    first.resize(799, 590)  # the offscreen screen is 800x600, and restoring clamps to the screen
+    first.show()
+    first.list_dock.hide()
+    first.close()
+    assert settings.get(GEOMETRY) and settings.get(STATE)
+    second = MainWindow(db, settings)
+    qtbot.addWidget(second)
+    assert abs(second.width() - 799) <= 2 and second.height() == 590
+    assert second.list_dock.isHidden()  # dock layout restored too

@@ -76,6 +76,8 @@ def cmd_import_matrix(args: argparse.Namespace) -> None:
     summary = matrix_import.import_matrix(open_db(args), args.file, args.name, args.actor, scale=(low, high))
     print(f"Created evaluation {summary.evaluation_id}: {args.name} with {summary.criteria} criteria, "
           f"{summary.vendors} vendors and {summary.scores} scores by evaluator 'Imported'")
+    for warning in summary.warnings:
+        print(f"  note: {warning}")
 
 
 def cmd_suggestions(args: argparse.Namespace) -> int:

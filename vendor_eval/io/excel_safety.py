@@ -11,7 +11,9 @@ VBA and we load without keep_vba, so the project is dropped and the caller is to
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +34,10 @@ RATIO_FLOOR = 5_000_000
 MAX_MEMBERS = 2_000
 MAX_ROWS = 5_000  # per sheet that we read; a questionnaire has a few hundred
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+
+# What a damaged or hostile file can make zipfile, zlib, expat and openpyxl raise.
+READ_ERRORS = (ValueError, KeyError, ParseError, zipfile.BadZipFile, InvalidFileException, OSError, TypeError,
+               AttributeError, IndexError, EOFError, zlib.error, struct.error, NotImplementedError, OverflowError)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
@@ -72,7 +78,7 @@ def check_container(data: bytes, name: str) -> bool:
         raise ValidationError(f"{name} is not an Excel workbook (it looks like {_sniff(data)}); save it as .xlsx.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, struct.error, NotImplementedError):
         raise ValidationError(f"{name} is damaged or incomplete (not a readable zip archive); send it again.") from None
     with archive:
         members = archive.infolist()
@@ -127,8 +133,7 @@ def open_workbook(data: bytes, name: str, formulas: bool = True) -> SafeWorkbook
     has_macros = check_container(data, name)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas, keep_links=False)
-    except (ValueError, KeyError, ParseError, zipfile.BadZipFile, InvalidFileException, OSError, TypeError,
-            AttributeError, IndexError, EOFError) as exc:
+    except READ_ERRORS as exc:
         raise _unreadable(exc, f"{name} is not a valid Excel workbook", name) from None
     notes = ["it contains macros (VBA); they were ignored and never run"] if has_macros else []
     return SafeWorkbook(workbook, has_macros, notes)
@@ -150,8 +155,7 @@ def iter_sheet_rows(workbook: Workbook, sheet: str, name: str, max_col: int, max
             yield row
     except ValidationError:
         raise
-    except (ValueError, KeyError, ParseError, zipfile.BadZipFile, OSError, TypeError, AttributeError, IndexError,
-            EOFError) as exc:
+    except READ_ERRORS as exc:
         raise _unreadable(exc, f"{name}: sheet {sheet!r} cannot be read", name) from None
 
 
@@ -161,7 +165,7 @@ def _unreadable(exc: BaseException, what: str, name: str) -> ValidationError:
     while seen is not None:
         if isinstance(seen, DefusedXmlException):
             return ValidationError(f"{name} contains XML entity or DTD declarations (a known attack); it was refused.")
-        if isinstance(seen, (zipfile.BadZipFile, EOFError)):
+        if isinstance(seen, (zipfile.BadZipFile, EOFError, zlib.error)):
             return ValidationError(f"{name} is damaged or incomplete ({_short(seen)}); send it again.")
         seen = seen.__cause__ or seen.__context__
     return ValidationError(f"{what} ({_short(exc)}).")

@@ -14,6 +14,7 @@ and 5, got 7"); an empty score cell means "not scored".
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,14 @@ from openpyxl.utils import get_column_letter
 
 from vendor_eval.errors import ValidationError
 from vendor_eval.io.excel_safety import iter_sheet_rows, open_workbook
-from vendor_eval.io.questionnaire_answers import BadCell, is_blank, norm, number_value, shown, text_value
+from vendor_eval.io.questionnaire_answers import (
+    BadCell,
+    is_blank,
+    norm,
+    number_value,
+    shown,
+    text_value,
+)
 from vendor_eval.io.questionnaire_import import QuestionnaireInvalid
 
 SHEET = "Matrix"
@@ -56,16 +64,35 @@ class MatrixData:
 def parse_matrix(data: bytes, file_name: str, scale: tuple[float, float]) -> MatrixData:
     """Parse and validate; raises ValidationError (one sentence) or QuestionnaireInvalid (every cell problem)."""
     low, high = scale
-    book = open_workbook(data, file_name, formulas=False)  # an officer's own sheet: saved formula results are fine
+    rows, formulas = _read(data, file_name, formulas=True)
+    warnings = []
+    if formulas:
+        # An officer's own sheet often computes cells: use the results Excel saved, and say so.
+        saved, _ = _read(data, file_name, formulas=False)
+        for r, c in formulas:
+            rows[r][c] = saved[r][c] if r < len(saved) and c < len(saved[r]) else None
+        warnings.append(f"{file_name}: {len(formulas)} cell(s) of {SHEET} hold formulas (first "
+                        f"{SHEET}!{get_column_letter(formulas[0][1] + 1)}{formulas[0][0] + 1}); their saved values "
+                        "were used, and a formula without one counts as empty.")
+    result = _Matrix(file_name, rows, low, high).parse()
+    return dataclasses.replace(result, warnings=tuple(warnings))
+
+
+def _read(data: bytes, file_name: str, formulas: bool) -> tuple[list[list[Any]], list[tuple[int, int]]]:
+    """The Matrix sheet's values, and where formulas are (only found when formulas=True)."""
+    book = open_workbook(data, file_name, formulas=formulas)
     try:
         if SHEET not in book.workbook.sheetnames:
             raise ValidationError(
                 f"{file_name} has no sheet named {SHEET!r} (it has {', '.join(map(repr, book.workbook.sheetnames))}).")
-        rows = [[c.value for c in row] for row in
-                iter_sheet_rows(book.workbook, SHEET, file_name, max_col=MAX_CRITERIA + 2)]
+        rows: list[list[Any]] = []
+        found: list[tuple[int, int]] = []
+        for r, row in enumerate(iter_sheet_rows(book.workbook, SHEET, file_name, max_col=MAX_CRITERIA + 2)):
+            rows.append([cell.value for cell in row])
+            found += [(r, c) for c, cell in enumerate(row) if getattr(cell, "data_type", None) == "f"]
+        return rows, found
     finally:
         book.close()
-    return _Matrix(file_name, rows, low, high).parse()
 
 
 class _Matrix:

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from vendor_eval import domain
@@ -67,14 +68,13 @@ def text_value(raw: Any, limit: int = MAX_CELL_CHARS) -> str:
 def number_value(raw: Any, what: str, lo: float | None, hi: float | None, percent_format: bool = False) -> float:
     """A finite number within [lo, hi]; text like '45' or '99.9 %' is accepted, '45 min' is not."""
     value: float | None = None
-    if isinstance(raw, bool) or isinstance(raw, (datetime, date, time, timedelta)):
+    if isinstance(raw, (bool, datetime, date, time, timedelta)):
         raise BadCell(f"expected {what}, got {shown(raw)}")
     if isinstance(raw, (int, float)):
         value = float(raw) * (100 if percent_format else 1)
     elif isinstance(raw, str):
         text = raw.strip().replace("\u00a0", "").replace(" ", "")
-        if text.endswith("%"):
-            text = text[:-1]
+        text = text.removesuffix("%")
         if _AMBIGUOUS.match(text):
             raise BadCell(f"expected {what} without thousands separators, got {shown(raw)}")
         if _NUMBER_TEXT.match(text):
@@ -97,10 +97,16 @@ def number_phrase(unit: str, lo: float | None, hi: float | None) -> str:
     return f"a number ({unit})" if unit else "a number"
 
 
+@lru_cache(maxsize=1024)
+def _index(choices: tuple[str, ...]) -> dict[str, str]:
+    """Normalised form -> canonical choice, built once per list rather than once per cell."""
+    return {norm(c): c for c in choices}
+
+
 def choice_value(raw: Any, choices: Sequence[str], what: str) -> str:
     """One of choices (matched ignoring case and spacing), returned as the canonical text."""
     text = text_value(raw)
-    by_norm = {norm(c): c for c in choices}
+    by_norm = _index(tuple(choices))
     found = by_norm.get(norm(text))
     if found is None:
         raise BadCell(f"expected {what}, got {shown(raw)}")
@@ -110,7 +116,7 @@ def choice_value(raw: Any, choices: Sequence[str], what: str) -> str:
 def multi_choice_value(raw: Any, choices: Sequence[str]) -> list[str]:
     """Options separated by ';' (an option may itself contain ';'); each once, in the list's order."""
     text = text_value(raw)
-    by_norm = {norm(c): c for c in choices}
+    by_norm = _index(tuple(choices))
     parts = [p for p in (norm(x) for x in text.split(MULTI_SEPARATOR))]
     picked: set[str] = set()
     i = 0

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
 from vendor_eval import domain
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.text_safety import excel_text_restore
 from vendor_eval.io.excel_safety import SafeWorkbook, iter_sheet_rows, open_workbook
 from vendor_eval.io.questionnaire_answers import (
     BadCell,
@@ -45,6 +45,7 @@ from vendor_eval.io.questionnaire_template import (
     ProfileField,
     criteria_digest,
 )
+from vendor_eval.io.text_safety import excel_text_restore
 
 HEADER_SEARCH_ROWS = 10
 MAX_COST_LINES = 200
@@ -250,9 +251,7 @@ class _Parser:
             for (sheet, coord), apply in self.p.formula_cells.items():
                 wanted.setdefault(sheet, {})[coord.split("!")[1]] = apply
             for sheet, cells in wanted.items():
-                ws = book.workbook[sheet]
-                ws.reset_dimensions()
-                for row in ws.iter_rows():
+                for row in iter_sheet_rows(book.workbook, sheet, self.name, max_col=len(Q_HEADERS) + 2):
                     for cell in row:
                         coordinate = getattr(cell, "coordinate", None)
                         if coordinate in cells:
@@ -288,8 +287,7 @@ class _Parser:
                 if f.required:
                     self.p.errors.append(f"{coord}: expected the {f.label.lower()}, got an empty cell")
                 continue
-            self._check(coord, lambda r, f=f: _profile_value(f, r), raw, is_formula,
-                        lambda v, k=f.key: profile.__setitem__(k, v))
+            self._check(coord, partial(_profile_value, f), raw, is_formula, partial(profile.__setitem__, f.key))
         for f in PROFILE_FIELDS:
             if f.required and f.key not in seen:
                 self.p.errors.append(f"{PROFILE}: the row {f.label!r} is missing; do not delete rows")
@@ -318,11 +316,11 @@ class _Parser:
             answers[key] = slot
             raw, coord, is_formula, fmt = self._cell(QUESTIONS, row, number, a_col)
             slot["cell"] = coord
-            self._check(coord, lambda r, c=c, fmt=fmt: answer_value(c, r, "%" in fmt), raw, is_formula,
-                        lambda v, s=slot: s.__setitem__("value", v))
+            self._check(coord, partial(answer_value, c, percent_format="%" in fmt), raw, is_formula,
+                        partial(slot.__setitem__, "value"))
             for col, name in ((e_col, "evidence"), (r_col, "attachment_ref")):
                 raw, coord, is_formula, _f = self._cell(QUESTIONS, row, number, col)
-                self._check(coord, text_value, raw, is_formula, lambda v, s=slot, n=name: s.__setitem__(n, v))
+                self._check(coord, text_value, raw, is_formula, partial(slot.__setitem__, name))
         absent = [k for k in self.criteria if k not in found]
         if absent:
             self.p.warnings.append(
@@ -343,8 +341,7 @@ class _Parser:
                 break
             line: dict[str, Any] = {}
             for header, (raw, coord, is_formula, _fmt) in cells.items():
-                self._check(coord, lambda r, h=header: _cost_value(h, r), raw, is_formula,
-                            lambda v, h=header: line.__setitem__(h, v))
+                self._check(coord, partial(_cost_value, header), raw, is_formula, partial(line.__setitem__, header))
             lines.append(line)
         return lines
 

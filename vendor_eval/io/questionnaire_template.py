@@ -257,18 +257,18 @@ def _write_instructions(ws: Worksheet, snapshot: domain.Snapshot) -> None:
         ("Deadline", e.questionnaire_deadline or "See the covering letter."),
         ("Questions about this RFP", e.questionnaire_contact or "Reply to the sender of this workbook."),
         ("", ""),
-        ("How to answer", "Fill in the yellow cells only, on the sheets 'Vendor profile', 'Questions' and 'Costs'. "
-                          "Other cells are protected so that the workbook can be imported automatically."),
-        ("Choices", "Where a cell offers a drop-down list, pick from it. For questions that accept several options, "
-                    "type each option exactly as listed, separated by ';'."),
-        ("Numbers", "Type plain numbers in the unit the question names (for example 45, not '45 min' or "
-                    "'about an hour'). Do not use formulas."),
-        ("Evidence", "Summarise your evidence in 'Evidence / comment' and name the attached document in "
-                     "'Attachment reference' (for example 'Annex C, SOC 2 report, p. 4')."),
-        ("Costs", "List each cost line once a year, in one currency per line; say where imported hardware or "
-                  "data-centre equipment comes from, and whether the contract lets you pass tariff changes through."),
-        ("Returning the file", "Save as .xlsx (not .xls, .xlsm or PDF), without a password, and keep the sheet "
-                               "and column layout: rows may be re-sorted, but do not delete or rename sheets."),
+        ("How to answer", ("Fill in the yellow cells only, on the sheets 'Vendor profile', 'Questions' and 'Costs'. "
+                           "Other cells are protected so that the workbook can be imported automatically.")),
+        ("Choices", ("Where a cell offers a drop-down list, pick from it. For questions that accept several options, "
+                     "type each option exactly as listed, separated by ';'.")),
+        ("Numbers", ("Type plain numbers in the unit the question names (for example 45, not '45 min' or "
+                     "'about an hour'). Do not use formulas.")),
+        ("Evidence", ("Summarise your evidence in 'Evidence / comment' and name the attached document in "
+                      "'Attachment reference' (for example 'Annex C, SOC 2 report, p. 4').")),
+        ("Costs", ("List each cost line once a year, in one currency per line; say where imported hardware or "
+                   "data-centre equipment comes from, and whether the contract lets you pass tariff changes through.")),
+        ("Returning the file", ("Save as .xlsx (not .xls, .xlsm or PDF), without a password, and keep the sheet "
+                                "and column layout: rows may be re-sorted, but do not delete or rename sheets.")),
     ]
     for row, (label, text) in enumerate(lines, start=HEADER_ROW + 1):
         set_text_cell(ws.cell(row=row, column=1), label)
@@ -377,7 +377,8 @@ def _number_validation(ws: Worksheet, c: domain.Criterion) -> DataValidation:
 
 
 def _write_costs(ws: Worksheet, lists: _ListSheet) -> None:
-    _title(ws, "Costs", "One line per cost item, amounts per year. Empty lines are ignored.")
+    _title(ws, "Costs", "One line per cost item, amounts per year; empty lines are ignored. Pass-through: may the "
+                        "contract pass tariff changes on to us? Imaging equipment: is it imaging hardware?", column=1)
     _header(ws, COST_HEADERS, COST_WIDTHS)
     first, last = HEADER_ROW + 1, HEADER_ROW + COST_ROWS
     category = _list_validation(ws, lists.range_for(tuple(COST_CATEGORY_LABELS)), "Choose a category.")

@@ -97,6 +97,7 @@ class Cover:
     date: str
     generated: str
     fingerprint: str
+    audit_head: str  # full: `vendor-eval-cli verify --head` checks that the record still contains it
     counts: str
 
 
@@ -107,7 +108,7 @@ def cover(inp: ReportInputs) -> Cover:
     counts = (f"{len(snap.vendors)} vendors, {len(snap.criteria)} criteria in {len(snap.groups)} groups, "
               f"{len(snap.evaluators)} evaluators")
     return Cover(e.name, e.organisation, status, f"{on:%d %B %Y}", f"{inp.generated_at:%Y-%m-%d %H:%M} UTC",
-                 fingerprint(snap), counts)
+                 fingerprint(snap), snap.audit_head, counts)
 
 
 @dataclass(frozen=True)

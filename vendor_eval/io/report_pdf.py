@@ -1,4 +1,4 @@
-"""The committee report as a PDF: lays out a ReportData (report_data.py) with reportlab platypus.
+"""The committee report as a PDF: lays out a ReportData (report_contents.py) with reportlab platypus.
 
 Every piece of user or vendor text passes through pdf_fonts.markup (escaping plus the
 CJK font fallback) before it becomes a Paragraph; numbers are formatted in report_data.
@@ -47,7 +47,6 @@ from vendor_eval.io.report_contents import ReportData
 Progress = Callable[[float, str], None]
 SHORT_CELL = 12  # characters that fit the narrowest column at 7.5 pt
 MATRIX_LABEL_WIDTH = 170.0
-MATRIX_VENDORS = 10  # per block on a landscape page: columns of ~57 pt
 
 
 def p(text: object, style: str = "body") -> Paragraph:
@@ -100,7 +99,8 @@ def h2(text: str) -> Paragraph:
 
 def cover(c: rd.Cover) -> list[Flowable]:
     rows = [("Organisation", c.organisation or "–"), ("Report date", c.date), ("Status", c.status),
-            ("Scope", c.counts), ("Generated", c.generated), ("Fingerprint (SHA-256)", c.fingerprint)]
+            ("Scope", c.counts), ("Generated", c.generated), ("Fingerprint (SHA-256)", c.fingerprint),
+            ("Audit chain head", c.audit_head)]
     facts = Table([[p(k, "cell_bold"), p(v, "body")] for k, v in rows], colWidths=widths([1, 3]))
     facts.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
                                 ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
@@ -253,10 +253,10 @@ def vendor_pages(data: ReportData) -> list[Flowable]:
 def appendix(data: ReportData) -> list[Flowable]:
     out: list[Flowable] = [PageBreak(), h1("Conflict-of-interest declarations"),
                            p("Declarations are append-only: every declaration ever made is listed, oldest first.",
-                             "small"), Spacer(1, 4), *table(data.declarations, [1.6, 1.2, 0.9, 2, 3.2])]
+                             "small"), Spacer(1, 4), *table(data.declarations, [1.6, 1.45, 0.9, 2, 3])]
     out += [PageBreak(), h1("Methodology")]
     out += [Paragraph(markup(t), styles()["bullet"], bulletText="•") for t in data.method_text]
-    out += [h2("Criteria and weights"), *table(data.method_table, [2, 3.2, 0.8, 0.9, 0.6, 0.7, 1.3])]
+    out += [h2("Criteria and weights"), *table(data.method_table, [2.4, 3.2, 0.7, 0.9, 0.6, 0.7, 1.2])]
     return out
 
 
@@ -291,5 +291,22 @@ def write_pdf(data: ReportData, path: Path, progress: Progress | None = None) ->
     story += vendor_pages(data) + appendix(data) + sign_off(data)
     note(0.5, "rendering pages")
     doc = document(path, data.cover.title, data.cover.organisation)
+    doc.setProgressCallBack(_build_progress(note))
     doc.build(story, canvasmaker=canvas_class(data.cover.title, rd.short_fingerprint(data.cover.fingerprint)))
     note(1.0, "done")
+
+
+def _build_progress(note: Progress) -> Callable[[str, int], None]:
+    """reportlab's build callback (flowables laid out of an estimate) as 0.5-0.95, in 5 % steps."""
+    state = {"total": 0, "last": 0.5}
+
+    def on_progress(kind: str, value: int) -> None:
+        if kind == "SIZE_EST":
+            state["total"] = max(1, value)
+        elif kind == "PROGRESS" and state["total"]:
+            fraction = 0.5 + 0.45 * min(1.0, value / state["total"])
+            if fraction - state["last"] >= 0.05:
+                state["last"] = fraction
+                note(fraction, "rendering pages")
+
+    return on_progress

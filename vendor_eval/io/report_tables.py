@@ -227,6 +227,9 @@ def methodology(snap: Snapshot, r: RankingResult) -> tuple[list[str], Table]:
                 f"{e.discuss_threshold:.0%}, must discuss from {e.must_discuss_threshold:.0%}.")
     text.append("Knock-out criteria disqualify a vendor whose aggregated score is below the stated minimum, "
                 "whatever its total.")
+    text.append("The fingerprint in every footer is SHA-256 over the evaluation's data and its audit chain head "
+                "(on the cover); 'vendor-eval-cli verify EVALUATION --head HEAD' confirms that the recorded "
+                "history still contains this report's state.")
     weight = dict(zip(r.criterion_ids, r.weights, strict=True))
     rows = []
     for c in snap.criteria:

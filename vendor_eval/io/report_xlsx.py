@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter as col
 
 from vendor_eval.io import xlsx_sheets as sh
@@ -25,40 +24,40 @@ from vendor_eval.io.text_safety import set_text_cell
 
 Progress = Callable[[float, str], None]
 GROUP_ROW0 = 5  # first group row on Weights
-META_ROWS = ("Group", "Key", "Scale min", "Scale max", "Better", "Effective weight")
-HEAD_ROW = 4 + len(META_ROWS)  # the Consensus / Normalised table header (criterion names)
+META_ROWS = ("Group", "Key", "Scale min", "Scale max", "Better", "Effective weight")  # above each criterion
+META_ROW0 = 4
+HEAD_ROW = META_ROW0 + len(META_ROWS)  # the Consensus / Normalised table header (criterion names)
 FIRST_COL = 4  # criteria start in column D on Consensus and Normalised
 
 
 def write_xlsx(inp: ReportInputs, path: Path, progress: Progress | None = None) -> None:
     note = progress or (lambda _f, _m: None)
-    wb = Workbook()
-    summary_ws = wb.active
-    summary_ws.title = "Summary"
+    book = sh.Book()
+    summary_ws = book.sheet("Summary")  # first tab, filled once the live totals' cells are known
     note(0.05, "writing weights")
-    weight_cells = weights_sheet(wb, inp)
+    weight_cells = weights_sheet(book, inp)
     note(0.15, "writing consensus scores")
-    totals = consensus_sheets(wb, inp, weight_cells)
+    totals = consensus_sheets(book, inp, weight_cells)
     summary_sheet(summary_ws, inp, totals)
     note(0.35, "writing evaluators' scores")
-    sh.evaluator_sheets(wb, inp.snapshot)
-    note(0.75, "writing analyses")
-    sh.disagreement_sheets(wb, inp.snapshot, inp.disagreement)
-    sh.sensitivity_sheet(wb, inp.sensitivity)
-    sh.tariffs_sheet(wb, inp.tariffs)
-    sh.audit_sheet(wb, inp.audit, inp.chain_intact)
+    sh.evaluator_sheets(book, inp.snapshot)
+    note(0.6, "writing analyses")
+    sh.disagreement_sheets(book, inp.snapshot, inp.disagreement)
+    sh.sensitivity_sheet(book, inp.sensitivity)
+    sh.tariffs_sheet(book, inp.tariffs)
+    sh.audit_sheet(book, inp.audit, inp.chain_intact)
     # No cached values are stored for the formulas: ask Excel and LibreOffice to compute on open.
-    wb.calculation.fullCalcOnLoad = True
-    note(0.85, "saving the workbook")
-    wb.save(path)
+    book.wb.calculation.fullCalcOnLoad = True
+    note(0.7, "saving the workbook")
+    book.save(path)
     note(1.0, "done")
 
 
-def weights_sheet(wb: Workbook, inp: ReportInputs) -> dict[int, str]:
+def weights_sheet(book: sh.Book, inp: ReportInputs) -> dict[int, str]:
     """Groups and criteria with their entered weights as inputs; returns criterion id -> the
     absolute reference of its effective-weight cell."""
     snap = inp.snapshot
-    ws = wb.create_sheet("Weights")
+    ws = book.sheet("Weights")
     sh.title(ws, "Weights", "Change the blue input cells (percent as entered; they need not add up to 100): "
              "effective weights and every total in the workbook recalculate.")
     n_groups, n_crit = len(snap.groups), len(snap.criteria)
@@ -106,12 +105,12 @@ def weights_sheet(wb: Workbook, inp: ReportInputs) -> dict[int, str]:
     return refs
 
 
-def consensus_sheets(wb: Workbook, inp: ReportInputs, weight_cells: dict[int, str]) -> dict[int, str]:
+def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, str]) -> dict[int, str]:
     """Consensus (aggregated scores, live totals) and Normalised (0-1 formulas); returns
     vendor id -> reference of the vendor's live total."""
     snap, r = inp.snapshot, inp.ranking
-    cons = wb.create_sheet("Consensus")
-    norm = wb.create_sheet("Normalised")
+    cons = book.sheet("Consensus")
+    norm = book.sheet("Normalised")
     policy = snap.evaluation.missing_policy
     sh.title(cons, "Consensus scores", f"Aggregated scores ({r.variant.get('aggregation', '')}; price criteria: "
              f"{r.variant.get('price_formula', 'scores')}) on each criterion's scale. Total = 100 x "
@@ -120,18 +119,18 @@ def consensus_sheets(wb: Workbook, inp: ReportInputs, weight_cells: dict[int, st
              "better: 0 = worst point of the scale, 1 = best.")
     crit = snap.criteria
     last = col(FIRST_COL + len(crit) - 1)
-    w_row = 4 + META_ROWS.index("Effective weight")
-    lo_row, hi_row = 4 + META_ROWS.index("Scale min"), 4 + META_ROWS.index("Scale max")
+    meta = {label: META_ROW0 + k for k, label in enumerate(META_ROWS)}
+    w_row, lo_row, hi_row = meta["Effective weight"], meta["Scale min"], meta["Scale max"]
     for ws in (cons, norm):
-        for k, label in enumerate(META_ROWS):
-            ws.cell(4 + k, 3, label).font = sh.BOLD
+        for label, row in meta.items():
+            ws.cell(row, 3, label).font = sh.BOLD
         for j, c in enumerate(crit):
             x = FIRST_COL + j
-            set_text_cell(ws.cell(4, x), snap.group_of(c).name)
-            set_text_cell(ws.cell(5, x), c.key)
+            set_text_cell(ws.cell(meta["Group"], x), snap.group_of(c).name)
+            set_text_cell(ws.cell(meta["Key"], x), c.key)
             ws.cell(lo_row, x, float(c.scale_min))
             ws.cell(hi_row, x, float(c.scale_max))
-            ws.cell(8, x, "lower" if c.direction == "min" else "higher")
+            ws.cell(meta["Better"], x, "lower" if c.direction == "min" else "higher")
             ws.cell(w_row, x, f"={weight_cells[c.id]}").number_format = "0.00%"
         sh.header(ws, HEAD_ROW, ("Vendor", "Rank", "Total (live)"))
         for j, c in enumerate(crit):
@@ -165,7 +164,7 @@ def consensus_sheets(wb: Workbook, inp: ReportInputs, weight_cells: dict[int, st
         totals[v.vendor_id] = f"Consensus!$C${row}"
     end = HEAD_ROW + len(r.vendors)
     for ws in (cons, norm):
-        ws.freeze_panes = ws.cell(HEAD_ROW + 1, FIRST_COL)
+        ws.freeze_panes = f"{col(FIRST_COL)}{HEAD_ROW + 1}"
         ws.auto_filter.ref = f"A{HEAD_ROW}:{last}{end}"
         sh.widths(ws, {"A": 30, "B": 7, "C": 12})
         for j in range(len(crit)):
@@ -181,6 +180,7 @@ def summary_sheet(ws: Any, inp: ReportInputs, totals: dict[int, str]) -> None:
              "recalculate from the Weights sheet.")
     facts = [("Organisation", e.organisation), ("Status", e.status),
              ("Generated (UTC)", f"{inp.generated_at:%Y-%m-%d %H:%M}"), ("Fingerprint (SHA-256)", fingerprint(snap)),
+             ("Audit chain head", snap.audit_head),
              ("Method", f"{r.method} ({r.score_scale})")]
     facts += [(k.replace("_", " ").capitalize(), v) for k, v in r.variant.items() if k != "method"]
     for i, (label, value) in enumerate(facts):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 # OWASP: a cell starting with one of these may be run as a formula by Excel or LibreOffice.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XML 1.0 forbids: openpyxl refuses them (IllegalCharacterError) and
+# would abort a whole export over one pasted comment, so they become U+FFFD.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+EXCEL_CELL_LIMIT = 32_767  # characters; Excel "repairs" (drops) longer cells
 
 
 def pdf_text(value: object) -> str:
@@ -18,10 +23,14 @@ def excel_text(value: str) -> str:
     """Text that can never run as a formula: a leading trigger gets an apostrophe-like guard.
 
     The guard is a leading single quote, which Excel shows as text and most readers strip
-    visually; numbers are never passed here, so they stay numbers.
+    visually; numbers are never passed here, so they stay numbers. Control characters XML
+    cannot hold are replaced, and text beyond Excel's cell limit is cut with an ellipsis.
     """
+    value = XML_ILLEGAL.sub("\ufffd", value)
     if value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
+        value = "'" + value
+    if len(value) > EXCEL_CELL_LIMIT:
+        value = value[: EXCEL_CELL_LIMIT - 1] + "…"
     return value
 
 

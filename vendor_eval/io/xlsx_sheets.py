@@ -1,14 +1,17 @@
-"""Workbook helpers and the plain (formula-free) sheets of the committee workbook:
-one per evaluator, Disagreement, Sensitivity, Tariffs, Audit."""
+"""Workbook plumbing (a write-only Book of Sheets, styles, tables, charts) and the plain,
+formula-free sheets of the committee workbook: one per evaluator, Disagreement, Spread,
+Sensitivity, Tariffs, Audit."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -32,6 +35,73 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 TITLE_FONT = Font(bold=True, size=14, color="1D4E89")
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_FLAGGED_ROWS = 2_000  # the rest is on the Spread sheet; a longer list helps nobody
+
+
+class Sheet:
+    """A worksheet filled in any order and streamed in row order on close().
+
+    The workbook is write-only: openpyxl then keeps no cell index and sorts nothing, which
+    saves about a third of the CPU on a large evaluation's quarter of a million cells.
+    cell() gives a styleable cell; put() stores a bare number or formula (cheapest).
+    """
+
+    def __init__(self, wb: Workbook, title: str):
+        self.ws = wb.create_sheet(title)
+        self.title = self.ws.title
+        self._rows: dict[int, dict[int, Any]] = {}
+
+    def cell(self, row: int, column: int, value: Any = None) -> Any:
+        """Like Worksheet.cell: the cell at (row, column), created if new; value set unless None."""
+        cells = self._rows.setdefault(row, {})
+        c = cells.get(column)
+        if not isinstance(c, Cell):  # WriteOnlyCell is a factory of Cells
+            c = cells[column] = WriteOnlyCell(self.ws, c)
+        if value is not None:
+            c.value = value
+        return c
+
+    def put(self, row: int, column: int, value: Any) -> None:
+        self._rows.setdefault(row, {})[column] = value
+
+    @property
+    def freeze_panes(self) -> Any:
+        return self.ws.freeze_panes
+
+    @freeze_panes.setter
+    def freeze_panes(self, coordinate: str) -> None:
+        self.ws.freeze_panes = coordinate
+
+    def __getattr__(self, name: str) -> Any:  # auto_filter, column_dimensions, conditional_formatting...
+        return getattr(self.ws, name)
+
+    def close(self) -> None:
+        """Stream the rows (column widths and panes must be set before this)."""
+        written = 0
+        for r in sorted(self._rows):
+            cells = self._rows[r]
+            for _ in range(r - written - 1):
+                self.ws.append([])
+            self.ws.append([cells.get(c) for c in range(1, max(cells) + 1)])
+            written = r
+        self._rows.clear()
+
+
+class Book:
+    """The write-only workbook and its sheets; save() streams every sheet, then writes the file."""
+
+    def __init__(self) -> None:
+        self.wb = Workbook(write_only=True)
+        self.sheets: list[Sheet] = []
+
+    def sheet(self, title: str) -> Sheet:
+        new = Sheet(self.wb, sheet_name(self.wb, title))
+        self.sheets.append(new)
+        return new
+
+    def save(self, path: Path) -> None:
+        for s in self.sheets:
+            s.close()
+        self.wb.save(path)
 
 
 def title(ws: Any, text: str, subtitle: str) -> None:
@@ -109,7 +179,7 @@ def table(ws: Any, row: int, labels: Sequence[str], rows: Sequence[Sequence[Any]
                 if k in fmt:
                     cell.number_format = fmt[k]
     end = row + len(rows)
-    ws.freeze_panes = ws.cell(row + 1, 1)
+    ws.freeze_panes = f"A{row + 1}"
     ws.auto_filter.ref = f"A{row}:{col(len(labels))}{max(end, row)}"
     return end
 
@@ -126,7 +196,7 @@ def sheet_name(wb: Workbook, wanted: str) -> str:
     return name
 
 
-def evaluator_sheets(wb: Workbook, snap: Snapshot) -> None:
+def evaluator_sheets(book: Book, snap: Snapshot) -> None:
     """One sheet per evaluator: vendors x criteria scores, then their comments."""
     crit = snap.criteria
     by_evaluator: dict[int, list[Any]] = {x.id: [] for x in snap.evaluators}
@@ -134,7 +204,7 @@ def evaluator_sheets(wb: Workbook, snap: Snapshot) -> None:
         by_evaluator[s.evaluator_id].append(s)
     last = col(1 + len(crit))
     for n, x in enumerate(snap.evaluators):
-        ws = wb.create_sheet(sheet_name(wb, f"E{n + 1:02d} {x.name}"))
+        ws = book.sheet(f"E{n + 1:02d} {x.name}")
         title(ws, x.name, x.role or "Evaluator")
         head = 4
         header(ws, head, ("Vendor", *(c.name for c in crit)))
@@ -143,7 +213,7 @@ def evaluator_sheets(wb: Workbook, snap: Snapshot) -> None:
         comments = []
         for s in by_evaluator[x.id]:
             r = head + 1 + snap.index_of("vendor", s.vendor_id)
-            ws.cell(r, 2 + snap.index_of("criterion", s.criterion_id), s.value)
+            ws.put(r, 2 + snap.index_of("criterion", s.criterion_id), s.value)
             if s.comment.strip():
                 comments.append(s)
         end = head + len(snap.vendors)
@@ -164,10 +234,10 @@ def evaluator_sheets(wb: Workbook, snap: Snapshot) -> None:
                 ws.cell(r0 + 1 + i, 4).alignment = WRAP
 
 
-def disagreement_sheets(wb: Workbook, snap: Snapshot, d: DisagreementResult | None) -> None:
+def disagreement_sheets(book: Book, snap: Snapshot, d: DisagreementResult | None) -> None:
     """Disagreement: evaluator bias, then the cells to discuss (largest spread first, capped);
     Spread: the whole vendors x criteria spread grid as a heat map."""
-    ws = wb.create_sheet("Disagreement")
+    ws = book.sheet("Disagreement")
     if d is None:
         title(ws, "Evaluator disagreement", "Not computed.")
         return
@@ -188,11 +258,11 @@ def disagreement_sheets(wb: Workbook, snap: Snapshot, d: DisagreementResult | No
             ws.cell(5 + i, 10, b.bias).number_format = "+0.0%;-0.0%;0.0%"
         ws.cell(5 + i, 11, b.cells)
     widths(ws, {"A": 30, "B": 40, "G": 14, "I": 28, "J": 18, "K": 15})
-    spread_sheet(wb, snap, d)
+    spread_sheet(book, snap, d)
 
 
-def spread_sheet(wb: Workbook, snap: Snapshot, d: DisagreementResult) -> None:
-    ws = wb.create_sheet("Spread")
+def spread_sheet(book: Book, snap: Snapshot, d: DisagreementResult) -> None:
+    ws = book.sheet("Spread")
     title(ws, "Spread of evaluators' scores", "Per vendor and criterion, (highest - lowest) / scale range; "
           "blank where fewer than two evaluators scored.")
     vendor = {v.id: v.name for v in snap.vendors}
@@ -216,8 +286,8 @@ def spread_sheet(wb: Workbook, snap: Snapshot, d: DisagreementResult) -> None:
         ws.conditional_formatting.add(f"B5:{last}{end}", rule)
 
 
-def sensitivity_sheet(wb: Workbook, s: SensitivityResult | None) -> None:
-    ws = wb.create_sheet("Sensitivity")
+def sensitivity_sheet(book: Book, s: SensitivityResult | None) -> None:
+    ws = book.sheet("Sensitivity")
     if s is None:
         title(ws, "Sensitivity", "Not computed.")
         return
@@ -243,8 +313,8 @@ def sensitivity_sheet(wb: Workbook, s: SensitivityResult | None) -> None:
         colour_scale(ws, f"B{r0 + 1}:{col(1 + acc.shape[1])}{r0 + len(s.vendor_names)}", 0.0, 1.0)
 
 
-def tariffs_sheet(wb: Workbook, t: TariffResult | None) -> None:
-    ws = wb.create_sheet("Tariffs")
+def tariffs_sheet(book: Book, t: TariffResult | None) -> None:
+    ws = book.sheet("Tariffs")
     if t is None:
         title(ws, "Tariff scenarios", "Not computed (no cost lines or scenarios).")
         return
@@ -258,8 +328,8 @@ def tariffs_sheet(wb: Workbook, t: TariffResult | None) -> None:
     widths(ws, {"A": 30, "B": 34, "C": 12, "D": 16, "E": 18, "F": 16, "G": 14, "H": 11, "I": 10})
 
 
-def audit_sheet(wb: Workbook, audit: Sequence[AuditRow], intact: bool | None) -> None:
-    ws = wb.create_sheet("Audit")
+def audit_sheet(book: Book, audit: Sequence[AuditRow], intact: bool | None) -> None:
+    ws = book.sheet("Audit")
     state = {True: "The audit chain verified intact.", False: "WARNING: the audit chain is broken; see "
              "'vendor-eval-cli verify'.", None: "The audit chain was not verified for this export."}[intact]
     title(ws, "Audit trail", f"Every change, oldest first, hash-chained. {state}")

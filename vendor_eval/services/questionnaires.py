@@ -1,6 +1,6 @@
 """Questionnaires: generate the workbook, import completed ones, and turn answers into suggestions.
 
-Import decisions (documented for officers in the README):
+Import decisions:
 
 - One transaction per file: a file with any error changes nothing; other files still import.
 - The vendor is the one the questionnaire was generated for (--vendor); otherwise the vendor
@@ -22,9 +22,9 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from vendor_eval import domain
@@ -55,6 +55,8 @@ from vendor_eval.storage.models import (
     Vendor,
 )
 
+ANSWERS = cast(Table, Answer.__table__)  # Core statements for the bulk paths
+SUGGESTIONS = cast(Table, SuggestedScore.__table__)
 Progress = Callable[[int, int, str], None]  # (files done, files in total, file being read)
 PROFILE_UPDATES = ("legal_name", "contact", "hq_country", "delivery_locations", "deployment_model", "hosting_model",
                    "modalities", "service_types", "certifications", "contract_term_years", "escalation_cap_pct")
@@ -221,7 +223,7 @@ def _apply(s: Session, snapshot: domain.Snapshot, scorers: dict[int, Scorer], pa
     ensure_editable(evaluation)
     warnings = list(parsed.warnings)
     vendor, created = _match_vendor(s, evaluation, parsed, actor)
-    profile_changed = _update_profile(s, evaluation.id, vendor, parsed.profile, actor)
+    profile_changed = [] if created else _update_profile(s, evaluation.id, vendor, parsed.profile, actor)
     if parsed.profile.get("name") and normalised(parsed.profile["name"]) != normalised(vendor.name):
         warnings.append(f"{parsed.file_name}: the profile names the vendor {parsed.profile['name']!r}; "
                         f"it was imported for {vendor.name!r}.")
@@ -250,35 +252,35 @@ def _apply(s: Session, snapshot: domain.Snapshot, scorers: dict[int, Scorer], pa
 
 
 def _match_vendor(s: Session, evaluation: Evaluation, parsed: ParsedQuestionnaire, actor: str) -> tuple[Vendor, bool]:
-    vendors = list(s.scalars(select(Vendor).where(Vendor.evaluation_id == evaluation.id)))
-    if parsed.generated_for:
-        for v in vendors:
-            if v.name == parsed.generated_for:
-                return v, False
+    """The vendor the file belongs to (see the module notes), created with its profile when new."""
+    candidates = s.execute(select(Vendor.id, Vendor.name, Vendor.legal_name)
+                           .where(Vendor.evaluation_id == evaluation.id)).all()
     names = {normalised(x) for x in (parsed.profile.get("name", ""), parsed.profile.get("legal_name", "")) if x}
-    by_name = [v for v in vendors if normalised(v.name) in names]
-    if len(by_name) == 1:
-        return by_name[0], False
-    by_legal = [v for v in vendors if v.legal_name and normalised(v.legal_name) in names]
-    if len(by_legal) == 1:
-        return by_legal[0], False
-    if len(by_name) > 1 or len(by_legal) > 1:
-        raise ValidationError(
-            f"{parsed.file_name}: the vendor and legal names in the profile match several vendors "
-            f"({', '.join(v.name for v in by_name or by_legal)}); generate the questionnaire with --vendor.")
+    found = [v for v in candidates if parsed.generated_for and v.name == parsed.generated_for]
+    by_name = [v for v in candidates if normalised(v.name) in names]
+    by_legal = [v for v in candidates if v.legal_name and normalised(v.legal_name) in names]
+    for matches in (found, by_name, by_legal):
+        if len(matches) == 1:
+            return s.get_one(Vendor, matches[0].id), False
+        if len(matches) > 1:
+            raise ValidationError(
+                f"{parsed.file_name}: the vendor and legal names in the profile match several vendors "
+                f"({', '.join(v.name for v in matches)}); generate the questionnaire with --vendor.")
     name = str(parsed.profile.get("name", "")).strip()
     if not name:
         raise ValidationError(f"{parsed.file_name}: the vendor profile gives no vendor name.")
-    position = s.scalar(select(func.count()).where(Vendor.evaluation_id == evaluation.id)) or 0
-    vendor = Vendor(evaluation_id=evaluation.id, name=name, position=position)
+    profile = {k: parsed.profile[k] for k in PROFILE_UPDATES if k in parsed.profile}
+    vendor = Vendor(evaluation_id=evaluation.id, name=name, position=len(candidates), **profile)
     s.add(vendor)
     s.flush()
-    audit.record(s, evaluation.id, actor, "vendor", vendor.id, "created", None, {"name": name},
+    # One event with the whole profile, as vendors.add_vendor records it.
+    audit.record(s, evaluation.id, actor, "vendor", vendor.id, "created", None, {"name": name, **profile},
                  f"from questionnaire {parsed.file_name}")
     return vendor, True
 
 
 def _update_profile(s: Session, evaluation_id: int, vendor: Vendor, profile: dict[str, Any], actor: str) -> list[str]:
+    """Profile fields the file fills in and that differ, each audited; empty fields keep their value."""
     changed = []
     for key in PROFILE_UPDATES:
         if key not in profile:
@@ -294,8 +296,13 @@ def _update_profile(s: Session, evaluation_id: int, vendor: Vendor, profile: dic
 def _apply_answers(s: Session, evaluation_id: int, vendor: Vendor, parsed: ParsedQuestionnaire,
                    criteria: dict[str, domain.Criterion], import_id: int,
                    actor: str) -> tuple[dict[str, int], dict[int, Any]]:
-    """Apply the file's answers; returns the counts and every answer the vendor now has (criterion id -> value)."""
-    existing = {a.criterion_id: a for a in s.scalars(select(Answer).where(Answer.vendor_id == vendor.id))}
+    """Apply the file's answers; returns the counts and every answer the vendor now has (criterion id -> value).
+
+    Plain Core rows, not ORM objects: a re-import compares hundreds of answers and changes few."""
+    table = ANSWERS
+    existing = {row.criterion_id: row for row in s.execute(
+        select(table.c.id, table.c.criterion_id, table.c.value, table.c.evidence, table.c.attachment_ref)
+        .where(table.c.vendor_id == vendor.id))}
     final = {cid: row.value for cid, row in existing.items()}
     counts = {"new": 0, "changed": 0, "cleared": 0, "unchanged": 0}
     fresh: list[dict[str, Any]] = []
@@ -310,29 +317,24 @@ def _apply_answers(s: Session, evaluation_id: int, vendor: Vendor, parsed: Parse
                 final[c.id] = answer.value
                 counts["new"] += 1
             continue
+        who = {"vendor": vendor.name, "criterion": c.key}
         if empty:
-            audit.record(s, evaluation_id, actor, "answer", row.id, "cleared",
-                         {"vendor": vendor.name, "criterion": c.key, "value": row.value}, None, parsed.file_name)
-            s.delete(row)
+            audit.record(s, evaluation_id, actor, "answer", row.id, "cleared", {**who, "value": row.value}, None,
+                         parsed.file_name)
+            s.execute(table.delete().where(table.c.id == row.id))
             del final[c.id]
             counts["cleared"] += 1
             continue
-        touched = False
-        for key, value in new.items():
-            old = getattr(row, key)
-            if old != value:
-                audit.record(s, evaluation_id, actor, "answer", row.id, key,
-                             {"vendor": vendor.name, "criterion": c.key, key: old},
-                             {"vendor": vendor.name, "criterion": c.key, key: value}, parsed.file_name)
-                setattr(row, key, value)
-                touched = True
-        if touched:
-            row.import_id = import_id
+        changed = {key: value for key, value in new.items() if getattr(row, key) != value}
+        for key, value in changed.items():
+            audit.record(s, evaluation_id, actor, "answer", row.id, key, {**who, key: getattr(row, key)},
+                         {**who, key: value}, parsed.file_name)
+        if changed:
+            s.execute(table.update().where(table.c.id == row.id).values(import_id=import_id, **changed))
             final[c.id] = answer.value
-        counts["changed" if touched else "unchanged"] += 1
+        counts["changed" if changed else "unchanged"] += 1
     if fresh:
-        s.execute(Answer.__table__.insert(), fresh)  # Core insert: no ORM bookkeeping for rows nobody reads back here
-    s.flush()
+        s.execute(table.insert(), fresh)
     return counts, final
 
 
@@ -371,7 +373,7 @@ def _suggest(s: Session, vendor_id: int, criteria: Sequence[domain.Criterion], s
     fresh = [{"vendor_id": vendor_id, "criterion_id": cid, "value": value, "explanation": why, "import_id": import_id}
              for cid, (value, why) in wanted.items() if current.get(cid) != (value, why)]
     if fresh:
-        s.execute(SuggestedScore.__table__.insert(), fresh)
+        s.execute(SUGGESTIONS.insert(), fresh)
     return len(wanted)
 
 

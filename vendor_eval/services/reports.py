@@ -63,19 +63,11 @@ def _sensitivity(snap: Snapshot) -> SensitivityResult | None:
 
 
 def _tariffs(snap: Snapshot) -> TariffResult | None:
-    # Same mapping as services.tariffs.compute_tariffs, but on this Snapshot: a second
-    # load would cost a full read of a large evaluation and could see newer data.
+    """On this Snapshot (a second load could see newer data); None when there is nothing to price."""
     if not snap.tariff_scenarios or not snap.cost_lines:
         return None
-    items: dict[int, list[tariff_model.CostItem]] = {v.id: [] for v in snap.vendors}
-    for x in snap.cost_lines:
-        items[x.vendor_id].append(tariff_model.CostItem(x.annual_amount, x.origin_country, x.pass_through,
-                                                        x.imaging_equipment, x.currency))
-    vendors = [tariff_model.VendorCosts(v.id, v.name, v.contract_term_years, v.escalation_cap_pct, tuple(items[v.id]))
-               for v in snap.vendors]
-    scenarios = [tariff_model.Scenario(t.name, dict(t.rates), t.imaging_exemption) for t in snap.tariff_scenarios]
     try:
-        return tariff_model.tariff_costs(snap.evaluation.name, vendors, scenarios)
+        return tariff_model.tariffs_snapshot(snap)
     except ValidationError:
         return None
 

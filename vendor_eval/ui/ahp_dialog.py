@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -29,7 +30,8 @@ class AhpDialog(QDialog):
         self.model = PairwiseModel(names, self)
         self.view = QTableView()
         self.view.setModel(self.model)
-        self.view.horizontalHeader().setDefaultSectionSize(90)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().setMinimumSectionSize(70)
         self.method = QComboBox()
         for key, text in METHODS.items():
             self.method.addItem(text, key)

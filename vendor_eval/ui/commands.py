@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from vendor_eval.errors import UserError
 from vendor_eval.services import criteria, scores
+from vendor_eval.services.lookup import Ref
 
 if TYPE_CHECKING:
     from vendor_eval.ui.session import EvaluationSession
@@ -107,14 +108,18 @@ class SetConsensusCommand(ServiceCommand):
 
     def do(self) -> None:
         s = self.session
-        scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.value, self.reason, s.actor)
+        self._saved = scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.value, self.reason, s.actor)
 
     def revert(self) -> None:
         s = self.session
         if self.old is None:
             scores.clear_consensus(s.db, s.evaluation_id, *self.cell, s.actor, reason="undo")
+            self._saved = None
         else:
-            scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.old[0], self.old[1], s.actor)
+            self._saved = scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.old[0], self.old[1], s.actor)
+
+    def refresh(self) -> None:
+        self.session.patch_consensus(*self.cell, self._saved)  # no re-read of every score
 
 
 class SetWeightsCommand(ServiceCommand):
@@ -133,7 +138,8 @@ class SetWeightsCommand(ServiceCommand):
     def _apply(self, cw: dict[int, float], gw: dict[int, float]) -> None:
         s = self.session
         if cw:
-            criteria.set_weights(s.db, s.evaluation_id, dict(cw), s.actor)
+            weights: dict[Ref, Any] = {cid: w for cid, w in cw.items()}
+            criteria.set_weights(s.db, s.evaluation_id, weights, s.actor)
         for gid, w in gw.items():
             criteria.set_group_weight(s.db, s.evaluation_id, gid, w, s.actor)
         self._applied = (cw, gw)

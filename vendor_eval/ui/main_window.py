@@ -3,6 +3,7 @@ toolbar, status bar, recent evaluations, drag-and-drop import, geometry in QSett
 
 from __future__ import annotations
 
+import functools
 import gc
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from vendor_eval.ui.screens.sensitivity import SensitivityScreen
 from vendor_eval.ui.screens.tariffs import TariffsScreen
 from vendor_eval.ui.screens.vendors import VendorsScreen
 from vendor_eval.ui.session import EvaluationSession
-from vendor_eval.ui.settings import GEOMETRY, LAST_TAB, STATE, Settings
+from vendor_eval.ui.settings import ACTOR, GEOMETRY, LAST_TAB, STATE, Settings
 from vendor_eval.ui.tasks import run_task
 from vendor_eval.ui.widgets import guidance, show_error, table_view
 
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)
 
-    def screen(self, kind: type) -> Any:
+    def screen_of(self, kind: type) -> Any:
         return next(s for s in self.screens if isinstance(s, kind))
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
@@ -177,6 +178,9 @@ class MainWindow(QMainWindow):
         edit = self.menuBar().addMenu("&Edit")
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self._action("Your name in the audit trail…", self.set_actor, None,
+                                    "The name recorded with every change you make"))
         view = self.menuBar().addMenu("&View")
         view.addAction(self.list_dock.toggleViewAction())
         for i, screen in enumerate(self.screens):
@@ -402,7 +406,7 @@ class MainWindow(QMainWindow):
         if not entries:
             self.recent_menu.addAction("No recent evaluations in this database").setEnabled(False)
         for evaluation_id, name in entries:
-            self.recent_menu.addAction(name, lambda i=evaluation_id: self.open_evaluation(i))
+            self.recent_menu.addAction(name, functools.partial(self.open_evaluation, evaluation_id))
 
     # --- import / export ---
     def import_questionnaires(self, files: list[Path] | None = None) -> None:
@@ -438,6 +442,15 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         # Open the wizard after the drop returns, so the drag source is not kept waiting.
         QTimer.singleShot(0, lambda: self.import_questionnaires(files))
+
+    def set_actor(self) -> None:
+        name, ok = QInputDialog.getText(self, "Your name", "Name recorded in the audit trail with your changes:",
+                                        text=self.settings.actor())
+        if ok and name.strip():
+            self.settings.set(ACTOR, name.strip())
+            if self.session is not None:
+                self.session.actor = name.strip()
+            self.statusBar().showMessage(f"Changes are now recorded as made by {name.strip()}.", 5000)
 
     def about(self) -> None:
         QMessageBox.about(self, "About vendor_eval",

@@ -2,7 +2,9 @@
 
 Screens read ``session.snapshot`` (plain data) and listen to ``changed``; edits go through
 ``session.push`` (an undo command that calls a service), so every edit is saved at once
-and can be undone. After a change the snapshot is re-read so all screens agree with the database.
+and can be undone. After a change the snapshot is re-read so all screens agree with the database;
+the frequent, large-evaluation-sensitive edits (a score, a weight, a consensus) patch the
+in-memory snapshot instead, with the value the service returned.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class EvaluationSession(QObject):
         self.method = "weighted"
         self.aggregation = ""  # "" = the evaluation's own setting
         self.cache: dict[str, Any] = {}  # derived results keyed by snapshot identity (see ui.engine)
+        self.last_score: tuple[int, int, int, domain.ScoreEntry | None] | None = None
         self.current_evaluator_id: int | None = (
             self.snapshot.evaluators[0].id if self.snapshot.evaluators else None
         )
@@ -71,7 +74,20 @@ class EvaluationSession(QObject):
             kept += (domain.ScoreEntry(saved.id, evaluator_id, vendor_id, criterion_id, saved.value, saved.comment,
                                        datetime.now(UTC).replace(tzinfo=None), saved.version),)
         self.snapshot = dataclasses.replace(snap, scores=kept, _index={})
+        # Lets the scoring grid repaint one cell instead of rebuilding 12,000 (see ScoringScreen).
+        self.last_score = (evaluator_id, vendor_id, criterion_id, kept[-1] if saved is not None else None)
         self.changed.emit("scores")
+        self.last_score = None
+
+    def patch_consensus(self, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
+        """Like patch_score, for the committee's consensus (set in the meeting, one cell at a time)."""
+        snap = self.snapshot
+        kept = tuple(x for x in snap.consensus if (x.vendor_id, x.criterion_id) != (vendor_id, criterion_id))
+        if saved is not None:
+            kept += (domain.ConsensusEntry(saved.id, vendor_id, criterion_id, saved.value, saved.comment, self.actor,
+                                           datetime.now(UTC).replace(tzinfo=None), saved.version),)
+        self.snapshot = dataclasses.replace(snap, consensus=kept, _index={})
+        self.changed.emit("consensus")
 
     def push(self, command: QUndoCommand) -> bool:
         """Run an edit as an undoable command. A refused edit (UserError) is reported, not pushed."""

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 ORGANISATION, APPLICATION = "vendor_eval", "vendor_eval"
 MAX_RECENT = 8
@@ -41,7 +41,9 @@ class Settings:
     def get(self, pref: Pref) -> Any:
         value = self.q.value(pref.key, pref.default)
         if pref.kind is bytes:
-            return bytes(value) if value else b""
+            if isinstance(value, QByteArray):
+                return value.data()
+            return bytes(value) if isinstance(value, (bytes, bytearray)) else b""
         try:
             return pref.kind(value)
         except (TypeError, ValueError):

@@ -39,14 +39,16 @@ class ConsensusModel(QAbstractTableModel):
         names = {e.id: e.name for e in snap.evaluators}
         self._individual = {}
         for s in snap.scores:
-            self._individual.setdefault((s.vendor_id, s.criterion_id), []).append((names.get(s.evaluator_id, "?"), s.value))
+            cell = self._individual.setdefault((s.vendor_id, s.criterion_id), [])
+            cell.append((names.get(s.evaluator_id, "?"), s.value))
         self._consensus = {(c.vendor_id, c.criterion_id): c for c in snap.consensus}
         cube = snap.score_cube()
         scale = np.array([c.scale_max - c.scale_min for c in snap.criteria]) if snap.criteria else np.zeros(0)
         with np.errstate(all="ignore"):
             count = np.sum(~np.isnan(cube), axis=0) if cube.size else np.zeros((len(snap.vendors), len(snap.criteria)))
             if cube.size:
-                self.mean = np.where(count > 0, np.where(np.isnan(cube), 0.0, cube).sum(axis=0) / np.maximum(count, 1), np.nan)
+                total = np.where(np.isnan(cube), 0.0, cube).sum(axis=0)
+                self.mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
                 hi = np.where(np.isnan(cube), -np.inf, cube).max(axis=0)
                 lo = np.where(np.isnan(cube), np.inf, cube).min(axis=0)
                 self.spread = np.where(count >= 2, (hi - lo) / np.where(scale > 0, scale, 1), np.nan)
@@ -102,7 +104,8 @@ class ConsensusModel(QAbstractTableModel):
             lines = [f"{self.vendors[c].name} - {crit.name}"]
             lines += [f"{name}: {value:g}" for name, value in scores] or ["No individual scores yet."]
             if not np.isnan(self.spread[c, r]):
-                lines.append(f"Spread {self.spread[c, r] * 100:.0f} % of the scale ({self.band(r, c).replace('_', ' ')})")
+                band = self.band(r, c).replace("_", " ")
+                lines.append(f"Spread {self.spread[c, r] * 100:.0f} % of the scale ({band})")
             if agreed is not None:
                 lines.append(f"Consensus {agreed.value:g} by {agreed.set_by}: {agreed.reason}")
             else:

@@ -6,7 +6,7 @@ to handlers that push undo commands; the model changes only when a new snapshot 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -31,7 +31,7 @@ class CriteriaTreeModel(QAbstractItemModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.groups: tuple[domain.Group, ...] = ()
-        self.children: list[list[domain.Criterion]] = []
+        self.members: list[list[domain.Criterion]] = []
         self.read_only = False
         # (kind "group"/"criterion", id, field, value) -> accepted?
         self.edit_handler: Callable[[str, int, str, Any], bool] | None = None
@@ -44,7 +44,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         by_group: dict[int, list[domain.Criterion]] = {g.id: [] for g in snap.groups}
         for c in snap.criteria:
             by_group[c.group_id].append(c)
-        self.children = [by_group[g.id] for g in snap.groups]
+        self.members = [by_group[g.id] for g in snap.groups]
         self.read_only = snap.evaluation.status == "finalised"
         self.endResetModel()
 
@@ -53,7 +53,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         return sum(g.weight for g in self.groups)
 
     def criteria_sum(self, group_row: int) -> float:
-        return sum(c.weight for c in self.children[group_row])
+        return sum(c.weight for c in self.members[group_row])
 
     def effective(self, group_row: int, criterion: domain.Criterion) -> float:
         gsum, csum = self.group_sum(), self.criteria_sum(group_row)
@@ -67,7 +67,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         if self.groups and not _close(self.group_sum()):
             problems.append(f"group weights sum to {self.group_sum():.1f} %")
         for row, g in enumerate(self.groups):
-            if self.children[row] and not _close(self.criteria_sum(row)):
+            if self.members[row] and not _close(self.criteria_sum(row)):
                 problems.append(f"criteria in {g.name} sum to {self.criteria_sum(row):.1f} %")
         return problems
 
@@ -88,7 +88,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         if not parent.isValid():
             return len(self.groups)
         if parent.internalId() == 0 and parent.column() == 0:
-            return len(self.children[parent.row()])
+            return len(self.members[parent.row()])
         return 0
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -99,7 +99,7 @@ class CriteriaTreeModel(QAbstractItemModel):
             return None
         if index.internalId() == 0:
             return self.groups[index.row()]
-        return self.children[int(index.internalId()) - 1][index.row()]
+        return self.members[int(index.internalId()) - 1][index.row()]
 
     # --- data ---
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -117,22 +117,25 @@ class CriteriaTreeModel(QAbstractItemModel):
                 if is_group:
                     gsum = self.group_sum()
                     return f"{100.0 * item.weight / gsum:.1f}" if gsum > 0 else "0.0"
+                assert isinstance(item, domain.Criterion)
                 return f"{self.effective(group_row, item):.2f}"
-            if col == SCALE and not is_group:
-                return f"{item.scale_min:g}-{item.scale_max:g}" + (" (lower is better)" if item.direction == "min" else "")
+            if col == SCALE and isinstance(item, domain.Criterion):
+                lower = " (lower is better)" if item.direction == "min" else ""
+                return f"{item.scale_min:g}-{item.scale_max:g}{lower}"
             return None
-        if role == Qt.ItemDataRole.CheckStateRole and col == KNOCKOUT and not is_group:
-            return Qt.CheckState.Checked if item.knockout else Qt.CheckState.Unchecked
+        crit = item if isinstance(item, domain.Criterion) else None
+        if role == Qt.ItemDataRole.CheckStateRole and col == KNOCKOUT and crit is not None:
+            return Qt.CheckState.Checked if crit.knockout else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == NAME:
-                return (item.description if is_group else item.guidance) or None
-            if col == KNOCKOUT and not is_group and item.knockout:
-                return f"Scores below {item.knockout_min:g} disqualify the vendor."
+                return (crit.guidance if crit is not None else getattr(item, "description", "")) or None
+            if col == KNOCKOUT and crit is not None and crit.knockout:
+                return f"Scores below {crit.knockout_min or 0:g} disqualify the vendor."
         if role == Qt.ItemDataRole.FontRole and is_group:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and col == WEIGHT and is_group and self.children[group_row] \
+        if role == Qt.ItemDataRole.ForegroundRole and col == WEIGHT and is_group and self.members[group_row] \
                 and not _close(self.criteria_sum(group_row)):
             return QBrush(WARN)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (WEIGHT, EFFECTIVE):
@@ -144,7 +147,8 @@ class CriteriaTreeModel(QAbstractItemModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
             return HEADERS[section]
         return None
 
@@ -186,7 +190,7 @@ class CriteriaTreeModel(QAbstractItemModel):
     def mimeTypes(self) -> list[str]:
         return [MIME]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         mime = QMimeData()
         ids = [str(self.item(i).id) for i in indexes if i.column() == 0 and i.internalId() != 0]  # type: ignore[union-attr]
         mime.setData(MIME, QByteArray(",".join(ids[:1]).encode()))
@@ -205,11 +209,11 @@ class CriteriaTreeModel(QAbstractItemModel):
         if not parent.isValid():
             return False
         if parent.internalId() == 0:  # onto or between the criteria of a group
-            group_row, position = parent.row(), row if row >= 0 else len(self.children[parent.row()])
+            group_row, position = parent.row(), row if row >= 0 else len(self.members[parent.row()])
         else:  # onto a criterion: take its place
             group_row, position = int(parent.internalId()) - 1, parent.row()
         group_id = self.groups[group_row].id
-        siblings = [c.id for c in self.children[group_row]]
+        siblings = [c.id for c in self.members[group_row]]
         if criterion_id in siblings and siblings.index(criterion_id) < position:
             position -= 1  # the moved row leaves a gap above the drop point
         handler = self.move_handler

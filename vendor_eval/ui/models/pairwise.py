@@ -8,6 +8,8 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from vendor_eval.ui.models.scoring_grid import two_lines
+
 Index = QModelIndex | QPersistentModelIndex
 SAATY = {1: "equal", 3: "moderately more important", 5: "strongly more important",
          7: "very strongly more important", 9: "extremely more important"}
@@ -87,7 +89,7 @@ class PairwiseModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.names):
             name = self.names[section]
-            return name if len(name) <= 24 or orientation == Qt.Orientation.Vertical else name[:23] + "…"
+            return name if orientation == Qt.Orientation.Vertical else two_lines(name, 14)
         if role == Qt.ItemDataRole.ToolTipRole and 0 <= section < len(self.names):
             return self.names[section]
         return None

@@ -68,10 +68,27 @@ class ScoringModel(QAbstractTableModel):
         self._sealed = {c.id for c in snap.criteria if c.is_cost} if sealed else set()
         self.endResetModel()
 
+    def update_score(self, evaluator_id: int, vendor_id: int, criterion_id: int,
+                     entry: domain.ScoreEntry | None) -> bool:
+        """One of this evaluator's cells changed: update it in place. False when a full refresh is needed."""
+        if self.evaluator is None or evaluator_id != self.evaluator.id:
+            return False
+        key = (vendor_id, criterion_id)
+        if entry is None:
+            self._mine.pop(key, None)
+        else:
+            self._mine[key] = entry
+        index = self.cell(vendor_id, criterion_id)
+        self.dataChanged.emit(index, index)
+        return True
+
     # --- lookups used by the view and tests ---
     def key(self, index: Index) -> tuple[int, int]:
         """(vendor_id, criterion_id) of a cell."""
         return self.vendors[index.column()].id, self.criteria[index.row()].id
+
+    def scored_count(self) -> int:
+        return len(self._mine)
 
     def criterion(self, row: int) -> domain.Criterion:
         return self.criteria[row]

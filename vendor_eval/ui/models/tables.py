@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -92,6 +93,23 @@ class RankingModel(RowsModel[Any]):
         return None
 
 
+def readable(stored: str) -> str:
+    """An audit value (stored as JSON text) as a person reads it: 'vendor Alpha, value 4'."""
+    if not stored:
+        return ""
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return stored
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {readable(json.dumps(v))}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(readable(json.dumps(v)) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else str(value)
+
+
 class AuditModel(RowsModel[Any]):
     """Rows are services.ui_queries.AuditRow."""
 
@@ -101,8 +119,8 @@ class AuditModel(RowsModel[Any]):
         Column("Who", lambda r: r.actor),
         Column("What", lambda r: r.entity),
         Column("Field", lambda r: r.field),
-        Column("Old", lambda r: r.old_value, tooltip=lambda r: r.old_value),
-        Column("New", lambda r: r.new_value, tooltip=lambda r: r.new_value),
+        Column("Old", lambda r: readable(r.old_value), tooltip=lambda r: readable(r.old_value)),
+        Column("New", lambda r: readable(r.new_value), tooltip=lambda r: readable(r.new_value)),
         Column("Reason", lambda r: r.reason, tooltip=lambda r: r.reason),
     )
 
@@ -154,8 +172,8 @@ class TariffPivotModel(RowsModel[Any]):
         for name in scenarios:
             if name == first and not any(x.increase for x in result.lines if x.scenario == name):
                 continue  # the baseline scenario adds nothing to the baseline column
-            cols.append(Column(name if len(name) <= 26 else name[:25] + "…", lambda r, n=name: r.get(n, ""),
-                               align_right=True, header_tip=name))
+            cols.append(Column(name if len(name) <= 26 else name[:25] + "…", _cell_of(name), align_right=True,
+                               header_tip=name))
         rows = []
         for vendor, lines in by_vendor.items():
             any_line = next(iter(lines.values()))
@@ -168,3 +186,10 @@ class TariffPivotModel(RowsModel[Any]):
         self.columns = tuple(cols)
         self._rows = rows
         self.endResetModel()
+
+
+def _cell_of(scenario: str) -> Any:
+    def value(row: dict[str, Any]) -> Any:
+        return row.get(scenario, "")
+
+    return value

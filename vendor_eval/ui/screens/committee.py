@@ -58,14 +58,14 @@ class ConsensusDialog(QDialog):
 class ConsensusView(QTableView):
     def __init__(self, screen: CommitteeScreen) -> None:
         super().__init__()
-        self.screen = screen
+        self.owner = screen
         self.horizontalHeader().setDefaultSectionSize(104)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.doubleClicked.connect(screen.set_consensus)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.screen.set_consensus(self.currentIndex())
+            self.owner.set_consensus(self.currentIndex())
             return
         super().keyPressEvent(event)
 

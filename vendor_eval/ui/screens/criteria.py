@@ -81,7 +81,8 @@ class CriteriaScreen(Screen):
         self.tree.setDragEnabled(True)
         self.tree.setAcceptDrops(True)
         self.tree.setDropIndicatorShown(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        triggers = QAbstractItemView.EditTrigger
+        self.tree.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
         header = self.tree.header()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
@@ -324,14 +325,16 @@ class CriteriaScreen(Screen):
         item = self.model.item(self.tree.currentIndex())
         if isinstance(item, domain.Criterion):
             item = snap.group_of(item)
+        members: list[Any]
         if isinstance(item, domain.Group):
             members = [c for c in snap.criteria if c.group_id == item.id]
             names = [c.name for c in members]
             title = f"AHP: criteria of {item.name}"
         else:
-            members, names, title = list(snap.groups), [g.name for g in snap.groups], "AHP: criteria groups"
+            members, names, title = list[Any](snap.groups), [g.name for g in snap.groups], "AHP: criteria groups"
         if len(members) < 2:
-            self.session.failed.emit("AHP needs at least two items to compare; select a group with two or more criteria.")
+            self.session.failed.emit("AHP needs at least two items to compare; "
+                                     "select a group with two or more criteria.")
             return
         dialog = AhpDialog(self, title, names)
         if dialog.exec() and dialog.weights is not None:

@@ -117,7 +117,8 @@ class OverviewScreen(Screen):
         total = len(snap.vendors) * len(snap.criteria)
         # From the cached score cube: counting 180,000 score objects in Python costs a visible pause.
         scored = (~np.isnan(engine.score_cube(self.session))).sum(axis=(1, 2)) if snap.evaluators else []
-        self.progress_model.set_rows([EvaluatorProgress(x, int(n), total) for x, n in zip(snap.evaluators, scored, strict=True)])
+        self.progress_model.set_rows([EvaluatorProgress(x, int(n), total)
+                                      for x, n in zip(snap.evaluators, scored, strict=True)])
         fit_columns(self.progress_view)
         self._lifecycle_buttons()
         self._declarations()

@@ -36,7 +36,7 @@ KEYS_HELP = ("Type a digit to score and move down · Enter: next criterion · Ta
 class ScoringView(QTableView):
     def __init__(self, screen: ScoringScreen) -> None:
         super().__init__()
-        self.screen = screen
+        self.owner = screen
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.setTabKeyNavigation(True)
@@ -62,21 +62,21 @@ class ScoringView(QTableView):
         if index.isValid() and self.state() != QAbstractItemView.State.EditingState:
             key = event.key()
             if text.isdigit() and len(text) == 1:
-                if self.screen.score_current(int(text)):
+                if self.owner.score_current(int(text)):
                     self.move_next()
                 return
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.move_next()
                 return
             if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.screen.score_current(None)
+                self.owner.score_current(None)
                 return
             if text.lower() == "a" and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                if self.screen.accept_suggestion():
+                if self.owner.accept_suggestion():
                     self.move_next()
                 return
             if text.lower() == "c" and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                self.screen.edit_comment()
+                self.owner.edit_comment()
                 return
         super().keyPressEvent(event)
 
@@ -126,6 +126,15 @@ class ScoringScreen(Screen):
         layout.addLayout(grid, 1)
 
     # --- refresh ---
+    def _on_changed(self, kind: str) -> None:
+        session = self.session
+        if (kind == "scores" and session is not None and self.sender() is session and session.last_score
+                and self.isVisible() and not self._dirty and self.model.update_score(*session.last_score)):
+            self._show_info(self.view.currentIndex())
+            self._count_progress()
+            return
+        super()._on_changed(kind)
+
     def refresh(self) -> None:
         assert self.session is not None
         snap = self.session.snapshot
@@ -176,10 +185,13 @@ class ScoringScreen(Screen):
         self.mode.setVisible(bool(notes))
         self.submit_button.setEnabled(e is not None and not self.session.read_only)
         self.submit_button.setText("Withdraw submission" if e is not None and e.submitted_at else "Submit my scoring")
+        self._count_progress()
+
+    def _count_progress(self) -> None:
+        e = self.model.evaluator
         if e is not None:
-            mine = sum(1 for s in snap.scores if s.evaluator_id == e.id)
-            total = len(snap.vendors) * len(snap.criteria)
-            self.progress.setText(f"{mine} of {total} cells scored")
+            total = len(self.model.vendors) * len(self.model.criteria)
+            self.progress.setText(f"{self.model.scored_count()} of {total} cells scored")
 
     def _evaluator_chosen(self, _index: int) -> None:
         assert self.session is not None

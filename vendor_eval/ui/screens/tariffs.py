@@ -88,6 +88,7 @@ class TariffsScreen(Screen):
             b.setEnabled(ok and not self.session.read_only)
             b.setToolTip(b.toolTip() if ok else engine.missing_reason("tariffs", "Tariff scenarios"))
         snap = self.session.snapshot
+        self.scenarios.edit_handler = None if self.session.read_only or not ok else self._edit
         self.scenarios.set_rows(snap.tariff_scenarios)
         fit_columns(self.scenario_view)
         self.empty.setVisible(not snap.tariff_scenarios or not ok)

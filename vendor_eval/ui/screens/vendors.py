@@ -93,6 +93,9 @@ class VendorsScreen(Screen):
         fit_columns(self.evaluators_view)
         self.empty.setVisible(not snap.vendors)
         ro = self.session.read_only
+        # A finalised evaluation: cells are not editable at all (rather than refused after typing).
+        self.model.edit_handler = None if ro else self._edit_vendor
+        self.evaluators_model.edit_handler = None if ro else self._edit_evaluator
         for b in (self.add_button, self.remove_button, self.add_evaluator_button, self.remove_evaluator_button):
             b.setEnabled(not ro)
 
