@@ -206,7 +206,7 @@ def test_all_errors_of_a_file_are_reported_at_once_and_nothing_changes(
         rows[ws.cell(row=r, column=1).value] = r
     assert f"Questions!G{rows['sla.stat_turnaround']}: expected minutes between 0 and 1440, got 'fast'" in result.errors
     assert f"Questions!G{rows['sla.coverage_24x7']}: expected yes, no or partial, got 'maybe'" in result.errors
-    assert f"Questions!G{rows['deployment.platform_availability']}: expected percent between 90 and 100, got 80" \
+    assert f"Questions!G{rows['deployment.platform_availability']}: expected a percentage between 90 and 100, got 80" \
         in result.errors
     assert any("unknown option 'http'" in e for e in result.errors)
     assert any(e.startswith("Vendor profile!C9: expected one of onshore") for e in result.errors)

@@ -143,3 +143,19 @@ def test_cli_generate_import_dry_run_and_suggestions(
     assert "Accepted 1 suggested score(s)" in capsys.readouterr().out
     assert main(["import", "Teleradiology RFP", str(tmp_path / "missing.xlsx"), "--db", str(db_path)]) == 1
     assert "does not exist" in capsys.readouterr().out
+
+
+def test_accept_all_skips_vendors_the_evaluator_declared_a_conflict_with(
+        db: Database, imaging_eval: int, blank: Path, tmp_path: Path) -> None:
+    from vendor_eval.services.declarations import declare
+
+    evaluators.add_evaluator(db, imaging_eval, "Dr Chen", "officer")
+    for name in ("Acme", "Beta"):
+        path = fill(blank, tmp_path / f"{name}.xlsx", profile={"name": name}, answers={"sla.coverage_24x7": "yes"})
+        questionnaires.import_questionnaires(db, imaging_eval, [path], "officer")
+    declare(db, imaging_eval, "Dr Chen", ["Beta"], "chen")
+    summary = questionnaires.accept_all_suggestions(db, imaging_eval, "Dr Chen", "chen")
+    assert summary.accepted == 1
+    assert summary.skipped == ("Beta: Dr Chen declared a conflict of interest with this vendor",)
+    snap = load_snapshot(db, imaging_eval)
+    assert [next(v.name for v in snap.vendors if v.id == s.vendor_id) for s in snap.scores] == ["Acme"]

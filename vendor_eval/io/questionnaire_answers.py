@@ -87,14 +87,20 @@ def number_value(raw: Any, what: str, lo: float | None, hi: float | None, percen
 
 
 def number_phrase(unit: str, lo: float | None, hi: float | None) -> str:
-    noun = unit or "a number"
+    """'minutes between 0 and 1440', 'a percentage between 90 and 100', 'an amount in USD of at least 0'."""
+    if unit.strip().lower() in ("percent", "%"):
+        noun = "a percentage"
+    elif len(unit) == 3 and unit.isalpha() and unit.isupper():
+        noun = f"an amount in {unit}"
+    else:
+        noun = unit or "a number"
     if lo is not None and hi is not None:
         return f"{noun} between {lo:g} and {hi:g}"
     if lo is not None:
         return f"{noun} of at least {lo:g}"
     if hi is not None:
         return f"{noun} of at most {hi:g}"
-    return f"a number ({unit})" if unit else "a number"
+    return noun
 
 
 @lru_cache(maxsize=1024)

@@ -109,7 +109,10 @@ class ResultsScreen(Screen):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
         split.addWidget(charts)
-        split.setSizes([250, 450])  # the charts need the height; the table scrolls
+        split.setSizes([250, 450])
+        self.split = split
+        self._user_sized = False
+        split.splitterMoved.connect(lambda *_: setattr(self, "_user_sized", True))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -139,8 +142,22 @@ class ResultsScreen(Screen):
             self.message.setText(f"{len(result.missing)} cells have no score yet (e.g. {first}); "
                                  "the evaluation's missing-score policy decides how they count.")
         self.variant.setText(engine.describe_variant(result) if result is not None else "")
+        self._fit_table()
         self._bars(result)
         self._radar(result)
+
+    def _fit_table(self) -> None:
+        """Show every ranked vendor (disqualified ones last) without scrolling when there are few;
+        the charts take the rest. A splitter the user moved stays where they put it."""
+        if self._user_sized:
+            return
+        rows = self.model.rowCount()
+        wanted = (self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
+                  + 6 + self.variant.sizeHint().height() + (self.message.sizeHint().height()
+                                                             if self.message.isVisibleTo(self) else 0))
+        total = max(sum(self.split.sizes()), 600)
+        top = min(wanted, int(total * 0.5))
+        self.split.setSizes([top, total - top])
 
     def _bars(self, result: Any) -> None:
         chart = self.bar_chart
