@@ -21,7 +21,14 @@ from vendor_eval.services.lifecycle import ranking_digest
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database
 from vendor_eval.storage.audit import GENESIS, verify_chain
-from vendor_eval.storage.models import AuditEvent, ConsensusScore, Evaluation, Evaluator, Score, Vendor
+from vendor_eval.storage.models import (
+    AuditEvent,
+    ConsensusScore,
+    Evaluation,
+    Evaluator,
+    Score,
+    Vendor,
+)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,15 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vendor_eval.domain import EvaluationInfo
 from vendor_eval.errors import NotFound, ReadOnlyError
-from vendor_eval.storage.models import Criterion, CriterionGroup, Evaluation, Evaluator, Vendor
+from vendor_eval.storage.models import (
+    Criterion,
+    CriterionGroup,
+    Evaluation,
+    Evaluator,
+    Vendor,
+)
 
 Ref = int | str
 T = TypeVar("T", Vendor, Evaluator, Criterion, CriterionGroup)
@@ -54,7 +61,7 @@ def get_member(session: Session, model: type[T], evaluation_id: int, ref: Ref) -
     return found
 
 
-def ensure_editable(evaluation: Evaluation) -> None:
+def ensure_editable(evaluation: Evaluation | EvaluationInfo) -> None:
     """Every service that changes an evaluation calls this first."""
     if evaluation.status == "finalised":
         raise ReadOnlyError(

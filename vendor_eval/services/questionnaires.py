@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,13 +45,12 @@ from vendor_eval.services.scores import (
     record_score,
     record_scores,
 )
-from vendor_eval.services.snapshot import _gc_paused, load_snapshot
+from vendor_eval.services.snapshot import gc_paused, load_criteria, load_snapshot
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import (
     Answer,
     CostLine,
     Criterion,
-    CriterionGroup,
     Evaluation,
     Evaluator,
     QuestionnaireImport,
@@ -132,40 +131,19 @@ def generate_questionnaire(db: Database, ref: Ref, path: Path, vendor: Ref | Non
 def import_questionnaires(db: Database, ref: Ref, paths: Sequence[Path | str], actor: str, dry_run: bool = False,
                           progress: Progress | None = None) -> list[ImportResult]:
     """Import completed questionnaires, each file all-or-nothing; returns one result per file, in order."""
-    snapshot = _questions_of(db, ref)
+    snapshot = load_criteria(db, ref)
+    ensure_editable(snapshot.evaluation)
     scorers = _scorers(snapshot.criteria)
     results: list[ImportResult] = []
     for done, raw_path in enumerate(paths):
         path = Path(raw_path)
         if progress is not None:
             progress(done, len(paths), path.name)
-        with _gc_paused():  # one file allocates ~4,000 small acyclic objects; rescanning them cost ~15 % CPU
+        with gc_paused():  # one file allocates ~4,000 small acyclic objects; rescanning them cost ~15 % CPU
             results.append(_import_one(db, snapshot, scorers, path, actor, dry_run))
     if progress is not None:
         progress(len(paths), len(paths), "")
     return results
-
-
-def _questions_of(db: Database, ref: Ref) -> domain.Snapshot:
-    """The evaluation and its criteria only: a full snapshot would also read every score, answer and
-    suggestion, which costs more than the import itself on a large evaluation."""
-    with db.read() as s:
-        e = get_evaluation(s, ref)
-        ensure_editable(e)
-        info = domain.EvaluationInfo(**{f.name: getattr(e, f.name) for f in fields(domain.EvaluationInfo)})
-        groups = s.scalars(select(CriterionGroup).where(CriterionGroup.evaluation_id == e.id)
-                           .order_by(CriterionGroup.position, CriterionGroup.id)).all()
-        rank = {g.id: i for i, g in enumerate(groups)}
-        rows = sorted(s.scalars(select(Criterion).where(Criterion.evaluation_id == e.id)),
-                      key=lambda c: (rank[c.group_id], c.position, c.id))
-        names = {f.name for f in fields(domain.Criterion)}
-        criteria = tuple(domain.Criterion(**{
-            **{n: getattr(c, n) for n in names if n not in ("descriptors", "choices")},
-            "descriptors": {str(k): str(v) for k, v in (c.descriptors or {}).items()},
-            "choices": tuple(c.choices or ()),
-        }) for c in rows)
-        return domain.Snapshot(info, tuple(domain.Group(g.id, g.name, g.description, g.weight, g.position)
-                                           for g in groups), criteria, (), (), ())
 
 
 def _scorers(criteria: Iterable[domain.Criterion]) -> dict[int, Scorer]:

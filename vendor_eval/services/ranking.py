@@ -7,7 +7,11 @@ one place that computes rankings, vendor_eval.scoring.engine.
 from __future__ import annotations
 
 from vendor_eval.scoring import engine
-from vendor_eval.scoring.results import DisagreementResult, RankingResult, SensitivityResult
+from vendor_eval.scoring.results import (
+    DisagreementResult,
+    RankingResult,
+    SensitivityResult,
+)
 from vendor_eval.services.lookup import Ref
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database

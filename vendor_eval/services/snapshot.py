@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from vendor_eval import domain
 from vendor_eval.services.lookup import Ref, get_evaluation
@@ -20,6 +21,7 @@ from vendor_eval.storage.models import (
     CostLine,
     Criterion,
     CriterionGroup,
+    Evaluation,
     Evaluator,
     SuggestedScore,
     TariffScenario,
@@ -28,7 +30,7 @@ from vendor_eval.storage.models import (
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """A large evaluation allocates ~10^5 small tuples and nothing cyclic; letting the cyclic
     garbage collector rescan them over and over more than doubled the load time."""
     was_enabled = gc.isenabled()
@@ -41,22 +43,9 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
-    with _gc_paused(), db.read() as s:
+    with gc_paused(), db.read() as s:
         e = get_evaluation(s, ref)
-        info = domain.EvaluationInfo(
-            id=e.id, name=e.name, organisation=e.organisation, description=e.description, status=e.status,
-            template_name=e.template_name, missing_policy=e.missing_policy, aggregation=e.aggregation,
-            discuss_threshold=e.discuss_threshold, must_discuss_threshold=e.must_discuss_threshold,
-            blind_mode=e.blind_mode, two_envelope=e.two_envelope,
-            questionnaire_deadline=e.questionnaire_deadline, questionnaire_contact=e.questionnaire_contact,
-            created_at=e.created_at, updated_at=e.updated_at, finalised_at=e.finalised_at,
-            finalised_by=e.finalised_by,
-        )
-        groups = s.scalars(select(CriterionGroup).where(CriterionGroup.evaluation_id == e.id)
-                           .order_by(CriterionGroup.position, CriterionGroup.id)).all()
-        group_rank = {g.id: i for i, g in enumerate(groups)}
-        criteria = sorted(s.scalars(select(Criterion).where(Criterion.evaluation_id == e.id)).all(),
-                          key=lambda c: (group_rank[c.group_id], c.position, c.id))
+        info, groups, criteria = _criteria_part(s, e)
         vendors = s.scalars(select(Vendor).where(Vendor.evaluation_id == e.id).order_by(Vendor.position, Vendor.id)).all()
         evaluators = s.scalars(select(Evaluator).where(Evaluator.evaluation_id == e.id)
                                .order_by(Evaluator.position, Evaluator.id)).all()
@@ -81,19 +70,8 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
                                  .order_by(ConflictDeclaration.declared_at, ConflictDeclaration.id)).all()
         return domain.Snapshot(
             evaluation=info,
-            groups=tuple(domain.Group(g.id, g.name, g.description, g.weight, g.position) for g in groups),
-            criteria=tuple(
-                domain.Criterion(
-                    id=c.id, group_id=c.group_id, key=c.key, name=c.name, question=c.question, guidance=c.guidance,
-                    weight=c.weight, scale_min=c.scale_min, scale_max=c.scale_max,
-                    descriptors={str(k): str(v) for k, v in (c.descriptors or {}).items()},
-                    direction=c.direction, knockout=c.knockout, knockout_min=c.knockout_min, is_cost=c.is_cost,
-                    answer_type=c.answer_type, answer_unit=c.answer_unit, answer_min=c.answer_min,
-                    answer_max=c.answer_max, choices=tuple(c.choices or ()), scoring_rule=c.scoring_rule,
-                    position=c.position,
-                )
-                for c in criteria
-            ),
+            groups=groups,
+            criteria=criteria,
             vendors=tuple(
                 domain.Vendor(
                     id=v.id, name=v.name, legal_name=v.legal_name, contact=v.contact, hq_country=v.hq_country,
@@ -137,3 +115,44 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
             ),
             audit_head=chain_head(s, e.id),
         )
+
+
+def load_criteria(db: Database, ref: Ref) -> domain.Snapshot:
+    """The evaluation with its groups and criteria only (no vendors, scores or answers): for
+    work such as a questionnaire import that must not pay for reading every score."""
+    with db.read() as s:
+        info, groups, criteria = _criteria_part(s, get_evaluation(s, ref))
+        return domain.Snapshot(evaluation=info, groups=groups, criteria=criteria, vendors=(), evaluators=(),
+                               scores=())
+
+
+def _criteria_part(
+    s: Session, e: Evaluation
+) -> tuple[domain.EvaluationInfo, tuple[domain.Group, ...], tuple[domain.Criterion, ...]]:
+    info = domain.EvaluationInfo(
+        id=e.id, name=e.name, organisation=e.organisation, description=e.description, status=e.status,
+        template_name=e.template_name, missing_policy=e.missing_policy, aggregation=e.aggregation,
+        discuss_threshold=e.discuss_threshold, must_discuss_threshold=e.must_discuss_threshold,
+        blind_mode=e.blind_mode, two_envelope=e.two_envelope,
+        questionnaire_deadline=e.questionnaire_deadline, questionnaire_contact=e.questionnaire_contact,
+        created_at=e.created_at, updated_at=e.updated_at, finalised_at=e.finalised_at,
+        finalised_by=e.finalised_by,
+    )
+    groups = s.scalars(select(CriterionGroup).where(CriterionGroup.evaluation_id == e.id)
+                       .order_by(CriterionGroup.position, CriterionGroup.id)).all()
+    group_rank = {g.id: i for i, g in enumerate(groups)}
+    rows = sorted(s.scalars(select(Criterion).where(Criterion.evaluation_id == e.id)).all(),
+                  key=lambda c: (group_rank[c.group_id], c.position, c.id))
+    criteria = tuple(
+        domain.Criterion(
+            id=c.id, group_id=c.group_id, key=c.key, name=c.name, question=c.question, guidance=c.guidance,
+            weight=c.weight, scale_min=c.scale_min, scale_max=c.scale_max,
+            descriptors={str(k): str(v) for k, v in (c.descriptors or {}).items()},
+            direction=c.direction, knockout=c.knockout, knockout_min=c.knockout_min, is_cost=c.is_cost,
+            answer_type=c.answer_type, answer_unit=c.answer_unit, answer_min=c.answer_min,
+            answer_max=c.answer_max, choices=tuple(c.choices or ()), scoring_rule=c.scoring_rule,
+            position=c.position,
+        )
+        for c in rows
+    )
+    return info, tuple(domain.Group(g.id, g.name, g.description, g.weight, g.position) for g in groups), criteria

@@ -18,7 +18,13 @@ from vendor_eval.scoring.tariff_defaults import DEFAULT_SCENARIOS
 from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, audit
-from vendor_eval.storage.models import COST_CATEGORIES, CostLine, Evaluation, TariffScenario, Vendor
+from vendor_eval.storage.models import (
+    COST_CATEGORIES,
+    CostLine,
+    Evaluation,
+    TariffScenario,
+    Vendor,
+)
 
 LINE_FIELDS = ("category", "description", "annual_amount", "currency", "origin_country", "pass_through",
                "imaging_equipment")
