@@ -42,7 +42,7 @@ def heat(value: float | None) -> colors.Color:
     for (x0, c0), (x1, c1) in pairwise(stops):
         if value <= x1:
             t = (value - x0) / (x1 - x0)
-            return colors.Color(*(a + (b - a) * t for a, b in zip(c0, c1)))
+            return colors.Color(*(a + (b - a) * t for a, b in zip(c0, c1, strict=True)))
     return colors.Color(*stops[-1][1])
 
 

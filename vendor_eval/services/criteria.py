@@ -94,7 +94,7 @@ def update_criterion(db: Database, ref: Ref, criterion: Ref, actor: str, **chang
         for field, value in changes.items():
             if field not in CRITERION_FIELDS:
                 raise ValidationError(f"{field!r} cannot be edited on a criterion; editable fields are {', '.join(CRITERION_FIELDS)}.")
-            if isinstance(value, int) and not isinstance(value, bool) and CRITERION_FIELDS[field] != bool:
+            if isinstance(value, int) and not isinstance(value, bool) and CRITERION_FIELDS[field] is not bool:
                 value = float(value)
             if not isinstance(value, CRITERION_FIELDS[field]):
                 raise ValidationError(f"The criterion field {field!r} got {value!r}, which has the wrong type.")

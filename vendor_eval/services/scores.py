@@ -118,7 +118,11 @@ def record_scores(db: Database, ref: Ref, cells: Iterable[ScoreInput], actor: st
         evaluation = get_evaluation(s, ref)
         ensure_editable(evaluation)
         lookups: dict[Any, Any] = {}  # members and declarations, resolved once per batch
-        return sum(1 for cell in cells if _write_score(s, evaluation.id, cell, actor, None, lookups))
+        saved = 0
+        for cell in cells:
+            _write_score(s, evaluation.id, cell, actor, None, lookups)
+            saved += 1
+        return saved
 
 
 def _write_score(s: Session, evaluation_id: int, cell: ScoreInput, actor: str,

@@ -1,7 +1,7 @@
 """initial schema: evaluations, criteria, vendors, evaluators, scores, consensus, audit
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 09:01:24.558658
 """
 
