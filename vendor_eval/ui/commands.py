@@ -108,7 +108,8 @@ class SetConsensusCommand(ServiceCommand):
 
     def do(self) -> None:
         s = self.session
-        self._saved = scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.value, self.reason, s.actor)
+        self._saved: scores.SavedScore | None = scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.value,
+                                                                     self.reason, s.actor)
 
     def revert(self) -> None:
         s = self.session

@@ -78,4 +78,4 @@ class NewEvaluationDialog(QDialog):
         """A built-in name (resolved by the service) or a file path."""
         path = self.template.currentData()
         builtins = {str(p): n for n, p in builtin_templates().items()}
-        return builtins.get(path, path)
+        return str(builtins.get(path, path))
