@@ -29,7 +29,7 @@ def test_pragmas_are_set_on_every_pooled_connection(db: Database) -> None:
     finally:
         for conn in connections:
             conn.close()
-    assert seen == [(1, "wal", 1, 10_000)] * 3  # synchronous=1 is NORMAL
+    assert seen == [(1, "wal", 2, 10_000)] * 3  # synchronous=2 is FULL
 
 
 def test_database_refuses_a_score_for_a_missing_vendor(db: Database, imaging_eval: int) -> None:
