@@ -27,9 +27,9 @@ def main() -> int:
     from PySide6.QtCore import QSettings, QTimer
 
     from vendor_eval.app import make_application
+    from vendor_eval.services.demo import load_demo
     from vendor_eval.storage import open_database
     from vendor_eval.ui import tasks
-    from vendor_eval.ui.demo import load_demo_data
     from vendor_eval.ui.main_window import MainWindow
     from vendor_eval.ui.screens.criteria import CriteriaScreen
     from vendor_eval.ui.screens.scoring import ScoringScreen
@@ -40,7 +40,7 @@ def main() -> int:
     width, height = (int(x) for x in args.size.split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
     db = open_database(tmp / "demo.db")
-    eid = load_demo_data(db)
+    eid = load_demo(db)
     window = MainWindow(db, Settings(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)))
     window.resize(width, height)
     window.show()

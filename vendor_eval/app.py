@@ -118,9 +118,10 @@ def make_application(argv: list[str]) -> Any:
 def self_test() -> int:
     """The packaged build's smoke test: demo -> main window -> ranking -> PDF and Excel reports."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from vendor_eval.services import reports
+    from vendor_eval.services.demo import load_demo
     from vendor_eval.storage import open_database
     from vendor_eval.ui import engine, tasks
-    from vendor_eval.ui.demo import load_demo_data
     from vendor_eval.ui.main_window import MainWindow
     from vendor_eval.ui.settings import Settings
 
@@ -132,23 +133,18 @@ def self_test() -> int:
 
         db = open_database(Path(tmp) / "selftest.db")
         try:
-            eid = load_demo_data(db)
+            eid = load_demo(db)
             window = MainWindow(db, Settings(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)))
             window.open_evaluation(eid)
             assert window.session is not None, "the demo evaluation did not open"
             result = engine.rank(window.session)
             print(f"ranked {len(result.vendors)} vendors; leader: {result.winner.name if result.winner else 'none'}")
-            if engine.available("reports"):
-                reports = engine.service("reports")
-                for fmt in ("pdf", "xlsx"):
-                    out = Path(tmp) / f"report.{fmt}"
-                    engine.call(reports.export_report, db, eid, fmt, out)
-                    size = out.stat().st_size
-                    if size == 0:
-                        raise RuntimeError(f"the {fmt} report is empty")
-                    print(f"{fmt} report: {size} bytes")
-            else:
-                print("reports: skipped (vendor_eval/services/reports.py not available)")
+            for fmt in ("pdf", "xlsx"):
+                out = reports.export_report(db, eid, fmt, Path(tmp) / f"report.{fmt}")
+                size = out.stat().st_size
+                if size == 0:
+                    raise RuntimeError(f"the {fmt} report is empty")
+                print(f"{fmt} report: {size} bytes")
             window.close()
             window.deleteLater()
             app.processEvents()
@@ -192,14 +188,14 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(db)
     window.show()
     if args.demo:
-        from vendor_eval.ui.demo import load_demo_data
+        from vendor_eval.services.demo import load_demo
 
         window.statusBar().showMessage("Loading the demo evaluation…")
         def demo_loaded(evaluation_id: Any) -> None:
             window.refresh_list()
             window.open_evaluation(int(evaluation_id))
 
-        tasks.run_task(lambda progress: load_demo_data(db, progress=progress), demo_loaded)
+        tasks.run_task(lambda progress: load_demo(db, progress=progress), demo_loaded)
     code = int(app.exec())
     tasks.wait_for_all()  # no worker may outlive the application
     db.dispose()

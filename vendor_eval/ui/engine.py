@@ -1,62 +1,40 @@
-"""The decision-engine services as the screens call them, found at call time.
+"""Rankings as the screens show them: computed on the session's in-memory snapshot and cached.
 
-Services from other issues land one by one; a screen asks ``available()`` and disables its
-action with the reason while one is missing. Rankings are cached per snapshot, so the
-screens that show one (criteria preview, results, overview) compute it once per change.
+Rankings are cached per snapshot, so the screens that show one (criteria preview, results,
+overview) compute it once per change; the score cube is cached until the scores change.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import inspect
 from typing import Any
 
 from vendor_eval.errors import UserError
+from vendor_eval.scoring.engine import rank_snapshot
+from vendor_eval.scoring.results import RankingResult
 from vendor_eval.ui.session import EvaluationSession
 
-MISSING = "{what} is not available yet: vendor_eval/services/{module}.py has not landed."
 
-
-def available(module: str) -> bool:
-    return importlib.util.find_spec(f"vendor_eval.services.{module}") is not None
-
-
-def service(module: str) -> Any:
-    return importlib.import_module(f"vendor_eval.services.{module}")
-
-
-def missing_reason(module: str, what: str) -> str:
-    return MISSING.format(module=module, what=what)
-
-
-def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Pass only the keyword arguments the service accepts (APIs still settling across issues)."""
-    params = inspect.signature(fn).parameters
-    if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
-        kwargs = {k: v for k, v in kwargs.items() if k in params}
-    return fn(*args, **kwargs)
-
-
-def rank(session: EvaluationSession) -> Any:
-    """RankingResult for the session's snapshot with its chosen method and aggregation."""
-    key = (session.method, session.aggregation)
+def rank(session: EvaluationSession) -> RankingResult:
+    """RankingResult for the session's snapshot with its chosen method, aggregation and tariff scenario."""
+    if session.tariff_scenario is not None and session.tariff_scenario not in tariff_scenarios(session):
+        session.tariff_scenario = None  # the scenario was removed: back to prices as quoted
+    key = (session.method, session.aggregation, session.tariff_scenario)
     cached = session.cache.get("ranking")
     # Compared by identity: every change installs a new snapshot object.
     if cached is not None and cached[0] is session.snapshot and cached[1] == key:
-        return cached[2]
-    aggregation = session.aggregation or None  # None: the evaluation's own setting
-    if importlib.util.find_spec("vendor_eval.scoring.engine") is not None:
-        # The same function services.ranking calls, on the snapshot already in memory: a weight
-        # change does not re-read 180,000 scores (the 100 ms budget).
-        engine = importlib.import_module("vendor_eval.scoring.engine")
-        result = call(engine.rank_snapshot, session.snapshot, method=session.method, aggregation=aggregation,
-                       cube=score_cube(session))
-    else:
-        result = call(service("ranking").rank_evaluation, session.db, session.evaluation_id,
-                       method=session.method, aggregation=aggregation)
+        hit: RankingResult = cached[2]
+        return hit
+    # The same function services.ranking calls, on the snapshot already in memory: a weight
+    # change does not re-read 180,000 scores (the 100 ms budget).
+    result = rank_snapshot(session.snapshot, method=session.method, aggregation=session.aggregation or None,
+                           cube=score_cube(session), tariff_scenario=session.tariff_scenario)
     session.cache["ranking"] = (session.snapshot, key, result)
     return result
+
+
+def tariff_scenarios(session: EvaluationSession) -> list[str]:
+    """The scenario names a ranking can be priced under, in the evaluation's order."""
+    return [s.name for s in session.snapshot.tariff_scenarios]
 
 
 def score_cube(session: EvaluationSession) -> Any:
@@ -72,26 +50,22 @@ def score_cube(session: EvaluationSession) -> Any:
 
 
 def warm(snapshot: Any) -> dict[str, Any]:
-    """Work for opening an evaluation that can run off the UI thread: import the engine (slow the
-    first time), build the score cube and the default ranking; returns session.cache entries."""
+    """Work for opening an evaluation that can run off the UI thread: build the score cube and the
+    default ranking (a new session's method, aggregation and scenario); returns session.cache entries."""
     cache: dict[str, Any] = {}
     order = tuple(c.id for c in snapshot.criteria)
     cube = snapshot.score_cube()
     cache["cube"] = (snapshot.scores, snapshot.vendors, order, cube)
-    if importlib.util.find_spec("vendor_eval.scoring.engine") is not None:
-        engine = importlib.import_module("vendor_eval.scoring.engine")
-        try:
-            result = call(engine.rank_snapshot, snapshot, method="weighted", aggregation=None, cube=cube)
-        except UserError:
-            return cache
-        cache["ranking"] = (snapshot, ("weighted", ""), result)
+    try:
+        result = rank_snapshot(snapshot, method="weighted", aggregation=None, cube=cube)
+    except UserError:
+        return cache
+    cache["ranking"] = (snapshot, ("weighted", "", None), result)
     return cache
 
 
-def try_rank(session: EvaluationSession) -> tuple[Any | None, str]:
+def try_rank(session: EvaluationSession) -> tuple[RankingResult | None, str]:
     """(result, "") or (None, why not): a ranking that cannot be computed yet is a message, not an error."""
-    if not available("ranking"):
-        return None, missing_reason("ranking", "Ranking")
     try:
         return rank(session), ""
     except UserError as exc:

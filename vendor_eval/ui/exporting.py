@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from vendor_eval.errors import UserError
-from vendor_eval.ui import engine
+from vendor_eval.services import questionnaires
 from vendor_eval.ui.session import EvaluationSession
 from vendor_eval.ui.tasks import run_process_task, run_task
 from vendor_eval.ui.widgets import TaskDialog, is_cancel, show_error
@@ -65,10 +65,6 @@ def _run(parent: QWidget | None, title: str, work: Callable[..., Any], args: tup
         TaskDialog(parent, title, task).exec()
 
 
-def report_available() -> bool:
-    return engine.available("reports")
-
-
 def export_report(parent: QWidget | None, session: EvaluationSession, fmt: str,
                   notify: Callable[[str], None], path: Path | None = None) -> None:
     title, filter_, suffix = FORMATS[fmt]
@@ -88,7 +84,6 @@ def export_questionnaire(parent: QWidget | None, session: EvaluationSession, not
                      "Excel workbooks (*.xlsx)", ".xlsx")
     if path is None:
         return
-    questionnaires = engine.service("questionnaires")
 
     def work(progress: Any) -> Any:
         progress(0, 1, "Writing the questionnaire workbook")

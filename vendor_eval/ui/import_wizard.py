@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from vendor_eval.errors import UserError
-from vendor_eval.ui import engine
+from vendor_eval.services import questionnaires
 from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.session import EvaluationSession
 from vendor_eval.ui.tasks import Task, run_task
@@ -158,7 +158,6 @@ class RunPage(QWizardPage):
         paths = self.wiz.files_page.files() if self.dry_run else [
             Path(p) for p in self.wiz.valid_paths()]
         session, dry = self.wiz.session, self.dry_run
-        questionnaires = engine.service("questionnaires")
         self.bar.setRange(0, max(len(paths), 1))
         self.bar.setValue(0)
         self.cancel_button.setEnabled(True)

@@ -378,15 +378,10 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(bool(stack and stack.canRedo()))
         self.undo_action.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")
         self.redo_action.setText(f"&Redo {stack.redoText()}" if stack and stack.canRedo() else "&Redo")
-        q_ok, r_ok = engine.available("questionnaires"), exporting.report_available()
-        self.import_action.setEnabled(writable and q_ok)
-        self.export_q_action.setEnabled(has and q_ok)
-        for a in (self.export_pdf_action, self.export_xlsx_action):
-            a.setEnabled(has and r_ok)
-            a.setToolTip(a.statusTip() if r_ok else engine.missing_reason("reports", "Report export"))
-        if not q_ok:
-            self.import_action.setToolTip(engine.missing_reason("questionnaires", "Questionnaire import"))
-        elif has and not writable:
+        self.import_action.setEnabled(writable)
+        for a in (self.export_q_action, self.export_pdf_action, self.export_xlsx_action):
+            a.setEnabled(has)
+        if has and not writable:
             self.import_action.setToolTip("The evaluation is finalised (read-only): reopen it to import.")
         else:
             self.import_action.setToolTip(self.import_action.statusTip())

@@ -39,6 +39,7 @@ class EvaluationSession(QObject):
         self.snapshot: domain.Snapshot = snapshot if snapshot is not None else load_snapshot(db, evaluation_id)
         self.method = "weighted"
         self.aggregation = ""  # "" = the evaluation's own setting
+        self.tariff_scenario: str | None = None  # rank with prices under this scenario; None = as quoted
         self.cache: dict[str, Any] = {}  # derived results keyed by snapshot identity (see ui.engine)
         self.last_score: tuple[int, int, int, domain.ScoreEntry | None] | None = None
         self.current_evaluator_id: int | None = (

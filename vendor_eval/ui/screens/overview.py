@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vendor_eval.services import evaluations
+from vendor_eval.services import declarations, evaluations, lifecycle
 from vendor_eval.ui import engine
 from vendor_eval.ui.models.tables import STATUS_TEXT, EvaluatorProgress, ProgressModel
 from vendor_eval.ui.screens.base import Screen
@@ -125,22 +125,13 @@ class OverviewScreen(Screen):
 
     def _lifecycle_buttons(self) -> None:
         assert self.session is not None
-        ok = engine.available("lifecycle")
         finalised = self.session.read_only
         self.finalise_button.setVisible(not finalised)
         self.reopen_button.setVisible(finalised)
-        for b in (self.finalise_button, self.reopen_button):
-            b.setEnabled(ok)
-            b.setToolTip("" if ok else engine.missing_reason("lifecycle", "Finalising"))
 
     def _declarations(self) -> None:
         assert self.session is not None
-        if not engine.available("declarations"):
-            self.declare_button.setEnabled(False)
-            self.declare_button.setToolTip(engine.missing_reason("declarations", "Declarations"))
-            self.undeclared.setText("")
-            return
-        missing = engine.service("declarations").undeclared_evaluators(self.session.db, self.session.evaluation_id)
+        missing = declarations.undeclared_evaluators(self.session.db, self.session.evaluation_id)
         self.undeclared.setText(("Not yet declared (conflict of interest): " + ", ".join(missing)) if missing
                                 else "Every evaluator has declared their conflicts of interest.")
 
@@ -162,13 +153,13 @@ class OverviewScreen(Screen):
             self, "Finalise evaluation",
             "Freeze the ranking and make this evaluation read-only? Reopening later needs a reason and is recorded.")
         if answer == QMessageBox.StandardButton.Yes:
-            self.session.call(engine.service("lifecycle").finalise, self.session.actor)
+            self.session.call(lifecycle.finalise, self.session.actor)
 
     def reopen(self) -> None:
         assert self.session is not None
         reason, ok = QInputDialog.getText(self, "Reopen evaluation", "Why must the finalised evaluation change?")
         if ok:
-            self.session.call(engine.service("lifecycle").reopen, self.session.actor, reason)
+            self.session.call(lifecycle.reopen, self.session.actor, reason)
 
     def declare(self) -> None:
         from vendor_eval.ui.declaration_dialog import DeclarationDialog
@@ -177,5 +168,5 @@ class OverviewScreen(Screen):
         dialog = DeclarationDialog(self, self.session.snapshot)
         if dialog.exec():
             evaluator_id, vendor_ids, statement = dialog.result_values()
-            self.session.call(engine.service("declarations").declare, evaluator_id, vendor_ids,
+            self.session.call(declarations.declare, evaluator_id, vendor_ids,
                               self.session.actor, statement=statement, kind="evaluators")

@@ -1,5 +1,5 @@
-"""Results: the ranking with its method and aggregation, disqualified vendors with their
-reasons, and charts (contribution by group, radar of the leaders) that follow every change."""
+"""Results: the ranking with its method, aggregation and tariff scenario, disqualified vendors
+with their reasons, and charts (contribution by group, radar of the leaders) that follow every change."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from vendor_eval.ui.widgets import fit_columns, guidance, hint, table_view
 METHODS = (("weighted", "Weighted sum (0-100 points)"), ("topsis", "TOPSIS (closeness to the ideal)"))
 AGGREGATIONS = (("", "The evaluation's setting"), ("mean", "Mean"), ("median", "Median"),
                 ("trimmed", "Trimmed mean"), ("consensus", "Consensus, else mean"))
+AS_QUOTED = "None (prices as quoted)"
 BAR_VENDORS = 12
 RADAR_VENDORS = 3
 
@@ -69,7 +70,8 @@ def group_profile(result: Any, vendor: Any) -> dict[str, float]:
 
 class ResultsScreen(Screen):
     title = "Results"
-    listens_to = frozenset({"scores", "weights", "consensus", "criteria", "vendors", "settings", "method"})
+    # "tariffs": a scenario's rates or a vendor's cost lines change the prices ranked under a scenario.
+    listens_to = frozenset({"scores", "weights", "consensus", "criteria", "vendors", "settings", "method", "tariffs"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,8 +81,13 @@ class ResultsScreen(Screen):
         self.aggregation = QComboBox()
         for key, text in AGGREGATIONS:
             self.aggregation.addItem(text, key)
+        self.tariff_scenario = QComboBox()
+        self.tariff_scenario.setToolTip("Rank with each vendor's quoted prices raised by its tariff exposure under "
+                                        "this scenario (scenarios are set up on the Tariffs screen).")
+        self.tariff_scenario.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.method.activated.connect(self._choice)
         self.aggregation.activated.connect(self._choice)
+        self.tariff_scenario.activated.connect(self._choice)
         self.variant = hint("")
         self.model = RankingModel(self)
         self.table = table_view(self.model)
@@ -99,6 +106,9 @@ class ResultsScreen(Screen):
         top.addSpacing(12)
         top.addWidget(QLabel("Combine evaluators by"))
         top.addWidget(self.aggregation)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Tariff scenario"))
+        top.addWidget(self.tariff_scenario)
         top.addStretch(1)
         upper = QWidget()
         uv = QVBoxLayout(upper)
@@ -123,13 +133,15 @@ class ResultsScreen(Screen):
             return
         self.session.method = self.method.currentData()
         self.session.aggregation = self.aggregation.currentData()
+        self.session.tariff_scenario = self.tariff_scenario.currentData() or None
         self.refresh()
 
     def refresh(self) -> None:
         assert self.session is not None
         self.method.setCurrentIndex(max(self.method.findData(self.session.method), 0))
         self.aggregation.setCurrentIndex(max(self.aggregation.findData(self.session.aggregation), 0))
-        result, error = engine.try_rank(self.session)
+        result, error = engine.try_rank(self.session)  # first: it forgets a scenario that was removed
+        self._scenarios()
         self.result = result
         self.model.set_rows(result.vendors if result is not None else [])
         fit_columns(self.table)
@@ -145,6 +157,19 @@ class ResultsScreen(Screen):
         self._fit_table()
         self._bars(result)
         self._radar(result)
+
+    def _scenarios(self) -> None:
+        """The picker lists the evaluation's scenarios as they are now, showing the session's choice."""
+        assert self.session is not None
+        names = engine.tariff_scenarios(self.session)
+        box = self.tariff_scenario
+        if [box.itemData(i) for i in range(box.count())] != ["", *names]:
+            box.clear()
+            box.addItem(AS_QUOTED, "")
+            for name in names:
+                box.addItem(name, name)
+        box.setCurrentIndex(max(box.findData(self.session.tariff_scenario or ""), 0))
+        box.setEnabled(bool(names))
 
     def _fit_table(self) -> None:
         """Show every ranked vendor (disqualified ones last) without scrolling when there are few;

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from vendor_eval.errors import UserError
+from vendor_eval.services import ranking
 from vendor_eval.ui import engine
 from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.models.tables import CriticalChangesModel
@@ -101,22 +102,15 @@ class SensitivityScreen(Screen):
         layout.addWidget(split, 1)
         self.result: Any = None
         self.task: Task | None = None
-        if not engine.available("ranking"):
-            self.run_button.setEnabled(False)
-            self.run_button.setToolTip(engine.missing_reason("ranking", "Sensitivity analysis"))
 
     def refresh(self) -> None:
         self.compute()
 
     def compute(self) -> None:
         assert self.session is not None
-        if not engine.available("ranking"):
-            self.status.setText(engine.missing_reason("ranking", "Sensitivity analysis"))
-            return
         if self.task is not None and not self.task.done:
             self.task.cancel()
         session, samples = self.session, self.samples.value()
-        ranking = engine.service("ranking")
         self.status.setText("Computing…")
         self.run_button.setEnabled(False)
 

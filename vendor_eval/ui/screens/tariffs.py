@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QInputDialog, QLabel, QPus
 
 from vendor_eval import domain
 from vendor_eval.errors import UserError
-from vendor_eval.ui import engine
+from vendor_eval.services import tariffs
 from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.models.tables import TariffPivotModel
 from vendor_eval.ui.screens.base import Screen
@@ -83,23 +83,18 @@ class TariffsScreen(Screen):
 
     def refresh(self) -> None:
         assert self.session is not None
-        ok = engine.available("tariffs")
         for b in (self.add_button, self.defaults_button):
-            b.setEnabled(ok and not self.session.read_only)
-            b.setToolTip(b.toolTip() if ok else engine.missing_reason("tariffs", "Tariff scenarios"))
+            b.setEnabled(not self.session.read_only)
         snap = self.session.snapshot
-        self.scenarios.edit_handler = None if self.session.read_only or not ok else self._edit
+        self.scenarios.edit_handler = None if self.session.read_only else self._edit
         self.scenarios.set_rows(snap.tariff_scenarios)
         fit_columns(self.scenario_view)
-        self.empty.setVisible(not snap.tariff_scenarios or not ok)
-        if not ok:
-            self.empty.setText(engine.missing_reason("tariffs", "Tariff scenarios"))
-            return
+        self.empty.setVisible(not snap.tariff_scenarios)
         if not snap.tariff_scenarios:
             self.empty.setText("No tariff scenarios yet: press 'Add default scenarios' to start from the public "
                                "record (Section 301, US-EU framework), then edit the rates.")
         try:
-            result = engine.service("tariffs").compute_tariffs(self.session.db, self.session.evaluation_id)
+            result = tariffs.compute_tariffs(self.session.db, self.session.evaluation_id)
         except UserError as exc:
             self.lines.set_rows([])
             self.notes.setText(str(exc))
@@ -138,7 +133,6 @@ class TariffsScreen(Screen):
 
     def _edit(self, row: domain.TariffScenarioEntry, field: str, value: Any) -> bool:
         assert self.session is not None
-        tariffs = engine.service("tariffs")
         if field == "rates":
             text = "" if str(value).strip().lower() == "none" else str(value)
             self.session.call(tariffs.update_scenario, row.id, self.session.actor, rates=text, kind="tariffs")
@@ -155,8 +149,8 @@ class TariffsScreen(Screen):
             return
         rates, ok = QInputDialog.getText(self, "Add scenario", "Rates by origin (e.g. China=25%, EU=15%):")
         if ok:
-            self.session.call(engine.service("tariffs").add_scenario, name, rates, self.session.actor, kind="tariffs")
+            self.session.call(tariffs.add_scenario, name, rates, self.session.actor, kind="tariffs")
 
     def add_defaults(self) -> None:
         assert self.session is not None
-        self.session.call(engine.service("tariffs").create_default_scenarios, self.session.actor, kind="tariffs")
+        self.session.call(tariffs.create_default_scenarios, self.session.actor, kind="tariffs")
