@@ -170,19 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     install_qt_message_handler()
     install_crash_handler(logfile)
 
-    from vendor_eval.errors import UserError
-    from vendor_eval.storage import open_database
     from vendor_eval.ui import tasks
     from vendor_eval.ui.main_window import MainWindow
-    from vendor_eval.ui.widgets import show_error
+    from vendor_eval.ui.recovery import open_with_recovery
 
     demo_dir = tempfile.TemporaryDirectory(prefix="vendor_eval_demo_") if args.demo else None
     db_path = Path(demo_dir.name) / "demo.db" if demo_dir else (args.db or paths.default_db_path())
-    try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        db = open_database(db_path)
-    except UserError as exc:
-        show_error(None, str(exc), "Cannot open the database")
+    db = open_with_recovery(db_path)
+    if db is None:
         return 2
     log.info("database %s", db.where)
     window = MainWindow(db)
