@@ -175,6 +175,21 @@ class DeclarationEntry:
 
 
 @dataclass(frozen=True)
+class AuditRow:
+    """One audit event as people read it (values are their stored JSON text)."""
+
+    seq: int
+    at: str
+    actor: str
+    entity: str
+    entity_id: int | None
+    field: str
+    old_value: str
+    new_value: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything about one evaluation, read in one transaction."""
 

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from vendor_eval import domain
-from vendor_eval.io.report_data import AuditRow, ReportInputs
+from vendor_eval.domain import AuditRow
+from vendor_eval.io.report_data import ReportInputs
 from vendor_eval.scoring import engine
 from vendor_eval.scoring import tariffs as tariff_model
 
@@ -119,7 +120,7 @@ def make_inputs(missing_policy: str = "renormalise", drop_cell: bool = True) -> 
     snap = make_snapshot(missing_policy, drop_cell)
     ranking = engine.rank_snapshot(snap, "weighted")
     sens_snap = make_snapshot("minimum", drop_cell)  # sensitivity refuses renormalised gaps
-    audit = (AuditRow(1, "2026-03-20T09:30:00", "officer", "vendor", "name", "", ACME, "=cmd|' /C calc'!A0"),)
+    audit = (AuditRow(1, "2026-03-20T09:30:00", "officer", "vendor", 1, "name", "", ACME, "=cmd|' /C calc'!A0"),)
     return ReportInputs(
         snapshot=snap, ranking=ranking, generated_at=T0,
         disagreement=engine.disagreement_snapshot(snap),

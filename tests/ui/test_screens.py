@@ -98,7 +98,7 @@ def test_actor_preference_is_recorded_with_edits(monkeypatch, window: MainWindow
                                                  scored_eval: int) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from vendor_eval.services.ui_queries import list_audit_events
+    from vendor_eval.services.audit_log import list_audit_events
     from vendor_eval.ui.screens.criteria import CriteriaScreen
     from vendor_eval.ui.settings import ACTOR
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from vendor_eval.domain import Snapshot
+from vendor_eval.domain import AuditRow, Snapshot
 from vendor_eval.scoring.results import (
     DisagreementResult,
     RankingResult,
@@ -25,18 +25,6 @@ from vendor_eval.scoring.results import (
 
 CHART_VENDORS = 25  # bars in the stacked chart: more would not be legible on one page
 RADAR_VENDORS = 5
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    seq: int
-    at: str
-    actor: str
-    entity: str
-    field: str
-    old: str
-    new: str
-    reason: str
 
 
 @dataclass(frozen=True)

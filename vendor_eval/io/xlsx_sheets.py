@@ -17,8 +17,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter as col
 
-from vendor_eval.domain import Snapshot
-from vendor_eval.io.report_data import AuditRow
+from vendor_eval.domain import AuditRow, Snapshot
 from vendor_eval.io.text_safety import set_text_cell
 from vendor_eval.scoring.results import (
     DisagreementResult,
@@ -333,6 +332,6 @@ def audit_sheet(book: Book, audit: Sequence[AuditRow], intact: bool | None) -> N
     state = {True: "The audit chain verified intact.", False: "WARNING: the audit chain is broken; see "
              "'vendor-eval-cli verify'.", None: "The audit chain was not verified for this export."}[intact]
     title(ws, "Audit trail", f"Every change, oldest first, hash-chained. {state}")
-    rows = [(a.seq, a.at, a.actor, a.entity, a.field, a.old, a.new, a.reason) for a in audit]
+    rows = [(a.seq, a.at, a.actor, a.entity, a.field, a.old_value, a.new_value, a.reason) for a in audit]
     table(ws, 4, ("#", "When (UTC)", "Who", "What", "Field", "Old value", "New value", "Reason"), rows)
     widths(ws, {"A": 7, "B": 26, "C": 18, "D": 14, "E": 16, "F": 40, "G": 40, "H": 40})

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from vendor_eval.domain import Snapshot
+from vendor_eval.domain import AuditRow, Snapshot
 from vendor_eval.errors import ValidationError
 from vendor_eval.io.report_contents import build_report_data
-from vendor_eval.io.report_data import AuditRow, ReportInputs
+from vendor_eval.io.report_data import ReportInputs
 from vendor_eval.io.report_pdf import write_pdf
 from vendor_eval.io.report_xlsx import write_xlsx
 from vendor_eval.scoring import engine
@@ -26,6 +26,7 @@ from vendor_eval.scoring import tariffs as tariff_model
 from vendor_eval.scoring.results import SensitivityResult, TariffResult
 from vendor_eval.services.lookup import Ref
 from vendor_eval.services.snapshot import load_snapshot
+from vendor_eval.services.audit_log import audit_row
 from vendor_eval.storage import Database
 from vendor_eval.storage.audit import verify_chain
 from vendor_eval.storage.models import AuditEvent
@@ -80,8 +81,7 @@ def _audit(db: Database, snap: Snapshot) -> tuple[tuple[AuditRow, ...], bool]:
         cut = next((i + 1 for i, e in enumerate(events) if e.hash == snap.audit_head), len(events))
         events = events[:cut]
         intact = verify_chain(events) is None
-        rows = tuple(AuditRow(e.seq, e.at, e.actor, e.entity, e.field, e.old_value or "", e.new_value or "",
-                              e.reason) for e in events)
+        rows = tuple(audit_row(e) for e in events)
     return rows, intact
 
 

@@ -111,7 +111,7 @@ def readable(stored: str) -> str:
 
 
 class AuditModel(RowsModel[Any]):
-    """Rows are services.ui_queries.AuditRow."""
+    """Rows are services.audit_log.AuditRow."""
 
     columns = (
         Column("#", lambda r: r.seq, align_right=True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from vendor_eval.services.ui_queries import list_audit_events
+from vendor_eval.services.audit_log import list_audit_events
 from vendor_eval.ui.models.tables import AuditModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, hint, table_view

@@ -1,27 +1,13 @@
-"""Small read-only queries the desktop app needs that no other service offers yet."""
+"""The audit trail as people read it: the Audit log tab and the reports list these rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 
+from vendor_eval.domain import AuditRow
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database
 from vendor_eval.storage.models import AuditEvent
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    seq: int
-    at: str
-    actor: str
-    entity: str
-    entity_id: int | None
-    field: str
-    old_value: str
-    new_value: str
-    reason: str
 
 
 def list_audit_events(db: Database, ref: Ref, limit: int = 5000) -> list[AuditRow]:
@@ -32,5 +18,9 @@ def list_audit_events(db: Database, ref: Ref, limit: int = 5000) -> list[AuditRo
             select(AuditEvent).where(AuditEvent.evaluation_id == evaluation.id)
             .order_by(AuditEvent.seq.desc()).limit(limit)
         ).all()
-        return [AuditRow(e.seq, e.at, e.actor, e.entity, e.entity_id, e.field, e.old_value or "",
-                         e.new_value or "", e.reason) for e in rows]
+        return [audit_row(e) for e in rows]
+
+
+def audit_row(e: AuditEvent) -> AuditRow:
+    return AuditRow(e.seq, e.at, e.actor, e.entity, e.entity_id, e.field, e.old_value or "", e.new_value or "",
+                    e.reason)
