@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 
 from vendor_eval.scoring.engine import rank_snapshot
 from vendor_eval.services import evaluations, scores
-from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.services.audit_log import list_audit_events
+from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 from vendor_eval.ui.models.consensus_grid import BAND_ROLE, ConsensusModel
 from vendor_eval.ui.models.criteria_tree import EFFECTIVE, KNOCKOUT, WEIGHT, CriteriaTreeModel

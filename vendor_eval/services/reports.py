@@ -24,9 +24,9 @@ from vendor_eval.io.report_xlsx import write_xlsx
 from vendor_eval.scoring import engine
 from vendor_eval.scoring import tariffs as tariff_model
 from vendor_eval.scoring.results import SensitivityResult, TariffResult
+from vendor_eval.services.audit_log import audit_row
 from vendor_eval.services.lookup import Ref
 from vendor_eval.services.snapshot import load_snapshot
-from vendor_eval.services.audit_log import audit_row
 from vendor_eval.storage import Database
 from vendor_eval.storage.audit import verify_chain
 from vendor_eval.storage.models import AuditEvent
