@@ -154,6 +154,26 @@ def self_test() -> int:
     return 0
 
 
+def open_demo(window: Any, db: Any) -> None:
+    """Load the sample RFP in the background, then show it where the point is: the ranking."""
+    from PySide6.QtCore import Qt
+
+    from vendor_eval.services.demo import load_demo
+    from vendor_eval.ui import tasks
+    from vendor_eval.ui.screens.results import ResultsScreen
+
+    window.statusBar().showMessage("Loading the sample RFP…")
+
+    def loaded(evaluation_id: Any) -> None:
+        window.refresh_list()
+        results = next(i for i, s in enumerate(window.screens) if isinstance(s, ResultsScreen))
+        window.evaluationOpened.connect(lambda _id: window.show_screen(results),
+                                        Qt.ConnectionType.SingleShotConnection)
+        window.open_evaluation(int(evaluation_id))
+
+    tasks.run_task(lambda progress: load_demo(db, progress=progress), loaded)
+
+
 def main(argv: list[str] | None = None) -> int:
     # Report exports run in a spawned child process; in a frozen (PyInstaller) build the child is
     # this executable again, and freeze_support() turns it into the worker instead of a second GUI.
@@ -183,14 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(db)
     window.show()
     if args.demo:
-        from vendor_eval.services.demo import load_demo
-
-        window.statusBar().showMessage("Loading the demo evaluation…")
-        def demo_loaded(evaluation_id: Any) -> None:
-            window.refresh_list()
-            window.open_evaluation(int(evaluation_id))
-
-        tasks.run_task(lambda progress: load_demo(db, progress=progress), demo_loaded)
+        open_demo(window, db)
     code = int(app.exec())
     tasks.wait_for_all()  # no worker may outlive the application
     db.dispose()

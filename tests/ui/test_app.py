@@ -57,3 +57,14 @@ def test_self_test_exits_zero_after_writing_both_reports(tmp_path: Path) -> None
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "pdf report:" in done.stdout and "xlsx report:" in done.stdout and "self-test passed" in done.stdout
+
+
+def test_demo_opens_on_the_sample_ranking(qtbot, window, db) -> None:  # type: ignore[no-untyped-def]
+    from vendor_eval.ui.screens.results import ResultsScreen
+
+    app.open_demo(window, db)
+    qtbot.waitUntil(lambda: isinstance(window.tabs.currentWidget(), ResultsScreen), timeout=30_000)
+    screen = window.tabs.currentWidget()
+    names = [screen.model.index(r, 1).data() for r in range(screen.model.rowCount())]
+    assert names[0] == "Bluestem Reading Group" and len(names) == 7
+    assert window.session.snapshot.evaluation.name == "Teleradiology and AI reading services"
