@@ -78,8 +78,8 @@ def describe_variant_dict(variant: dict[str, str]) -> str:
 
 def describe_variant(result: Any) -> str:
     """Name the method variant: MCDA results depend on it silently otherwise (DOMAIN.md)."""
-    scale = getattr(result, "score_scale", "")
-    return f"Method {result.method} ({scale}). " + describe_variant_dict(getattr(result, "variant", {}))
+    variant = {k: v for k, v in result.variant.items() if k != "method"}  # the picker already shows it
+    return f"Scores: {result.score_scale}. " + describe_variant_dict(variant)
 
 
 def is_cancel(exc: BaseException) -> bool:

@@ -210,6 +210,9 @@ class ResultsScreen(Screen):
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(categories)
         series.attachAxis(values)
+        if result.method == "weighted":
+            values.setRange(0, 100)  # the whole 0-100 scale, ticks at round numbers
+            values.setTickCount(6)
         chart.legend().setVisible(len(groups) <= 12)
 
     def _radar(self, result: Any) -> None:
