@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -113,3 +114,23 @@ class TaskDialog(QDialog):
 
 def is_cancel(exc: BaseException) -> bool:
     return isinstance(exc, Cancelled)
+
+
+def fit_header_to_names(view: QTableView, minimum: int = 72, maximum: int = 190) -> None:
+    """Keep a grid's column width wide enough for its (two-line) vendor headers: measured with
+    the header's font on every reset, so long names are not clipped at either end."""
+    def fit() -> None:
+        model, header = view.model(), view.horizontalHeader()
+        if model is None:
+            return
+        font = header.font()
+        font.setBold(True)  # the current vendor's header is drawn bold
+        metrics = QFontMetrics(font)
+        widest = max((metrics.horizontalAdvance(line) for col in range(model.columnCount())
+                      for line in str(model.headerData(col, Qt.Orientation.Horizontal) or "").splitlines()),
+                     default=0)
+        header.setDefaultSectionSize(max(minimum, min(maximum, widest + 24)))
+
+    view.model().modelReset.connect(fit)
+    view.model().headerDataChanged.connect(lambda *_: fit())
+    fit()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from vendor_eval.ui.commands import SetConsensusCommand
 from vendor_eval.ui.models.consensus_grid import ConsensusModel
 from vendor_eval.ui.screens.base import Screen
-from vendor_eval.ui.widgets import guidance, hint
+from vendor_eval.ui.widgets import fit_header_to_names, guidance, hint
 
 LEGEND = ("Cells show the consensus (✓, bold) or the evaluators' mean. Amber: the evaluators' spread is worth "
           "discussing; red: it must be discussed. Double-click or press Enter on a cell to set the consensus; "
@@ -59,7 +59,6 @@ class ConsensusView(QTableView):
     def __init__(self, screen: CommitteeScreen) -> None:
         super().__init__()
         self.owner = screen
-        self.horizontalHeader().setDefaultSectionSize(104)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.doubleClicked.connect(screen.set_consensus)
 
@@ -79,6 +78,7 @@ class CommitteeScreen(Screen):
         self.model = ConsensusModel(self)
         self.view = ConsensusView(self)
         self.view.setModel(self.model)
+        fit_header_to_names(self.view)
         self.summary = QLabel()
         self.empty = guidance("The committee grid fills in as evaluators score. Score on the Scoring tab first.")
         layout = QVBoxLayout(self)

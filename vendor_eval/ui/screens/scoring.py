@@ -27,7 +27,7 @@ from vendor_eval.services import evaluators as evaluator_service
 from vendor_eval.ui.commands import SetScoreCommand
 from vendor_eval.ui.models.scoring_grid import ScoringModel
 from vendor_eval.ui.screens.base import Screen
-from vendor_eval.ui.widgets import guidance, hint
+from vendor_eval.ui.widgets import fit_header_to_names, guidance, hint
 
 KEYS_HELP = ("Type a digit to score and move down · Enter: next criterion · Tab: next vendor · Delete: clear · "
              "A: accept the suggested score (shown as (4?)) · C: comment (* marks one) · ⚑ knock-out criterion")
@@ -40,7 +40,6 @@ class ScoringView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.setTabKeyNavigation(True)
-        self.horizontalHeader().setDefaultSectionSize(104)
         self.horizontalHeader().setMinimumSectionSize(40)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
 
@@ -91,6 +90,7 @@ class ScoringScreen(Screen):
         self.model.score_handler = self._score
         self.view = ScoringView(self)
         self.view.setModel(self.model)
+        fit_header_to_names(self.view)
         self.evaluator = QComboBox()
         self.evaluator.setMinimumContentsLength(24)
         self.evaluator.activated.connect(self._evaluator_chosen)
