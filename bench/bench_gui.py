@@ -120,6 +120,10 @@ def main() -> int:
     tasks.set_inline(False)
     db = open_database(db_path)
     eid = next(e.id for e in evaluations.list_evaluations(db) if e.vendors == 60)
+    from vendor_eval.services import declarations
+
+    for name in declarations.undeclared_evaluators(db, eid):  # the grid asks before a first score
+        declarations.declare(db, eid, name, [], "bench", "No interest in any vendor")
     settings = Settings(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
     window = MainWindow(db, settings)
     window.resize(1366, 768)

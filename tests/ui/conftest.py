@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QtMsgType
 
+from tests.ui import helpers
 from vendor_eval.services import criteria, evaluators, scores, vendors
 from vendor_eval.storage import Database
 from vendor_eval.ui import tasks
@@ -51,6 +52,15 @@ def window(qtbot, db: Database, settings: Settings) -> Iterator[MainWindow]:  # 
     win.close_evaluation()
 
 
+@pytest.fixture(autouse=True)
+def _no_unexpected_declaration_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal dialog would hang an offscreen test: a test that expects the declaration
+    dialog replaces exec itself."""
+    from vendor_eval.ui.declaration_dialog import DeclarationDialog
+
+    monkeypatch.setattr(DeclarationDialog, "exec", lambda self: pytest.fail("unexpected declaration dialog"))
+
+
 STAT = "sla.stat_turnaround"  # a knock-out criterion of the imaging template (pass from 2)
 
 
@@ -63,6 +73,7 @@ def scored_eval(db: Database, imaging_eval: int) -> int:
     alpha = vendors.add_vendor(db, imaging_eval, "Alpha Reads", "officer")
     beta = vendors.add_vendor(db, imaging_eval, "Beta Imaging", "officer")
     ev = evaluators.add_evaluator(db, imaging_eval, "Dr. Ana Ruiz", "officer", role="Radiology chair")
+    helpers.declare_no_conflict(db, imaging_eval, ev)
     snap = load_snapshot(db, imaging_eval)
     first = snap.groups[0].id
     for c in snap.criteria:

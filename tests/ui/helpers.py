@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from vendor_eval.storage import Database
 from vendor_eval.ui.main_window import MainWindow
 
 
@@ -40,3 +41,10 @@ def drive_modal(dialog_type: type, steps: Callable[[QDialog], None]) -> list[Bas
 
     QTimer.singleShot(0, attempt)
     return errors
+
+
+def declare_no_conflict(db: Database, evaluation: int, evaluator: int) -> None:
+    """What an evaluator does before their first score (the Scoring screen asks otherwise)."""
+    from vendor_eval.services import declarations
+
+    declarations.declare(db, evaluation, evaluator, [], "officer", "No interest in any vendor")

@@ -8,11 +8,12 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QDialog, QLineEdit, QMessageBox, QPushButton
 
-from tests.ui.helpers import drive_modal, open_eval, show
+from tests.ui.helpers import declare_no_conflict, drive_modal, open_eval, show
 from vendor_eval.paths import sample_data_dir
 from vendor_eval.services import evaluations, evaluators, scores, vendors
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
+from vendor_eval.ui.declaration_dialog import DeclarationDialog
 from vendor_eval.ui.import_wizard import ImportWizard
 from vendor_eval.ui.main_window import MainWindow
 from vendor_eval.ui.models.criteria_tree import WEIGHT
@@ -84,6 +85,7 @@ def test_change_a_weight_and_see_the_ranking_change(qtbot, window: MainWindow, d
 def _fresh_scoring(db: Database, imaging_eval: int) -> tuple[int, int]:
     vendor = vendors.add_vendor(db, imaging_eval, "Alpha Reads", "officer")
     person = evaluators.add_evaluator(db, imaging_eval, "Dr. Ana Ruiz", "officer")
+    declare_no_conflict(db, imaging_eval, person)
     return vendor, person
 
 
@@ -178,9 +180,29 @@ def test_import_questionnaires_through_the_wizard(qtbot, monkeypatch, window: Ma
     index = scoring.model.cell(suggestion.vendor_id, suggestion.criterion_id)
     assert scoring.model.data(index) == f"({suggestion.value:g}?)"
     scoring.view.setCurrentIndex(index)
+    # Her first score: the screen first asks for her conflict-of-interest declaration.
+    monkeypatch.setattr(DeclarationDialog, "exec", lambda self: 1)  # OK with no vendor ticked
     qtbot.keyClick(scoring.view, Qt.Key.Key_A)
-    [score] = load_snapshot(db, imaging_eval).scores
+    after = load_snapshot(db, imaging_eval)
+    [score] = after.scores
     assert (score.criterion_id, score.value) == (suggestion.criterion_id, suggestion.value)
+    assert [d.vendor_ids for d in after.declarations] == [()]
+
+
+def test_no_score_before_a_declaration(qtbot, monkeypatch, window: MainWindow, db: Database,
+                                       imaging_eval: int) -> None:
+    vendors.add_vendor(db, imaging_eval, "Alpha Reads", "officer")
+    evaluators.add_evaluator(db, imaging_eval, "Dr. Ana Ruiz", "officer")
+    open_eval(window, imaging_eval)
+    scoring = show(window, ScoringScreen)
+    asked: list[bool] = []
+    monkeypatch.setattr(DeclarationDialog, "exec", lambda self: asked.append(self.evaluator.isEnabled()) or 0)
+    scoring.view.setCurrentIndex(scoring.model.index(0, 0))
+    qtbot.keyClick(scoring.view, Qt.Key.Key_4)
+    assert asked == [False]  # asked once, for this evaluator only
+    snap = load_snapshot(db, imaging_eval)
+    assert snap.scores == () and snap.declarations == ()
+    assert "Declare any conflict of interest" in window.statusBar().currentMessage()
 
 
 def test_disqualified_vendor_is_shown_with_its_reason(window: MainWindow, db: Database, scored_eval: int) -> None:

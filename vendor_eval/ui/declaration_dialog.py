@@ -15,15 +15,20 @@ from PySide6.QtWidgets import (
 )
 
 from vendor_eval import domain
+from vendor_eval.services import declarations
+from vendor_eval.ui.session import EvaluationSession
 
 
 class DeclarationDialog(QDialog):
-    def __init__(self, parent: QWidget | None, snap: domain.Snapshot) -> None:
+    def __init__(self, parent: QWidget | None, snap: domain.Snapshot, evaluator_id: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Conflict-of-interest declaration")
         self.evaluator = QComboBox()
         for e in snap.evaluators:
             self.evaluator.addItem(f"{e.name} ({e.role})" if e.role else e.name, e.id)
+        if evaluator_id is not None:  # asked on behalf of one evaluator: theirs, and only theirs
+            self.evaluator.setCurrentIndex(self.evaluator.findData(evaluator_id))
+            self.evaluator.setEnabled(False)
         # A short fixed list of names: a list widget is fine here (no table data).
         self.vendors = QListWidget()
         for v in snap.vendors:
@@ -47,3 +52,13 @@ class DeclarationDialog(QDialog):
         ids = [self.vendors.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.vendors.count())
                if self.vendors.item(i).checkState() == Qt.CheckState.Checked]
         return int(self.evaluator.currentData()), ids, self.statement.text()
+
+
+def ask_declaration(parent: QWidget | None, session: EvaluationSession, evaluator_id: int | None = None) -> bool:
+    """Show the dialog and record the declaration (append-only); True when one was recorded."""
+    dialog = DeclarationDialog(parent, session.snapshot, evaluator_id)
+    if not dialog.exec():
+        return False
+    chosen, vendor_ids, statement = dialog.result_values()
+    return session.call(declarations.declare, chosen, vendor_ids, session.actor, statement=statement,
+                        kind="evaluators") is not None

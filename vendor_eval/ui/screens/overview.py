@@ -162,11 +162,7 @@ class OverviewScreen(Screen):
             self.session.call(lifecycle.reopen, self.session.actor, reason)
 
     def declare(self) -> None:
-        from vendor_eval.ui.declaration_dialog import DeclarationDialog
+        from vendor_eval.ui.declaration_dialog import ask_declaration
 
         assert self.session is not None
-        dialog = DeclarationDialog(self, self.session.snapshot)
-        if dialog.exec():
-            evaluator_id, vendor_ids, statement = dialog.result_values()
-            self.session.call(declarations.declare, evaluator_id, vendor_ids,
-                              self.session.actor, statement=statement, kind="evaluators")
+        ask_declaration(self, self.session)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from vendor_eval.services import evaluators as evaluator_service
 from vendor_eval.ui.commands import SetScoreCommand
+from vendor_eval.ui.declaration_dialog import ask_declaration
 from vendor_eval.ui.models.scoring_grid import ScoringModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_header_to_names, guidance, hint
@@ -204,7 +205,19 @@ class ScoringScreen(Screen):
         evaluator_id = self.session.current_evaluator_id
         if evaluator_id is None:
             return False
+        if not self._declared(evaluator_id):
+            return False
         return self.session.push(SetScoreCommand(self.session, evaluator_id, vendor_id, criterion_id, value, comment))
+
+    def _declared(self, evaluator_id: int) -> bool:
+        """Conflicts of interest are declared before an evaluator's first score (DOMAIN.md): ask now."""
+        assert self.session is not None
+        if any(d.evaluator_id == evaluator_id for d in self.session.snapshot.declarations):
+            return True
+        if not ask_declaration(self, self.session, evaluator_id):
+            self.session.failed.emit("Declare any conflict of interest (or none) before scoring.")
+            return False
+        return True
 
     def score_current(self, value: float | None) -> bool:
         index = self.view.currentIndex()
