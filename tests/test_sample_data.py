@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 from vendor_eval.cli import main as cli_main
@@ -226,3 +227,15 @@ def test_demo_loads_beside_other_evaluations(demo: tuple[Database, int]) -> None
 def test_sample_json_is_stable_json() -> None:
     text = (SAMPLE / "sample_rfp.json").read_text(encoding="utf-8")
     assert json.loads(text)["seed"] == _build_script().SEED
+
+
+def test_sensitivity_under_a_tariff_scenario_prices_as_the_scenario_does(demo: tuple[Database, int]) -> None:
+    db, eid = demo
+    quoted = ranking.sensitivity(db, eid, samples=2000, seed=1)
+    china = ranking.sensitivity(db, eid, samples=2000, seed=1, tariff_scenario=CHINA_25)
+    assert china.variant["tariff_scenario"] == CHINA_25
+    # Same weight samples (same seed); only Zephyrine's price rises, so in every sample its rank
+    # can only fall: its expected rank must be worse, the others' no worse on average overall.
+    z = quoted.vendor_names.index("Zephyrine AI Imaging")
+    places = np.arange(1, quoted.smaa.acceptability.shape[1] + 1)
+    assert china.smaa.acceptability[z] @ places > quoted.smaa.acceptability[z] @ places

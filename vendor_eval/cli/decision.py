@@ -35,6 +35,8 @@ def register(sub: Any) -> None:
     p.add_argument("--sampling", choices=["simplex", "local"], default="simplex",
                    help="simplex: weights uniform on the simplex; local: within --bounds of the current weights")
     p.add_argument("--bounds", type=float, default=0.25, help="local sampling: +/- share of each weight")
+    p.add_argument("--scenario", default=None, metavar="NAME",
+                   help="analyse with quoted prices raised by each vendor's exposure under this tariff scenario")
 
     p = add_command(sub, "tariffs", cmd_tariffs, "cost over the term per vendor under each tariff scenario",
                     json_output=True)
@@ -100,7 +102,8 @@ def cmd_disagreement(args: argparse.Namespace) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
-    result = ranking.sensitivity(open_db(args), args.evaluation, args.samples, args.seed, args.sampling, args.bounds)
+    result = ranking.sensitivity(open_db(args), args.evaluation, args.samples, args.seed, args.sampling, args.bounds,
+                                 tariff_scenario=args.scenario)
     if args.json:
         emit_json(result.as_json())
         return

@@ -250,9 +250,10 @@ def disagreement_snapshot(snap: Snapshot) -> DisagreementResult:
 
 def sensitivity_snapshot(snap: Snapshot, samples: int = 10_000, seed: int = 0, sampling: str = "simplex",
                          bounds: float = 0.25, aggregation: str | None = None, missing_policy: str | None = None,
-                         price_formula: str = "ratio", sweep_points: int = 21) -> SensitivityResult:
+                         price_formula: str = "ratio", sweep_points: int = 21,
+                         tariff_scenario: str | None = None) -> SensitivityResult:
     """Weighted-sum sensitivity over the qualified vendors (disqualified ones cannot win)."""
-    p = prepare(snap, aggregation, missing_policy, price_formula)
+    p = prepare(snap, aggregation, missing_policy, price_formula, tariff_scenario=tariff_scenario)
     if p.missing and p.policy == "renormalise":
         raise ValidationError(f"Sensitivity needs every cell scored, or the 'minimum' policy; "
                               f"{len(p.missing)} cells are missing.")

@@ -35,7 +35,8 @@ def disagreement(db: Database, ref: Ref) -> DisagreementResult:
 
 def sensitivity(db: Database, ref: Ref, samples: int = 10_000, seed: int = 0, sampling: str = "simplex",
                 bounds: float = 0.25, aggregation: str | None = None, missing_policy: str | None = None,
-                price_formula: str = "ratio") -> SensitivityResult:
-    """Critical weight changes, one-at-a-time sweeps and SMAA (seeded: same seed, same answer)."""
+                price_formula: str = "ratio", tariff_scenario: str | None = None) -> SensitivityResult:
+    """Critical weight changes, one-at-a-time sweeps and SMAA (seeded: same seed, same answer),
+    optionally with prices as they would be under a tariff scenario."""
     return engine.sensitivity_snapshot(load_snapshot(db, ref), samples, seed, sampling, bounds, aggregation,
-                                       missing_policy, price_formula)
+                                       missing_policy, price_formula, tariff_scenario=tariff_scenario)

@@ -117,7 +117,8 @@ class SensitivityScreen(Screen):
         def work(progress: Any) -> Any:
             progress(0, 1, "Sampling weights")
             return ranking.sensitivity(session.db, session.evaluation_id, samples=samples, seed=0,
-                                       aggregation=session.aggregation or None)
+                                       aggregation=session.aggregation or None,
+                                       tariff_scenario=session.tariff_scenario)
 
         self.task = run_task(work, self._done, self._failed)
 
