@@ -105,17 +105,7 @@ def run_task(
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> Task:
     """Run fn off the UI thread; callbacks run on the UI thread. Returns the Task (cancel(), signals)."""
-    task = Task(fn)
-    if on_progress is not None:
-        task.progressed.connect(on_progress)
-    if on_done is not None:
-        task.finished.connect(on_done)
-    if on_error is not None:
-        task.failed.connect(on_error)
-    # The module keeps the Task alive until it reports, so callers may drop their reference.
-    _running.add(task)
-    task.finished.connect(lambda _r: _running.discard(task))
-    task.failed.connect(lambda _e: _running.discard(task))
+    task = _track(Task(fn), on_done, on_error, on_progress)
     if _inline:
         task._run()
     else:
@@ -138,7 +128,15 @@ def run_process_task(
         return run_task(lambda progress: target(progress, *args), on_done, on_error, on_progress)
     from vendor_eval.ui.process_runner import ProcessTask
 
-    task = ProcessTask(target, args)
+    task = _track(ProcessTask(target, args), on_done, on_error, on_progress)
+    task.start()
+    return task
+
+
+def _track(task: Any, on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None,
+           on_progress: Callable[[int, int, str], None] | None) -> Any:
+    """Connect the callbacks; the module keeps the task alive until it reports, so callers may
+    drop their reference."""
     if on_progress is not None:
         task.progressed.connect(on_progress)
     if on_done is not None:
@@ -148,7 +146,6 @@ def run_process_task(
     _running.add(task)
     task.finished.connect(lambda _r: _running.discard(task))
     task.failed.connect(lambda _e: _running.discard(task))
-    task.start()
     return task
 
 
