@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from vendor_eval.errors import ValidationError
 from vendor_eval.io.templates import ANSWER_TYPES
-from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
+from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.storage import Database, audit
-from vendor_eval.storage.models import Criterion, CriterionGroup, Evaluation, Score
+from vendor_eval.storage.models import Criterion, CriterionGroup, Score
 
 CRITERION_FIELDS: dict[str, Any] = {
     "name": str, "question": str, "guidance": str, "descriptors": dict, "direction": str, "knockout": bool,
@@ -32,12 +32,6 @@ def check_weight(value: Any, where: str) -> float:
     return weight
 
 
-def _editable(s: Session, ref: Ref) -> Evaluation:
-    evaluation = get_evaluation(s, ref)
-    ensure_editable(evaluation)
-    return evaluation
-
-
 def set_criterion_weight(db: Database, ref: Ref, criterion: Ref, weight: Any, actor: str) -> None:
     set_weights(db, ref, {criterion: weight}, actor)
 
@@ -45,7 +39,7 @@ def set_criterion_weight(db: Database, ref: Ref, criterion: Ref, weight: Any, ac
 def set_weights(db: Database, ref: Ref, weights: dict[Ref, Any], actor: str, reason: str = "") -> None:
     """Set several criterion weights (percent within their group) in one transaction, e.g. from AHP."""
     with db.write() as s:
-        evaluation = _editable(s, ref)
+        evaluation = editable_evaluation(s, ref)
         for criterion_ref, value in weights.items():
             c = get_member(s, Criterion, evaluation.id, criterion_ref)
             weight = check_weight(value, f"criterion {c.name!r}")
@@ -56,7 +50,7 @@ def set_weights(db: Database, ref: Ref, weights: dict[Ref, Any], actor: str, rea
 
 def set_group_weight(db: Database, ref: Ref, group: Ref, weight: Any, actor: str) -> None:
     with db.write() as s:
-        evaluation = _editable(s, ref)
+        evaluation = editable_evaluation(s, ref)
         g = get_member(s, CriterionGroup, evaluation.id, group)
         value = check_weight(weight, f"group {g.name!r}")
         if g.weight != value:
@@ -67,7 +61,7 @@ def set_group_weight(db: Database, ref: Ref, group: Ref, weight: Any, actor: str
 def normalise_weights(db: Database, ref: Ref, actor: str, group: Ref | None = None) -> None:
     """Rescale to 100 %: the group weights and the criteria within each group (or within one group)."""
     with db.write() as s:
-        evaluation = _editable(s, ref)
+        evaluation = editable_evaluation(s, ref)
         groups = [get_member(s, CriterionGroup, evaluation.id, group)] if group is not None else list(evaluation.groups)
         if group is None:
             _rescale(s, evaluation.id, "group", groups, "the criteria groups", actor)
@@ -89,7 +83,7 @@ def _rescale(s: Session, evaluation_id: int, entity: str, rows: list[Any], where
 def update_criterion(db: Database, ref: Ref, criterion: Ref, actor: str, **changes: Any) -> None:
     """Change a criterion's texts, descriptors, knock-out rule, answer definition or scoring rule."""
     with db.write() as s:
-        evaluation = _editable(s, ref)
+        evaluation = editable_evaluation(s, ref)
         c = get_member(s, Criterion, evaluation.id, criterion)
         for field, value in changes.items():
             if field not in CRITERION_FIELDS:
@@ -122,7 +116,7 @@ def _check_criterion_field(c: Criterion, field: str, value: Any) -> None:
 
 def add_group(db: Database, ref: Ref, name: str, actor: str, weight: float = 0.0, description: str = "") -> int:
     with db.write() as s:
-        evaluation = _editable(s, ref)
+        evaluation = editable_evaluation(s, ref)
         if not name.strip():
             raise ValidationError("A criteria group needs a name.")
         if any(g.name == name for g in evaluation.groups):
@@ -138,7 +132,7 @@ def add_group(db: Database, ref: Ref, name: str, actor: str, weight: float = 0.0
 def add_criterion(db: Database, ref: Ref, group: Ref, name: str, actor: str, weight: float = 0.0,
                   scale_min: float = 0.0, scale_max: float = 5.0, key: str | None = None) -> int:
     with db.write() as s:
-        evaluation = _editable(s, ref)
+        evaluation = editable_evaluation(s, ref)
         g = get_member(s, CriterionGroup, evaluation.id, group)
         if not name.strip():
             raise ValidationError("A criterion needs a name.")
@@ -159,7 +153,7 @@ def add_criterion(db: Database, ref: Ref, group: Ref, name: str, actor: str, wei
 def remove_criterion(db: Database, ref: Ref, criterion: Ref, actor: str) -> None:
     """Remove a criterion and its scores (the audit trail keeps how many were dropped)."""
     with db.write() as s:
-        evaluation = _editable(s, ref)
+        evaluation = editable_evaluation(s, ref)
         c = get_member(s, Criterion, evaluation.id, criterion)
         dropped = s.scalar(select(func.count()).where(Score.criterion_id == c.id)) or 0
         audit.record(s, evaluation.id, actor, "criterion", c.id, "deleted", c.name, None, f"{dropped} scores removed")
@@ -169,7 +163,7 @@ def remove_criterion(db: Database, ref: Ref, criterion: Ref, actor: str) -> None
 def move_criterion(db: Database, ref: Ref, criterion: Ref, position: int, actor: str, group: Ref | None = None) -> None:
     """Move a criterion to a position within its group, or into another group."""
     with db.write() as s:
-        evaluation = _editable(s, ref)
+        evaluation = editable_evaluation(s, ref)
         c = get_member(s, Criterion, evaluation.id, criterion)
         source = c.group
         target = get_member(s, CriterionGroup, evaluation.id, group) if group is not None else source

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
+from vendor_eval.services.lookup import Ref, editable_evaluation, get_evaluation, get_member
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import ConflictDeclaration, Evaluator, Vendor
 
@@ -44,8 +44,7 @@ def declare(db: Database, ref: Ref, evaluator: Ref, conflict_vendors: Sequence[R
             statement: str = "") -> int:
     """Append a declaration (no vendors = no conflict); returns its id."""
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         e = get_member(s, Evaluator, evaluation.id, evaluator)
         named = [get_member(s, Vendor, evaluation.id, v) for v in conflict_vendors]
         if len({v.id for v in named}) != len(named):

@@ -19,7 +19,7 @@ from vendor_eval.io.templates import (
     load_template,
     save_template,
 )
-from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation
+from vendor_eval.services.lookup import Ref, editable_evaluation, get_evaluation
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import (
     AGGREGATIONS,
@@ -133,8 +133,7 @@ def list_evaluations(db: Database) -> list[EvaluationSummary]:
 def delete_evaluation(db: Database, ref: Ref) -> None:
     """Delete an evaluation and everything in it (the GUI asks for confirmation first)."""
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         s.delete(evaluation)
 
 
@@ -148,8 +147,7 @@ SETTINGS = {
 def update_settings(db: Database, ref: Ref, actor: str, **changes: Any) -> None:
     """Change evaluation-level settings (policies, thresholds, modes, texts), each audited."""
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         for field, value in changes.items():
             if field not in SETTINGS:
                 raise ValidationError(f"{field!r} is not an evaluation setting; settings are {', '.join(SETTINGS)}.")
@@ -193,8 +191,7 @@ def set_status(db: Database, ref: Ref, status: str, actor: str) -> None:
     if status not in STATUSES or status == "finalised":
         raise ValidationError(f"Status must be 'draft' or 'scoring', got {status!r}.")
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         if evaluation.status != status:
             audit.record(s, evaluation.id, actor, "evaluation", evaluation.id, "status", evaluation.status, status)
             evaluation.status = status

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
+from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import Evaluator, Score, utcnow
 
@@ -19,8 +19,7 @@ def add_evaluator(db: Database, ref: Ref, name: str, actor: str, role: str = "",
     if envelope not in ENVELOPES:
         raise ValidationError(f"Envelope must be one of {', '.join(ENVELOPES)}, got {envelope!r}.")
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         if s.scalar(select(Evaluator.id).where(Evaluator.evaluation_id == evaluation.id, Evaluator.name == name)):
             raise ValidationError(f"Evaluator {name!r} is already on this committee.")
         position = s.scalar(select(func.count()).where(Evaluator.evaluation_id == evaluation.id)) or 0
@@ -34,8 +33,7 @@ def add_evaluator(db: Database, ref: Ref, name: str, actor: str, role: str = "",
 def update_evaluator(db: Database, ref: Ref, evaluator: Ref, actor: str, *, name: str | None = None,
                      role: str | None = None, envelope: str | None = None) -> None:
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         e = get_member(s, Evaluator, evaluation.id, evaluator)
         if envelope is not None and envelope not in ENVELOPES:
             raise ValidationError(f"Envelope must be one of {', '.join(ENVELOPES)}, got {envelope!r}.")
@@ -49,8 +47,7 @@ def update_evaluator(db: Database, ref: Ref, evaluator: Ref, actor: str, *, name
 
 def remove_evaluator(db: Database, ref: Ref, evaluator: Ref, actor: str) -> int:
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         e = get_member(s, Evaluator, evaluation.id, evaluator)
         dropped = s.scalar(select(func.count()).where(Score.evaluator_id == e.id)) or 0
         audit.record(s, evaluation.id, actor, "evaluator", e.id, "deleted", e.name, None, f"{dropped} scores removed")
@@ -61,8 +58,7 @@ def remove_evaluator(db: Database, ref: Ref, evaluator: Ref, actor: str) -> int:
 def set_submitted(db: Database, ref: Ref, evaluator: Ref, submitted: bool, actor: str) -> None:
     """Mark an evaluator's scoring as submitted (lifts blind mode for them) or take it back."""
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         e = get_member(s, Evaluator, evaluation.id, evaluator)
         new = utcnow() if submitted else None
         if (e.submitted_at is None) == (new is None):

@@ -61,6 +61,13 @@ def get_member(session: Session, model: type[T], evaluation_id: int, ref: Ref) -
     return found
 
 
+def editable_evaluation(session: Session, ref: Ref) -> Evaluation:
+    """The evaluation a change is about to touch: found, and refused when finalised."""
+    evaluation = get_evaluation(session, ref)
+    ensure_editable(evaluation)
+    return evaluation
+
+
 def ensure_editable(evaluation: Evaluation | EvaluationInfo) -> None:
     """Every service that changes an evaluation calls this first."""
     if evaluation.status == "finalised":

@@ -38,7 +38,7 @@ from vendor_eval.io.questionnaire_import import (
 )
 from vendor_eval.io.questionnaire_template import build_questionnaire
 from vendor_eval.scoring.rules import RuleError, Scorer, compile_rule
-from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
+from vendor_eval.services.lookup import Ref, editable_evaluation, ensure_editable, get_evaluation, get_member
 from vendor_eval.services.scores import (
     SavedScore,
     ScoreInput,
@@ -203,8 +203,7 @@ def read_workbook_file(path: Path) -> bytes:
 
 def _apply(s: Session, snapshot: domain.Snapshot, scorers: dict[int, Scorer], parsed: ParsedQuestionnaire, size: int,
            sha: str, actor: str, dry_run: bool) -> ImportResult:
-    evaluation = get_evaluation(s, snapshot.evaluation.id)
-    ensure_editable(evaluation)
+    evaluation = editable_evaluation(s, snapshot.evaluation.id)
     warnings = list(parsed.warnings)
     vendor, created = _match_vendor(s, evaluation, parsed, actor)
     profile_changed = [] if created else _update_profile(s, evaluation.id, vendor, parsed.profile, actor)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendor_eval.errors import ConflictError, ValidationError
-from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
+from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import (
     ConflictDeclaration,
@@ -105,8 +105,7 @@ def record_score(
 ) -> SavedScore:
     """Create or change one score (and optionally its comment) in one audited transaction."""
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         return _write_score(s, evaluation.id, ScoreInput(evaluator, vendor, criterion, value, comment), actor,
                             expected_version)
 
@@ -115,8 +114,7 @@ def record_scores(db: Database, ref: Ref, cells: Iterable[ScoreInput], actor: st
     """Many scores as one user action (a pasted block, a loaded sample): all saved, or none
     when any cell is refused. Each cell is validated and audited as record_score does it."""
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         lookups: dict[Any, Any] = {}  # members and declarations, resolved once per batch
         saved = 0
         for cell in cells:
@@ -171,8 +169,7 @@ def clear_score(db: Database, ref: Ref, evaluator: Ref, vendor: Ref, criterion: 
                 expected_version: int | None = None) -> None:
     """Remove a score (undo of a first entry); a no-op when the cell is already empty."""
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         e = get_member(s, Evaluator, evaluation.id, evaluator)
         v = get_member(s, Vendor, evaluation.id, vendor)
         c = get_member(s, Criterion, evaluation.id, criterion)
@@ -193,8 +190,7 @@ def set_consensus(
     if not reason or not reason.strip():
         raise ValidationError("A consensus score needs a reason (what the committee agreed and why).")
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         v = get_member(s, Vendor, evaluation.id, vendor)
         c = get_member(s, Criterion, evaluation.id, criterion)
         number = parse_score(value, c)
@@ -218,8 +214,7 @@ def set_consensus(
 
 def clear_consensus(db: Database, ref: Ref, vendor: Ref, criterion: Ref, actor: str, reason: str = "") -> None:
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         v = get_member(s, Vendor, evaluation.id, vendor)
         c = get_member(s, Criterion, evaluation.id, criterion)
         row = s.scalar(select(ConsensusScore).where(

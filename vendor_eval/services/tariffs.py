@@ -15,7 +15,7 @@ from vendor_eval.errors import NotFound, ValidationError
 from vendor_eval.scoring import tariffs as model
 from vendor_eval.scoring.results import TariffResult
 from vendor_eval.scoring.tariff_defaults import DEFAULT_SCENARIOS
-from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
+from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import (
@@ -78,8 +78,7 @@ def add_cost_line(db: Database, ref: Ref, vendor: Ref, actor: str, category: str
                           "pass_through": pass_through, "imaging_equipment": imaging_equipment,
                           "description": description, "currency": currency})
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         v = get_member(s, Vendor, evaluation.id, vendor)
         position = s.scalar(select(func.count()).where(CostLine.vendor_id == v.id)) or 0
         line = CostLine(vendor_id=v.id, position=position, **fields)
@@ -92,8 +91,7 @@ def add_cost_line(db: Database, ref: Ref, vendor: Ref, actor: str, category: str
 def update_cost_line(db: Database, ref: Ref, line_id: int, actor: str, **changes: Any) -> None:
     fields = _check_line(changes)
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         line, _ = _line(s, evaluation, line_id)
         for field, value in fields.items():
             if getattr(line, field) != value:
@@ -103,8 +101,7 @@ def update_cost_line(db: Database, ref: Ref, line_id: int, actor: str, **changes
 
 def remove_cost_line(db: Database, ref: Ref, line_id: int, actor: str) -> None:
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         line, vendor = _line(s, evaluation, line_id)
         audit.record(s, evaluation.id, actor, "cost_line", line.id, "deleted",
                      {"vendor": vendor.name, **{f: getattr(line, f) for f in LINE_FIELDS}}, None)
@@ -153,8 +150,7 @@ def create_default_scenarios(db: Database, ref: Ref, actor: str) -> list[str]:
     """Add the default scenarios the evaluation lacks (by name); returns the names added."""
     added: list[str] = []
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         existing = set(s.scalars(select(TariffScenario.name).where(TariffScenario.evaluation_id == evaluation.id)))
         position = len(existing)
         for spec in DEFAULT_SCENARIOS:
@@ -176,8 +172,7 @@ def add_scenario(db: Database, ref: Ref, name: str, rates: Any, actor: str, imag
         raise ValidationError("A tariff scenario needs a name of at most 200 characters.")
     clean = parse_rates(rates)
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         if s.scalar(select(TariffScenario.id).where(TariffScenario.evaluation_id == evaluation.id,
                                                     TariffScenario.name == name)) is not None:
             raise ValidationError(f"A tariff scenario named {name!r} already exists.")
@@ -195,8 +190,7 @@ def update_scenario(db: Database, ref: Ref, scenario: Ref, actor: str, rates: An
                     imaging_exemption: bool | None = None) -> None:
     clean = parse_rates(rates) if rates is not None else None
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         row = _scenario(s, evaluation.id, scenario)
         if clean is not None and clean != row.rates:
             audit.record(s, evaluation.id, actor, "tariff_scenario", row.id, "rates", dict(row.rates), clean)
@@ -209,8 +203,7 @@ def update_scenario(db: Database, ref: Ref, scenario: Ref, actor: str, rates: An
 
 def remove_scenario(db: Database, ref: Ref, scenario: Ref, actor: str) -> None:
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         row = _scenario(s, evaluation.id, scenario)
         audit.record(s, evaluation.id, actor, "tariff_scenario", row.id, "deleted",
                      {"name": row.name, "rates": row.rates, "imaging_exemption": row.imaging_exemption}, None)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.services.lookup import Ref, ensure_editable, get_evaluation, get_member
+from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import DEPLOYMENT_MODELS, HOSTING_MODELS, Score, Vendor
 
@@ -62,8 +62,7 @@ def _number(field: str, value: Any) -> float:
 def add_vendor(db: Database, ref: Ref, name: str, actor: str, **profile: Any) -> int:
     fields = _check_profile({"name": name, **profile})
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         if s.scalar(select(Vendor.id).where(Vendor.evaluation_id == evaluation.id, Vendor.name == fields["name"])):
             raise ValidationError(f"Vendor {fields['name']!r} is already in this evaluation.")
         position = s.scalar(select(func.count()).where(Vendor.evaluation_id == evaluation.id)) or 0
@@ -77,8 +76,7 @@ def add_vendor(db: Database, ref: Ref, name: str, actor: str, **profile: Any) ->
 def update_vendor(db: Database, ref: Ref, vendor: Ref, actor: str, **changes: Any) -> None:
     fields = _check_profile(changes)
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         v = get_member(s, Vendor, evaluation.id, vendor)
         if "name" in fields and fields["name"] != v.name and s.scalar(
             select(Vendor.id).where(Vendor.evaluation_id == evaluation.id, Vendor.name == fields["name"])
@@ -95,8 +93,7 @@ def remove_vendor(db: Database, ref: Ref, vendor: Ref, actor: str) -> int:
     """Remove a vendor with all its scores, answers and cost lines in one transaction; returns
     how many scores went with it."""
     with db.write() as s:
-        evaluation = get_evaluation(s, ref)
-        ensure_editable(evaluation)
+        evaluation = editable_evaluation(s, ref)
         v = get_member(s, Vendor, evaluation.id, vendor)
         dropped = s.scalar(select(func.count()).where(Score.vendor_id == v.id)) or 0
         audit.record(s, evaluation.id, actor, "vendor", v.id, "deleted", v.name, None, f"{dropped} scores removed")
