@@ -43,9 +43,7 @@ def set_weights(db: Database, ref: Ref, weights: dict[Ref, Any], actor: str, rea
         for criterion_ref, value in weights.items():
             c = get_member(s, Criterion, evaluation.id, criterion_ref)
             weight = check_weight(value, f"criterion {c.name!r}")
-            if c.weight != weight:
-                audit.record(s, evaluation.id, actor, "criterion", c.id, "weight", c.weight, weight, reason)
-                c.weight = weight
+            audit.set_field(s, evaluation.id, actor, "criterion", c, "weight", weight, reason)
 
 
 def set_group_weight(db: Database, ref: Ref, group: Ref, weight: Any, actor: str) -> None:
@@ -53,9 +51,7 @@ def set_group_weight(db: Database, ref: Ref, group: Ref, weight: Any, actor: str
         evaluation = editable_evaluation(s, ref)
         g = get_member(s, CriterionGroup, evaluation.id, group)
         value = check_weight(weight, f"group {g.name!r}")
-        if g.weight != value:
-            audit.record(s, evaluation.id, actor, "group", g.id, "weight", g.weight, value)
-            g.weight = value
+        audit.set_field(s, evaluation.id, actor, "group", g, "weight", value)
 
 
 def normalise_weights(db: Database, ref: Ref, actor: str, group: Ref | None = None) -> None:
@@ -93,10 +89,7 @@ def update_criterion(db: Database, ref: Ref, criterion: Ref, actor: str, **chang
             if not isinstance(value, CRITERION_FIELDS[field]):
                 raise ValidationError(f"The criterion field {field!r} got {value!r}, which has the wrong type.")
             _check_criterion_field(c, field, value)
-            old = getattr(c, field)
-            if old != value:
-                audit.record(s, evaluation.id, actor, "criterion", c.id, field, old, value)
-                setattr(c, field, value)
+            audit.set_field(s, evaluation.id, actor, "criterion", c, field, value)
         if c.knockout and c.knockout_min is None:
             raise ValidationError(f"Knock-out criterion {c.name!r} needs the minimum score that passes (knockout_min).")
 

@@ -154,10 +154,7 @@ def update_settings(db: Database, ref: Ref, actor: str, **changes: Any) -> None:
             value = _check_setting(field, value)
             if field == "name" and s.scalar(select(Evaluation.id).where(Evaluation.name == value, Evaluation.id != evaluation.id)):
                 raise ValidationError(f"An evaluation named {value!r} already exists; choose another name.")
-            old = getattr(evaluation, field)
-            if old != value:
-                setattr(evaluation, field, value)
-                audit.record(s, evaluation.id, actor, "evaluation", evaluation.id, field, old, value)
+            audit.set_field(s, evaluation.id, actor, "evaluation", evaluation, field, value)
         thresholds = (evaluation.discuss_threshold, evaluation.must_discuss_threshold)
         if not 0 < thresholds[0] < thresholds[1] <= 1:
             raise ValidationError(

@@ -40,9 +40,8 @@ def update_evaluator(db: Database, ref: Ref, evaluator: Ref, actor: str, *, name
         if name is not None and not name.strip():
             raise ValidationError("An evaluator needs a name.")
         for field, value in (("name", name), ("role", role), ("envelope", envelope)):
-            if value is not None and getattr(e, field) != value:
-                audit.record(s, evaluation.id, actor, "evaluator", e.id, field, getattr(e, field), value)
-                setattr(e, field, value)
+            if value is not None:
+                audit.set_field(s, evaluation.id, actor, "evaluator", e, field, value)
 
 
 def remove_evaluator(db: Database, ref: Ref, evaluator: Ref, actor: str) -> int:

@@ -94,9 +94,7 @@ def update_cost_line(db: Database, ref: Ref, line_id: int, actor: str, **changes
         evaluation = editable_evaluation(s, ref)
         line, _ = _line(s, evaluation, line_id)
         for field, value in fields.items():
-            if getattr(line, field) != value:
-                audit.record(s, evaluation.id, actor, "cost_line", line.id, field, getattr(line, field), value)
-                setattr(line, field, value)
+            audit.set_field(s, evaluation.id, actor, "cost_line", line, field, value)
 
 
 def remove_cost_line(db: Database, ref: Ref, line_id: int, actor: str) -> None:

@@ -83,10 +83,7 @@ def update_vendor(db: Database, ref: Ref, vendor: Ref, actor: str, **changes: An
         ):
             raise ValidationError(f"Vendor {fields['name']!r} is already in this evaluation.")
         for field, value in fields.items():
-            old = getattr(v, field)
-            if old != value:
-                audit.record(s, evaluation.id, actor, "vendor", v.id, field, old, value)
-                setattr(v, field, value)
+            audit.set_field(s, evaluation.id, actor, "vendor", v, field, value)
 
 
 def remove_vendor(db: Database, ref: Ref, vendor: Ref, actor: str) -> int:

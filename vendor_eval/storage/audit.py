@@ -83,6 +83,17 @@ def record(
     return event
 
 
+def set_field(session: Session, evaluation_id: int, actor: str, entity: str, row: Any, field: str, value: Any,
+              reason: str = "") -> bool:
+    """Change one attribute of a row and record the change; nothing happens when the value is the same."""
+    old = getattr(row, field)
+    if old == value:
+        return False
+    record(session, evaluation_id, actor, entity, row.id, field, old, value, reason)
+    setattr(row, field, value)
+    return True
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     seq: int
