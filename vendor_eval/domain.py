@@ -206,8 +206,10 @@ class Snapshot:
     tariff_scenarios: tuple[TariffScenarioEntry, ...] = ()
     declarations: tuple[DeclarationEntry, ...] = ()
     audit_head: str = ""
-    _index: dict[str, dict[int, int]] = field(default_factory=dict, compare=False, repr=False)
-    _cache: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    # Derived from the fields above and owned by this snapshot: init=False so that
+    # dataclasses.replace() (a copy with new scores, weights...) starts them afresh.
+    _index: dict[str, dict[int, int]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index["vendor"] = {v.id: i for i, v in enumerate(self.vendors)}

@@ -14,13 +14,14 @@ from PySide6.QtGui import QUndoCommand
 from vendor_eval.errors import UserError
 from vendor_eval.services import criteria, scores
 from vendor_eval.services.lookup import Ref
+from vendor_eval.ui.changes import Change
 
 if TYPE_CHECKING:
     from vendor_eval.ui.session import EvaluationSession
 
 
 class ServiceCommand(QUndoCommand):
-    kind = "all"
+    kind = Change.ALL
 
     def __init__(self, session: EvaluationSession, text: str) -> None:
         super().__init__(text)
@@ -61,7 +62,7 @@ class ServiceCommand(QUndoCommand):
 
 
 class SetScoreCommand(ServiceCommand):
-    kind = "scores"
+    kind = Change.SCORES
 
     def __init__(self, session: EvaluationSession, evaluator_id: int, vendor_id: int, criterion_id: int,
                  value: Any, comment: str | None = None) -> None:
@@ -97,7 +98,7 @@ class SetScoreCommand(ServiceCommand):
 
 
 class SetConsensusCommand(ServiceCommand):
-    kind = "consensus"
+    kind = Change.CONSENSUS
 
     def __init__(self, session: EvaluationSession, vendor_id: int, criterion_id: int, value: Any, reason: str) -> None:
         super().__init__(session, "Consensus score")
@@ -126,7 +127,7 @@ class SetConsensusCommand(ServiceCommand):
 class SetWeightsCommand(ServiceCommand):
     """Criterion and group weights (percent) in one step: a single edit, an AHP result, a normalise."""
 
-    kind = "weights"
+    kind = Change.WEIGHTS
 
     def __init__(self, session: EvaluationSession, text: str, criterion_weights: dict[int, float],
                  group_weights: dict[int, float] | None = None) -> None:
@@ -157,7 +158,7 @@ class SetWeightsCommand(ServiceCommand):
 
 
 class EditCriterionCommand(ServiceCommand):
-    kind = "criteria"
+    kind = Change.CRITERIA
 
     def __init__(self, session: EvaluationSession, criterion_id: int, **changes: Any) -> None:
         super().__init__(session, "Edit criterion")
@@ -185,7 +186,7 @@ def _as_service_value(field: str, value: Any) -> Any:
 
 
 class MoveCriterionCommand(ServiceCommand):
-    kind = "criteria"
+    kind = Change.CRITERIA
 
     def __init__(self, session: EvaluationSession, criterion_id: int, position: int, group_id: int) -> None:
         super().__init__(session, "Move criterion")

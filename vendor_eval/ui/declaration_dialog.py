@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from vendor_eval import domain
 from vendor_eval.services import declarations
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.session import EvaluationSession
 
 
@@ -61,4 +62,4 @@ def ask_declaration(parent: QWidget | None, session: EvaluationSession, evaluato
         return False
     chosen, vendor_ids, statement = dialog.result_values()
     return session.call(declarations.declare, chosen, vendor_ids, session.actor, statement=statement,
-                        kind="evaluators") is not None
+                        kind=Change.DECLARATIONS) is not None

@@ -29,6 +29,7 @@ from vendor_eval.services import evaluations
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 from vendor_eval.ui import engine, exporting
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.tables import EvaluationListModel
 from vendor_eval.ui.screens.audit import AuditScreen
 from vendor_eval.ui.screens.base import Screen
@@ -356,8 +357,8 @@ class MainWindow(QMainWindow):
     def _edit_refused(self, message: str) -> None:
         self.statusBar().showMessage(f"⚠ {message}", 10000)
 
-    def _session_changed(self, kind: str) -> None:
-        if kind in ("settings", "all", "vendors", "evaluators"):
+    def _session_changed(self, change: Change) -> None:
+        if change & (Change.SETTINGS | Change.STATUS | Change.VENDORS | Change.EVALUATORS):
             self._update_title()
             self.refresh_list()
         self._update_actions()
@@ -413,7 +414,7 @@ class MainWindow(QMainWindow):
         wizard = ImportWizard(self, self.session, files)
         wizard.exec()
         if wizard.imported and self.session is not None:
-            self.session.reload("import")
+            self.session.reload(Change.STORED)
             self.statusBar().showMessage(f"Imported {wizard.imported} questionnaire(s).", 8000)
 
     def export_report(self, fmt: str) -> None:

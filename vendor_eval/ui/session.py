@@ -21,11 +21,11 @@ from vendor_eval import domain
 from vendor_eval.errors import UserError
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
+from vendor_eval.ui.changes import Change
 
 
 class EvaluationSession(QObject):
-    # kind: "scores", "weights", "criteria", "vendors", "evaluators", "settings", "consensus", "all"
-    changed = Signal(str)
+    changed = Signal(Change)  # what an edit changed (ui.changes); screens refresh on what they show
     failed = Signal(str)  # a UserError's message, for the status bar / a dialog
 
     def __init__(self, db: Database, evaluation_id: int, actor: str, parent: QObject | None = None,
@@ -50,9 +50,9 @@ class EvaluationSession(QObject):
     def read_only(self) -> bool:
         return self.snapshot.evaluation.status == "finalised"
 
-    def reload(self, kind: str = "all") -> None:
+    def reload(self, change: Change = Change.STORED) -> None:
         self.snapshot = load_snapshot(self.db, self.evaluation_id)
-        self.changed.emit(kind)
+        self.changed.emit(change)
 
     def patch_weights(self, criterion_weights: dict[int, float], group_weights: dict[int, float]) -> None:
         """Apply a weight change to the in-memory snapshot without re-reading 180,000 scores:
@@ -62,8 +62,8 @@ class EvaluationSession(QObject):
                          for c in snap.criteria)
         groups = tuple(dataclasses.replace(g, weight=group_weights[g.id]) if g.id in group_weights else g
                        for g in snap.groups)
-        self.snapshot = dataclasses.replace(snap, criteria=criteria, groups=groups, _index={})
-        self.changed.emit("weights")
+        self.snapshot = dataclasses.replace(snap, criteria=criteria, groups=groups)
+        self.changed.emit(Change.WEIGHTS)
 
     def patch_score(self, evaluator_id: int, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
         """Apply one saved (or cleared) score to the in-memory snapshot: re-reading a large
@@ -74,10 +74,10 @@ class EvaluationSession(QObject):
         if saved is not None:
             kept += (domain.ScoreEntry(saved.id, evaluator_id, vendor_id, criterion_id, saved.value, saved.comment,
                                        datetime.now(UTC).replace(tzinfo=None), saved.version),)
-        self.snapshot = dataclasses.replace(snap, scores=kept, _index={})
+        self.snapshot = dataclasses.replace(snap, scores=kept)
         # Lets the scoring grid repaint one cell instead of rebuilding 12,000 (see ScoringScreen).
         self.last_score = (evaluator_id, vendor_id, criterion_id, kept[-1] if saved is not None else None)
-        self.changed.emit("scores")
+        self.changed.emit(Change.SCORES)
         self.last_score = None
 
     def patch_consensus(self, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
@@ -87,8 +87,8 @@ class EvaluationSession(QObject):
         if saved is not None:
             kept += (domain.ConsensusEntry(saved.id, vendor_id, criterion_id, saved.value, saved.comment, self.actor,
                                            datetime.now(UTC).replace(tzinfo=None), saved.version),)
-        self.snapshot = dataclasses.replace(snap, consensus=kept, _index={})
-        self.changed.emit("consensus")
+        self.snapshot = dataclasses.replace(snap, consensus=kept)
+        self.changed.emit(Change.CONSENSUS)
 
     def push(self, command: QUndoCommand) -> bool:
         """Run an edit as an undoable command. A refused edit (UserError) is reported, not pushed."""
@@ -100,7 +100,7 @@ class EvaluationSession(QObject):
             return False
         return True
 
-    def call(self, fn: Callable[..., Any], *args: Any, kind: str = "all", **kwargs: Any) -> Any:
+    def call(self, fn: Callable[..., Any], *args: Any, kind: Change = Change.STORED, **kwargs: Any) -> Any:
         """A one-off service call that is not undoable (e.g. submit scoring); reloads afterwards."""
         try:
             result = fn(self.db, self.evaluation_id, *args, **kwargs)

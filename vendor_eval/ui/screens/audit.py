@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from vendor_eval.services.audit_log import list_audit_events
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.tables import AuditModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, hint, table_view
@@ -12,8 +13,7 @@ from vendor_eval.ui.widgets import fit_columns, hint, table_view
 
 class AuditScreen(Screen):
     title = "Audit log"
-    listens_to = frozenset({"scores", "weights", "consensus", "criteria", "vendors", "evaluators", "settings",
-                            "tariffs", "import"})
+    depends_on = Change.STORED
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

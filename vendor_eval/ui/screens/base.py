@@ -5,13 +5,14 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.session import EvaluationSession
 
 
 class Screen(QWidget):
     title = ""
-    # Change kinds that make this screen stale ("all" always does).
-    listens_to: frozenset[str] = frozenset({"all"})
+    # The changes that make this screen stale.
+    depends_on: Change = Change.ALL
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,10 +27,10 @@ class Screen(QWidget):
         if self.isVisible():
             self._refresh_now()
 
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, change: Change) -> None:
         if self.sender() is not self.session:
             return  # a signal from a session that has since been closed
-        if kind == "all" or kind in self.listens_to:
+        if change & self.depends_on:
             self._dirty = True
             # Only the screen on show does the work now; the others catch up when shown.
             if self.isVisible():

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.commands import SetConsensusCommand
 from vendor_eval.ui.models.consensus_grid import ConsensusModel
 from vendor_eval.ui.screens.base import Screen
@@ -71,7 +72,8 @@ class ConsensusView(QTableView):
 
 class CommitteeScreen(Screen):
     title = "Committee"
-    listens_to = frozenset({"scores", "consensus", "criteria", "vendors", "evaluators", "settings"})
+    depends_on = (Change.SCORES | Change.CONSENSUS | Change.CRITERIA | Change.VENDORS | Change.EVALUATORS
+                  | Change.SETTINGS | Change.STATUS)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

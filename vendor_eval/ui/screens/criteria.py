@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from vendor_eval import domain
 from vendor_eval.ui import engine
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.commands import EditCriterionCommand, MoveCriterionCommand, NormaliseCommand, SetWeightsCommand
 from vendor_eval.ui.models.criteria_tree import (
     EFFECTIVE,
@@ -66,7 +67,8 @@ def parse_descriptors(text: str) -> dict[str, str]:
 
 class CriteriaScreen(Screen):
     title = "Criteria & weights"
-    listens_to = frozenset({"criteria", "weights", "scores", "consensus", "settings", "vendors"})
+    depends_on = (Change.CRITERIA | Change.WEIGHTS | Change.SCORES | Change.CONSENSUS | Change.SETTINGS
+                  | Change.STATUS | Change.VENDORS | Change.TARIFFS)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from vendor_eval.services import declarations, evaluations, lifecycle
 from vendor_eval.ui import engine
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.tables import STATUS_TEXT, EvaluatorProgress, ProgressModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, hint, table_view
@@ -26,7 +27,8 @@ from vendor_eval.ui.widgets import fit_columns, hint, table_view
 
 class OverviewScreen(Screen):
     title = "Overview"
-    listens_to = frozenset({"scores", "settings", "vendors", "evaluators", "criteria"})
+    depends_on = (Change.SCORES | Change.SETTINGS | Change.STATUS | Change.VENDORS | Change.EVALUATORS
+                  | Change.CRITERIA | Change.DECLARATIONS | Change.QUESTIONNAIRES)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,12 +140,13 @@ class OverviewScreen(Screen):
     def _status_chosen(self, _index: int) -> None:
         if self._loading or self.session is None:
             return
-        self.session.call(evaluations.set_status, self.status_box.currentData(), self.session.actor, kind="settings")
+        self.session.call(evaluations.set_status, self.status_box.currentData(), self.session.actor,
+                          kind=Change.STATUS)
 
     def _setting(self, field: str, value: object) -> None:
         if self._loading or self.session is None:
             return
-        self.session.call(evaluations.update_settings, self.session.actor, kind="settings", **{field: value})
+        self.session.call(evaluations.update_settings, self.session.actor, kind=Change.SETTINGS, **{field: value})
 
     def finalise(self) -> None:
         from PySide6.QtWidgets import QMessageBox

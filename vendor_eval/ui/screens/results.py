@@ -21,6 +21,7 @@ from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from vendor_eval.ui import engine
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.tables import RankingModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, guidance, hint, table_view
@@ -71,7 +72,8 @@ def group_profile(result: Any, vendor: Any) -> dict[str, float]:
 class ResultsScreen(Screen):
     title = "Results"
     # "tariffs": a scenario's rates or a vendor's cost lines change the prices ranked under a scenario.
-    listens_to = frozenset({"scores", "weights", "consensus", "criteria", "vendors", "settings", "method", "tariffs"})
+    depends_on = (Change.SCORES | Change.WEIGHTS | Change.CONSENSUS | Change.CRITERIA | Change.VENDORS
+                  | Change.SETTINGS | Change.STATUS | Change.VIEW | Change.TARIFFS)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,7 +136,7 @@ class ResultsScreen(Screen):
         self.session.method = self.method.currentData()
         self.session.aggregation = self.aggregation.currentData()
         self.session.tariff_scenario = self.tariff_scenario.currentData() or None
-        self.refresh()
+        self.session.changed.emit(Change.VIEW)  # Results and Sensitivity follow the picker
 
     def refresh(self) -> None:
         assert self.session is not None

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from vendor_eval.services import evaluators as evaluator_service
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.commands import SetScoreCommand
 from vendor_eval.ui.declaration_dialog import ask_declaration
 from vendor_eval.ui.models.scoring_grid import ScoringModel
@@ -83,7 +84,8 @@ class ScoringView(QTableView):
 
 class ScoringScreen(Screen):
     title = "Scoring"
-    listens_to = frozenset({"scores", "criteria", "vendors", "evaluators", "settings", "weights"})
+    depends_on = (Change.SCORES | Change.CRITERIA | Change.VENDORS | Change.EVALUATORS | Change.DECLARATIONS
+                  | Change.SETTINGS | Change.STATUS | Change.WEIGHTS | Change.QUESTIONNAIRES)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,14 +129,14 @@ class ScoringScreen(Screen):
         layout.addLayout(grid, 1)
 
     # --- refresh ---
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, change: Change) -> None:
         session = self.session
-        if (kind == "scores" and session is not None and self.sender() is session and session.last_score
+        if (change == Change.SCORES and session is not None and self.sender() is session and session.last_score
                 and self.isVisible() and not self._dirty and self.model.update_score(*session.last_score)):
             self._show_info(self.view.currentIndex())
             self._count_progress()
             return
-        super()._on_changed(kind)
+        super()._on_changed(change)
 
     def refresh(self) -> None:
         assert self.session is not None
@@ -260,7 +262,7 @@ class ScoringScreen(Screen):
         e = self.model.evaluator
         if e is not None:
             self.session.call(evaluator_service.set_submitted, e.id, e.submitted_at is None, self.session.actor,
-                              kind="evaluators")
+                              kind=Change.EVALUATORS)
 
     def current_index(self) -> QModelIndex:
         return self.view.currentIndex()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from vendor_eval.errors import UserError
 from vendor_eval.services import ranking
 from vendor_eval.ui import engine
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.models.tables import CriticalChangesModel
 from vendor_eval.ui.screens.base import Screen
@@ -44,7 +45,8 @@ class SweepRanksModel(RowsModel[tuple[int, str, float]]):
 
 class SensitivityScreen(Screen):
     title = "Sensitivity"
-    listens_to = frozenset({"scores", "weights", "consensus", "criteria", "vendors", "settings"})
+    depends_on = (Change.SCORES | Change.WEIGHTS | Change.CONSENSUS | Change.CRITERIA | Change.VENDORS
+                  | Change.SETTINGS | Change.VIEW | Change.TARIFFS)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

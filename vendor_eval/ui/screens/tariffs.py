@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QInputDialog, QLabel, QPus
 from vendor_eval import domain
 from vendor_eval.errors import UserError
 from vendor_eval.services import tariffs
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.models.tables import TariffPivotModel
 from vendor_eval.ui.screens.base import Screen
@@ -34,7 +35,7 @@ class ScenariosModel(RowsModel[domain.TariffScenarioEntry]):
 
 class TariffsScreen(Screen):
     title = "Tariffs"
-    listens_to = frozenset({"vendors", "tariffs", "settings"})
+    depends_on = Change.VENDORS | Change.TARIFFS | Change.SETTINGS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,11 +136,11 @@ class TariffsScreen(Screen):
         assert self.session is not None
         if field == "rates":
             text = "" if str(value).strip().lower() == "none" else str(value)
-            self.session.call(tariffs.update_scenario, row.id, self.session.actor, rates=text, kind="tariffs")
+            self.session.call(tariffs.update_scenario, row.id, self.session.actor, rates=text, kind=Change.TARIFFS)
         else:
             on = str(value).strip().lower() in ("yes", "y", "true", "1", "on")
             self.session.call(tariffs.update_scenario, row.id, self.session.actor, imaging_exemption=on,
-                              kind="tariffs")
+                              kind=Change.TARIFFS)
         return True
 
     def add_scenario(self) -> None:
@@ -149,8 +150,8 @@ class TariffsScreen(Screen):
             return
         rates, ok = QInputDialog.getText(self, "Add scenario", "Rates by origin (e.g. China=25%, EU=15%):")
         if ok:
-            self.session.call(tariffs.add_scenario, name, rates, self.session.actor, kind="tariffs")
+            self.session.call(tariffs.add_scenario, name, rates, self.session.actor, kind=Change.TARIFFS)
 
     def add_defaults(self) -> None:
         assert self.session is not None
-        self.session.call(tariffs.create_default_scenarios, self.session.actor, kind="tariffs")
+        self.session.call(tariffs.create_default_scenarios, self.session.actor, kind=Change.TARIFFS)

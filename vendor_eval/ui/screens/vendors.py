@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from vendor_eval import domain
 from vendor_eval.services import evaluators, vendors
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.models.tables import VendorsModel
 from vendor_eval.ui.screens.base import Screen
@@ -36,7 +37,7 @@ class EvaluatorsModel(RowsModel[domain.Evaluator]):
 
 class VendorsScreen(Screen):
     title = "Vendors"
-    listens_to = frozenset({"vendors", "evaluators"})
+    depends_on = Change.VENDORS | Change.EVALUATORS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,12 +102,12 @@ class VendorsScreen(Screen):
 
     def _edit_vendor(self, row: domain.Vendor, field: str, value: Any) -> bool:
         assert self.session is not None
-        self.session.call(vendors.update_vendor, row.id, self.session.actor, kind="vendors", **{field: value})
+        self.session.call(vendors.update_vendor, row.id, self.session.actor, kind=Change.VENDORS, **{field: value})
         return True  # reloaded (or the refusal reported): the table shows what is stored
 
     def _edit_evaluator(self, row: domain.Evaluator, field: str, value: Any) -> bool:
         assert self.session is not None
-        self.session.call(evaluators.update_evaluator, row.id, self.session.actor, kind="evaluators",
+        self.session.call(evaluators.update_evaluator, row.id, self.session.actor, kind=Change.EVALUATORS,
                           **{field: str(value)})
         return True
 
@@ -114,7 +115,7 @@ class VendorsScreen(Screen):
         assert self.session is not None
         name, ok = QInputDialog.getText(self, "Add vendor", "Vendor name (fictional in demos):")
         if ok and name.strip():
-            self.session.call(vendors.add_vendor, name.strip(), self.session.actor, kind="vendors")
+            self.session.call(vendors.add_vendor, name.strip(), self.session.actor, kind=Change.VENDORS)
 
     def remove_vendor(self) -> None:
         assert self.session is not None
@@ -126,13 +127,13 @@ class VendorsScreen(Screen):
         answer = QMessageBox.question(self, "Remove vendor",
                                       f"Remove {vendor.name} with all its scores, answers and cost lines?")
         if answer == QMessageBox.StandardButton.Yes:
-            self.session.call(vendors.remove_vendor, vendor.id, self.session.actor, kind="vendors")
+            self.session.call(vendors.remove_vendor, vendor.id, self.session.actor, kind=Change.VENDORS)
 
     def add_evaluator(self) -> None:
         assert self.session is not None
         name, ok = QInputDialog.getText(self, "Add evaluator", "Evaluator name:")
         if ok and name.strip():
-            self.session.call(evaluators.add_evaluator, name.strip(), self.session.actor, kind="evaluators")
+            self.session.call(evaluators.add_evaluator, name.strip(), self.session.actor, kind=Change.EVALUATORS)
 
     def remove_evaluator(self) -> None:
         assert self.session is not None
@@ -143,4 +144,4 @@ class VendorsScreen(Screen):
         person = self.evaluators_model.row(index.row())
         answer = QMessageBox.question(self, "Remove evaluator", f"Remove {person.name} and all their scores?")
         if answer == QMessageBox.StandardButton.Yes:
-            self.session.call(evaluators.remove_evaluator, person.id, self.session.actor, kind="evaluators")
+            self.session.call(evaluators.remove_evaluator, person.id, self.session.actor, kind=Change.EVALUATORS)
