@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.matrix_import import MatrixData, parse_matrix
+from vendor_eval.io.excel.matrix_import import MatrixData, parse_matrix
 from vendor_eval.io.templates import AnswerSpec, CriterionSpec, GroupSpec, TemplateSpec
 from vendor_eval.services.evaluations import create_from_template, delete_evaluation
 from vendor_eval.services.questionnaires import read_workbook_file
