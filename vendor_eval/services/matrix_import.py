@@ -1,4 +1,4 @@
-"""Create an evaluation from an officer's existing scoring spreadsheet (io.matrix_import reads it).
+"""Create an evaluation from an officer's existing scoring spreadsheet (io.excel.matrix_import reads it).
 
 Two transactions, because creating an evaluation has its own service: the evaluation and its
 criteria first, then vendors, the evaluator 'Imported' and the scores. The file is fully

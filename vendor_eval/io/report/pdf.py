@@ -1,7 +1,7 @@
-"""The committee report as a PDF: lays out a ReportData (report_contents.py) with reportlab platypus.
+"""The committee report as a PDF: lays out a ReportData (contents.py) with reportlab platypus.
 
 Every piece of user or vendor text passes through pdf_fonts.markup (escaping plus the
-CJK font fallback) before it becomes a Paragraph; numbers are formatted in report_data.
+CJK font fallback) before it becomes a Paragraph; numbers are formatted in data.py.
 """
 
 from __future__ import annotations
