@@ -25,7 +25,7 @@ from typing import Any
 
 import openpyxl
 
-from vendor_eval.io.questionnaire_template import HEADER_ROW
+from vendor_eval.io.excel.questionnaire_template import HEADER_ROW
 from vendor_eval.io.templates import CriterionSpec, GroupSpec, TemplateSpec
 from vendor_eval.services import evaluations, questionnaires
 from vendor_eval.services.evaluations import resolve_template

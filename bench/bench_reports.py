@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.large_evaluation import build_large_evaluation
-from vendor_eval.io.report_contents import build_report_data
-from vendor_eval.io.report_pdf import write_pdf
-from vendor_eval.io.report_xlsx import write_xlsx
+from vendor_eval.io.report.contents import build_report_data
+from vendor_eval.io.report.pdf import write_pdf
+from vendor_eval.io.report.xlsx import write_xlsx
 from vendor_eval.services.reports import export_report, report_inputs
 from vendor_eval.storage import open_database
 

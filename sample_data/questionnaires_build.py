@@ -20,7 +20,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from vendor_eval.io.questionnaire_template import (
+from vendor_eval.io.excel.questionnaire_template import (
     COSTS,
     HEADER_ROW,
     META,

@@ -13,7 +13,7 @@ from openpyxl.workbook.workbook import Workbook
 from sqlalchemy import inspect, text
 
 from vendor_eval import domain
-from vendor_eval.io.questionnaire_template import HEADER_ROW, PROFILE, QUESTIONS
+from vendor_eval.io.excel.questionnaire_template import HEADER_ROW, PROFILE, QUESTIONS
 from vendor_eval.storage import Database
 
 ANSWER, EVIDENCE, ATTACHMENT = 7, 8, 9  # Questions columns G, H, I

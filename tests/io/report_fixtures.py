@@ -12,7 +12,7 @@ from typing import Any
 
 from vendor_eval import domain
 from vendor_eval.domain import AuditRow
-from vendor_eval.io.report_data import ReportInputs
+from vendor_eval.io.report.data import ReportInputs
 from vendor_eval.scoring import engine
 from vendor_eval.scoring import tariffs as tariff_model
 

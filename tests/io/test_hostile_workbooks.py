@@ -28,7 +28,7 @@ from questionnaire_filling import (
     sheet_member,
 )
 
-from vendor_eval.io.excel_safety import OLE2_MAGIC, require_defusedxml
+from vendor_eval.io.excel.safety import OLE2_MAGIC, require_defusedxml
 from vendor_eval.services import evaluations, questionnaires
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, open_database

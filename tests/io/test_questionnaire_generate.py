@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from vendor_eval.errors import NotFound, ValidationError
-from vendor_eval.io.questionnaire_template import (
+from vendor_eval.io.excel.questionnaire_template import (
     DEPLOYMENT_CHOICES,
     FORMAT,
     FORMAT_VERSION,

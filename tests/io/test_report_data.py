@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 from report_fixtures import ACME, CJK, fresh, make_inputs, make_snapshot
 
-from vendor_eval.io import report_data as rd
-from vendor_eval.io import report_tables as rt
-from vendor_eval.io.report_summary import summary_sentences
+from vendor_eval.io.report import data as rd
+from vendor_eval.io.report import tables as rt
+from vendor_eval.io.report.summary import summary_sentences
 
 
 @pytest.fixture(scope="module")

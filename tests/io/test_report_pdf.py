@@ -24,9 +24,9 @@ from report_fixtures import (
 
 from vendor_eval import domain
 from vendor_eval.cli import main
-from vendor_eval.io.report_contents import build_report_data
-from vendor_eval.io.report_data import ReportInputs, short_fingerprint
-from vendor_eval.io.report_pdf import write_pdf
+from vendor_eval.io.report.contents import build_report_data
+from vendor_eval.io.report.data import ReportInputs, short_fingerprint
+from vendor_eval.io.report.pdf import write_pdf
 from vendor_eval.scoring import engine
 from vendor_eval.services import integrity
 

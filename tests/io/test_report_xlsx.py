@@ -24,8 +24,8 @@ from report_fixtures import (
 from xlsx_formulas import Evaluator
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.report_xlsx import write_xlsx
-from vendor_eval.io.xlsx_sheets import sheet_name
+from vendor_eval.io.report.xlsx import write_xlsx
+from vendor_eval.io.report.xlsx_sheets import sheet_name
 from vendor_eval.scoring import engine
 from vendor_eval.services.ranking import rank_evaluation
 from vendor_eval.services.reports import export_report

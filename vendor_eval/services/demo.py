@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.questionnaire_template import META
+from vendor_eval.io.excel.questionnaire_template import META
 from vendor_eval.paths import sample_data_dir
 from vendor_eval.services import (
     declarations,

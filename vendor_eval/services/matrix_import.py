@@ -1,4 +1,4 @@
-"""Create an evaluation from an officer's existing scoring spreadsheet (io.matrix_import reads it).
+"""Create an evaluation from an officer's existing scoring spreadsheet (io.excel.matrix_import reads it).
 
 Two transactions, because creating an evaluation has its own service: the evaluation and its
 criteria first, then vendors, the evaluator 'Imported' and the scores. The file is fully
@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.matrix_import import MatrixData, parse_matrix
+from vendor_eval.io.excel.matrix_import import MatrixData, parse_matrix
 from vendor_eval.io.templates import AnswerSpec, CriterionSpec, GroupSpec, TemplateSpec
 from vendor_eval.services.evaluations import create_from_template, delete_evaluation
 from vendor_eval.services.questionnaires import read_workbook_file

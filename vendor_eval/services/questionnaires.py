@@ -29,14 +29,14 @@ from sqlalchemy.orm import Session
 
 from vendor_eval import domain
 from vendor_eval.errors import NotFound, UserError, ValidationError
-from vendor_eval.io.excel_safety import MAX_FILE_BYTES
-from vendor_eval.io.questionnaire_import import (
+from vendor_eval.io.excel.questionnaire_import import (
     ParsedQuestionnaire,
     QuestionnaireInvalid,
     normalised,
     parse_questionnaire,
 )
-from vendor_eval.io.questionnaire_template import build_questionnaire
+from vendor_eval.io.excel.questionnaire_template import build_questionnaire
+from vendor_eval.io.excel.safety import MAX_FILE_BYTES
 from vendor_eval.scoring.rules import RuleError, Scorer, compile_rule
 from vendor_eval.services.lookup import Ref, editable_evaluation, ensure_editable, get_evaluation, get_member
 from vendor_eval.services.scores import (

@@ -17,10 +17,10 @@ from sqlalchemy import select
 
 from vendor_eval.domain import AuditRow, Snapshot
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.report_contents import build_report_data
-from vendor_eval.io.report_data import ReportInputs
-from vendor_eval.io.report_pdf import write_pdf
-from vendor_eval.io.report_xlsx import write_xlsx
+from vendor_eval.io.report.contents import build_report_data
+from vendor_eval.io.report.data import ReportInputs
+from vendor_eval.io.report.pdf import write_pdf
+from vendor_eval.io.report.xlsx import write_xlsx
 from vendor_eval.scoring import engine
 from vendor_eval.scoring import tariffs as tariff_model
 from vendor_eval.scoring.results import SensitivityResult, TariffResult

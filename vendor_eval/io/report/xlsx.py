@@ -18,8 +18,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter as col
 
-from vendor_eval.io import xlsx_sheets as sh
-from vendor_eval.io.report_data import ReportInputs, fingerprint
+from vendor_eval.io.report import xlsx_sheets as sh
+from vendor_eval.io.report.data import ReportInputs, fingerprint
 from vendor_eval.io.text_safety import set_text_cell
 
 Progress = Callable[[float, str], None]

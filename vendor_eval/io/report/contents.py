@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vendor_eval.io import report_data as rd
-from vendor_eval.io import report_tables as rt
-from vendor_eval.io.report_summary import summary_sentences
+from vendor_eval.io.report import data as rd
+from vendor_eval.io.report import tables as rt
+from vendor_eval.io.report.summary import summary_sentences
 
 VENDORS_PER_BLOCK = 10  # score-matrix columns on a landscape page
 

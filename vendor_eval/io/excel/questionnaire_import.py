@@ -17,8 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from vendor_eval import domain
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.excel_safety import SafeWorkbook, iter_sheet_rows, open_workbook
-from vendor_eval.io.questionnaire_answers import (
+from vendor_eval.io.excel.questionnaire_answers import (
     BadCell,
     answer_value,
     choice_value,
@@ -28,7 +27,7 @@ from vendor_eval.io.questionnaire_answers import (
     shown,
     text_value,
 )
-from vendor_eval.io.questionnaire_template import (
+from vendor_eval.io.excel.questionnaire_template import (
     COST_CATEGORY_LABELS,
     COST_HEADERS,
     COSTS,
@@ -45,6 +44,7 @@ from vendor_eval.io.questionnaire_template import (
     ProfileField,
     criteria_digest,
 )
+from vendor_eval.io.excel.safety import SafeWorkbook, iter_sheet_rows, open_workbook
 from vendor_eval.io.text_safety import excel_text_restore
 
 HEADER_SEARCH_ROWS = 10

@@ -15,8 +15,8 @@ from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from vendor_eval.io.pdf_fonts import BODY, font_for
-from vendor_eval.io.pdf_styles import ACCENT, MUTED, RULE
+from vendor_eval.io.report.pdf_fonts import BODY, font_for
+from vendor_eval.io.report.pdf_styles import ACCENT, MUTED, RULE
 
 PAGE = A4
 MARGIN_X = 1.8 * cm

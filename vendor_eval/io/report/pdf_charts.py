@@ -7,9 +7,9 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.spider import SpiderChart
 from reportlab.graphics.shapes import Drawing, String
 
-from vendor_eval.io.pdf_fonts import font_for
-from vendor_eval.io.pdf_styles import INK, MUTED, RULE, palette
-from vendor_eval.io.report_data import Series
+from vendor_eval.io.report.data import Series
+from vendor_eval.io.report.pdf_fonts import font_for
+from vendor_eval.io.report.pdf_styles import INK, MUTED, RULE, palette
 
 LABEL_CHARS = 30
 LEGEND_ROW = 11.0  # points between legend rows

@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import TableStyle
 
-from vendor_eval.io.pdf_fonts import BODY, BOLD, register_fonts
+from vendor_eval.io.report.pdf_fonts import BODY, BOLD, register_fonts
 
 INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#5F6B7A")

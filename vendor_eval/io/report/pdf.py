@@ -1,7 +1,7 @@
-"""The committee report as a PDF: lays out a ReportData (report_contents.py) with reportlab platypus.
+"""The committee report as a PDF: lays out a ReportData (contents.py) with reportlab platypus.
 
 Every piece of user or vendor text passes through pdf_fonts.markup (escaping plus the
-CJK font fallback) before it becomes a Paragraph; numbers are formatted in report_data.
+CJK font fallback) before it becomes a Paragraph; numbers are formatted in data.py.
 """
 
 from __future__ import annotations
@@ -21,16 +21,17 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable, HRFlowable
 
-from vendor_eval.io import report_data as rd
-from vendor_eval.io.pdf_charts import radar, stacked_bar
-from vendor_eval.io.pdf_fonts import BODY, BOLD, markup, needs_fallback, register_fonts
-from vendor_eval.io.pdf_layout import (
+from vendor_eval.io.report import data as rd
+from vendor_eval.io.report.contents import ReportData
+from vendor_eval.io.report.pdf_charts import radar, stacked_bar
+from vendor_eval.io.report.pdf_fonts import BODY, BOLD, markup, needs_fallback, register_fonts
+from vendor_eval.io.report.pdf_layout import (
     FRAME_WIDTH,
     WIDE_FRAME_WIDTH,
     canvas_class,
     document,
 )
-from vendor_eval.io.pdf_styles import (
+from vendor_eval.io.report.pdf_styles import (
     ACCENT,
     FLAG_BG,
     HEADER_BG,
@@ -42,7 +43,6 @@ from vendor_eval.io.pdf_styles import (
     styles,
     table_style,
 )
-from vendor_eval.io.report_contents import ReportData
 
 Progress = Callable[[float, str], None]
 SHORT_CELL = 12  # characters that fit the narrowest column at 7.5 pt

@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from vendor_eval import domain
-from vendor_eval.io.excel_safety import MAX_CELL_CHARS
-from vendor_eval.io.questionnaire_template import MULTI_SEPARATOR, YES_NO_PARTIAL
+from vendor_eval.io.excel.questionnaire_template import MULTI_SEPARATOR, YES_NO_PARTIAL
+from vendor_eval.io.excel.safety import MAX_CELL_CHARS
 from vendor_eval.io.text_safety import excel_text_restore
 
 _SPACES = re.compile(r"\s+")

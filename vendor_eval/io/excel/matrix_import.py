@@ -22,8 +22,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.excel_safety import iter_sheet_rows, open_workbook
-from vendor_eval.io.questionnaire_answers import (
+from vendor_eval.io.excel.questionnaire_answers import (
     BadCell,
     is_blank,
     norm,
@@ -31,7 +30,8 @@ from vendor_eval.io.questionnaire_answers import (
     shown,
     text_value,
 )
-from vendor_eval.io.questionnaire_import import QuestionnaireInvalid
+from vendor_eval.io.excel.questionnaire_import import QuestionnaireInvalid
+from vendor_eval.io.excel.safety import iter_sheet_rows, open_workbook
 
 SHEET = "Matrix"
 MAX_CRITERIA = 500

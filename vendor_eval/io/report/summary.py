@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from vendor_eval.io.report_data import (
+from vendor_eval.io.report.data import (
     MISSING_POLICY_TEXT,
     ReportInputs,
     smallest_change,

@@ -1,8 +1,8 @@
 """The committee report's content as plain data, computed before any layout (STYLE.md 11).
 
 Pure functions from a Snapshot and the decision engine's results to rows, totals and
-chart series (here), tables and vendor pages (report_tables), the executive summary
-(report_summary); report_contents assembles them for the PDF. Every string is plain,
+chart series (here), tables and vendor pages (tables.py), the executive summary
+(summary.py); contents.py assembles them for the PDF. Every string is plain,
 unescaped text: the writers make it safe for their format.
 """
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vendor_eval.domain import Snapshot
-from vendor_eval.io.report_data import (
+from vendor_eval.io.report.data import (
     MISSING_POLICY_TEXT,
     Table,
     finite_or_zero,

@@ -1,0 +1,1 @@
+"""Excel in: the shared safety layer, vendor questionnaires and scoring matrices."""

@@ -1,0 +1,1 @@
+"""The committee report: prepared data, then the PDF and Excel writers that lay it out."""
