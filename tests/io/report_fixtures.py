@@ -6,7 +6,7 @@ and Arabic, so every writer is exercised on untrusted text.
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -100,9 +100,8 @@ def make_snapshot(missing_policy: str = "renormalise", drop_cell: bool = True) -
 
 
 def fresh(snap: domain.Snapshot, **changes: Any) -> domain.Snapshot:
-    """A changed copy of a Snapshot with its own (empty) indexes and caches."""
-    private = {f.name: type(getattr(snap, f.name))() for f in fields(snap) if f.name.startswith("_")}
-    return replace(snap, **changes, **private)
+    """A changed copy of a Snapshot (replace() starts its indexes and caches afresh)."""
+    return replace(snap, **changes)
 
 
 def tariffs_of(snap: domain.Snapshot) -> tariff_model.TariffResult:
