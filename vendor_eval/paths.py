@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -34,12 +35,21 @@ def backup_dir_for(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
-def resources_dir() -> Path:
-    """resources/ of a source checkout (editable install) or of a frozen build."""
+def _bundled(name: str) -> Path:
+    """A data folder (resources/, sample_data/) wherever this install keeps it: a frozen build
+    beside the executable, a wheel inside the package (setup.py copies it there), a checkout or
+    editable install at the top of the source tree."""
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
-        return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+        return Path(frozen_root) / name
+    packaged = Path(str(resources.files("vendor_eval"))) / name
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / name
+
+
+def resources_dir() -> Path:
+    return _bundled("resources")
 
 
 def templates_dir() -> Path:
@@ -47,7 +57,4 @@ def templates_dir() -> Path:
 
 
 def sample_data_dir() -> Path:
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "sample_data"
-    return Path(__file__).resolve().parent.parent / "sample_data"
+    return _bundled("sample_data")

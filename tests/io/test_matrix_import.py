@@ -142,3 +142,14 @@ def test_formulas_use_their_saved_values_with_a_note(db: Database, tmp_path: Pat
     assert summary.scores == 1  # =1+1 has no saved value: not scored
     assert summary.warnings and "2 cell(s)" in summary.warnings[0] and "Matrix!B3" in summary.warnings[0]
     assert [s.value for s in load_snapshot(db, "Formulas").scores] == [4.0]
+
+
+def test_a_formula_where_a_vendor_name_belongs_is_named_as_a_formula(db: Database, tmp_path: Path) -> None:
+    # openpyxl saves no cached value, as a sheet written by a script would: the formula has no result.
+    rows: list[list[Any]] = [["Vendor", "A"], ["Weight", 1], ['=CONCAT("Ac","me")', 3]]
+    before = dump(db)
+    with pytest.raises(ValidationError) as caught:
+        import_matrix(db, matrix(tmp_path / "m.xlsx", rows), "Formula name", "officer")
+    assert list(caught.value.errors) == [  # type: ignore[attr-defined]
+        "Matrix!A3: expected a vendor name, got a formula with no saved value ('=CONCAT(\"Ac\",\"me\")')"]
+    assert dump(db) == before

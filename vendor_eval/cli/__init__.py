@@ -12,7 +12,15 @@ import sys
 from collections.abc import Sequence
 
 from vendor_eval import __version__
+from vendor_eval.cli.common import DB_ENV, add_shared_options
 from vendor_eval.errors import UserError
+
+EPILOG = f"""\
+--db, --actor and --json may come before or after the command; ${DB_ENV} sets the database
+when --db is not given.
+
+exit codes: 0 done, 1 refused (the message says what and where), 2 usage error,
+130 interrupted (the last complete action was saved)."""
 
 COMMAND_MODULES = [
     "vendor_eval.cli.basics",
@@ -28,8 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vendor-eval-cli",
         description="Score and rank medical-imaging outsourcing vendors from the command line.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"vendor_eval {__version__}")
+    add_shared_options(parser, before_command=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -39,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.json and not args.json_capable:
+        parser.error(f"'{args.command}' has no JSON output; leave out --json")
     try:
         return int(args.func(args) or 0)
     except UserError as exc:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from vendor_eval.cli.common import add_command
+from vendor_eval.cli.common import add_command, db_target
 from vendor_eval.errors import ValidationError
 from vendor_eval.paths import default_db_path
 from vendor_eval.services.demo import load_demo
@@ -19,8 +19,6 @@ def register(sub: Any) -> None:
                     "load the sample RFP (7 fictional vendors, 4 evaluators) into a new database")
     p.add_argument("--into-default", action="store_true",
                    help="allow loading into your own default database (not recommended)")
-    # --db is required here unless --into-default: a demo must never land in real data by accident.
-    p.set_defaults(db=None)
 
 
 def _is_default(target: str) -> bool:
@@ -28,7 +26,7 @@ def _is_default(target: str) -> bool:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    target = args.db
+    target = db_target(args)
     if target is None and not args.into_default:
         raise ValidationError("Give the demo its own database: vendor-eval-cli demo --db demo.db "
                               "(or --into-default to load it into your real one).")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
+from vendor_eval.cli.common import add_command, db_target, emit_json, open_db, print_table
 from vendor_eval.paths import default_db_path
 from vendor_eval.services import backups, declarations, integrity, lifecycle
 
@@ -43,7 +43,8 @@ def register(sub: Any) -> None:
 
 
 def _db_file(args: argparse.Namespace) -> Path:
-    return backups.database_file(args.db) if args.db else default_db_path()
+    target = db_target(args)
+    return backups.database_file(target) if target else default_db_path()
 
 
 def cmd_finalise(args: argparse.Namespace) -> None:

@@ -66,6 +66,7 @@ def parse_matrix(data: bytes, file_name: str, scale: tuple[float, float]) -> Mat
     low, high = scale
     rows, formulas = _read(data, file_name, formulas=True)
     warnings = []
+    formula_text = {(r, c): str(rows[r][c]) for r, c in formulas}
     if formulas:
         # An officer's own sheet often computes cells: use the results Excel saved, and say so.
         saved, _ = _read(data, file_name, formulas=False)
@@ -74,7 +75,7 @@ def parse_matrix(data: bytes, file_name: str, scale: tuple[float, float]) -> Mat
         warnings.append(f"{file_name}: {len(formulas)} cell(s) of {SHEET} hold formulas (first "
                         f"{SHEET}!{get_column_letter(formulas[0][1] + 1)}{formulas[0][0] + 1}); their saved values "
                         "were used, and a formula without one counts as empty.")
-    result = _Matrix(file_name, rows, low, high).parse()
+    result = _Matrix(file_name, rows, low, high, formula_text).parse()
     return dataclasses.replace(result, warnings=tuple(warnings))
 
 
@@ -96,8 +97,10 @@ def _read(data: bytes, file_name: str, formulas: bool) -> tuple[list[list[Any]],
 
 
 class _Matrix:
-    def __init__(self, file_name: str, rows: list[list[Any]], low: float, high: float):
+    def __init__(self, file_name: str, rows: list[list[Any]], low: float, high: float,
+                 formulas: dict[tuple[int, int], str] | None = None):
         self.name, self.rows, self.low, self.high = file_name, rows, low, high
+        self.formulas = formulas or {}  # (row, col) -> the formula, for cells whose saved value was used
         self.errors: list[str] = []
 
     def at(self, row: int, col: int) -> str:
@@ -105,6 +108,12 @@ class _Matrix:
 
     def value(self, row: int, col: int) -> Any:
         return self.rows[row][col] if row < len(self.rows) and col < len(self.rows[row]) else None
+
+    def empty(self, row: int, col: int, what: str) -> str:
+        """The message for a cell with nothing usable in it, naming a formula that saved no value."""
+        formula = self.formulas.get((row, col))
+        got = f"a formula with no saved value ({shown(formula)})" if formula else "an empty cell"
+        return f"{self.at(row, col)}: expected {what}, got {got}"
 
     def label(self, row: int) -> str:
         raw = self.value(row, 0)
@@ -160,7 +169,7 @@ class _Matrix:
                 self.errors.append(f"{self.at(row, i + 1)}: {exc}")
                 text = ""
             if not text:
-                self.errors.append(f"{self.at(row, i + 1)}: expected {what}, got an empty cell")
+                self.errors.append(self.empty(row, i + 1, what))
             out.append(text)
         return out
 
@@ -204,7 +213,7 @@ class _Matrix:
                 self.errors.append(f"{self.at(row, 0)}: {exc}")
                 continue
             if not name:
-                self.errors.append(f"{self.at(row, 0)}: expected a vendor name, got an empty cell")
+                self.errors.append(self.empty(row, 0, "a vendor name"))
                 continue
             if norm(name) in seen:
                 self.errors.append(f"{self.at(row, 0)}: the vendor {name!r} repeats row {seen[norm(name)] + 1}")
