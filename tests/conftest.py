@@ -47,16 +47,20 @@ class Seeds:
             self.built[name] = (path, result)
         return self.built[name][0]
 
-    def restore(self, db: Database, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
-        """Replace the test's database with a copy of seed `name`; returns what `build` returned."""
+    def copy(self, target: Path, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
+        """Write a copy of seed `name` at target (no connection may be open on it); returns
+        what `build` returned."""
         source = self.file(name, build, base)
-        target = db.path
-        assert target is not None
-        db.dispose()  # no connection may hold the old file while it is replaced
         for suffix in ("-wal", "-shm"):
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         shutil.copyfile(source, target)
         return self.built[name][1]  # type: ignore[no-any-return]
+
+    def restore(self, db: Database, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
+        """Replace the test's database with a copy of seed `name`; returns what `build` returned."""
+        assert db.path is not None
+        db.dispose()  # no connection may hold the old file while it is replaced
+        return self.copy(db.path, name, build, base)
 
 
 @pytest.fixture(scope="session")
