@@ -16,8 +16,8 @@ def _run(*argv: str) -> subprocess.CompletedProcess[str]:
 
 def test_domain_layers_pass_mypy_strict() -> None:
     # Strictness per package is configured in pyproject.toml ([tool.mypy] overrides).
-    result = _run("mypy", "vendor_eval/domain.py", "vendor_eval/scoring", "vendor_eval/io", "vendor_eval/storage",
-                  "vendor_eval/services")
+    result = _run("mypy", "vendor_eval/domain.py", "vendor_eval/vocabulary.py", "vendor_eval/scoring", "vendor_eval/io",
+                  "vendor_eval/storage", "vendor_eval/services")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
