@@ -1,10 +1,11 @@
 # The two commands a new user needs: `make demo` (install, then open the app on the
-# sample RFP) and `make test` (install, then run the whole test suite).
+# sample RFP) and `make test` (install, then run the whole test suite; `make test-fast`
+# leaves out the LibreOffice and crash-harness tests).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo run test bench clean
+.PHONY: demo run test test-fast bench clean
 
 $(STAMP): pyproject.toml packaging/system-deps.sh
 	bash packaging/system-deps.sh
@@ -21,6 +22,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# Everything but the tests that start LibreOffice or kill processes mid-write.
+test-fast: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not libreoffice and not crash_harness"
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done

@@ -13,6 +13,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+from tests.conftest import Seeds
 from vendor_eval.cli import main as cli_main
 from vendor_eval.errors import ValidationError
 from vendor_eval.paths import default_db_path, sample_data_dir
@@ -40,9 +41,10 @@ def _build_script() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, int]:
-    db = open_database(tmp_path_factory.mktemp("demo") / "demo.db")
-    eid = load_demo(db)
+def demo(tmp_path_factory: pytest.TempPathFactory, _seeds: Seeds) -> tuple[Database, int]:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    eid = _seeds.copy(path, "demo", load_demo)  # load_demo itself is tested below, on a second copy
+    db = open_database(path, daily_backup=False)
     yield db, eid
     db.dispose()
 

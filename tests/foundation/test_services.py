@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,11 @@ def _events(db: Database, entity: str | None = None) -> list[AuditEvent]:
 
 
 @pytest.fixture
-def panel(db: Database, imaging_eval: int) -> int:
+def panel(seed: Callable[..., int], imaging_eval: int) -> int:
+    return seed("imaging-panel", lambda db: _panel(db, imaging_eval), base="imaging")
+
+
+def _panel(db: Database, imaging_eval: int) -> int:
     vendors.add_vendor(db, imaging_eval, "Borealis Reading Group", "officer", deployment_model="onshore")
     evaluators.add_evaluator(db, imaging_eval, "Dr Ames", "officer", role="Radiology chair")
     return imaging_eval

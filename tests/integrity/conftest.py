@@ -4,6 +4,7 @@ slow-test switch (tests marked slow run only with VENDOR_EVAL_SLOW=1)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 
@@ -24,8 +25,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
-def scored(db: Database) -> int:
+def scored(seed: Callable[..., int]) -> int:
     """'Service desk RFP': two vendors, two evaluators, every cell scored (Aurora ahead)."""
+    return seed("service-desk-scored", _scored)
+
+
+def _scored(db: Database) -> int:
     ref = evaluations.create_from_template(db, GENERIC, "Service desk RFP", "officer")
     for name in ("Aurora Imaging Partners", "Borealis Reading Group"):
         vendors.add_vendor(db, ref, name, "officer")

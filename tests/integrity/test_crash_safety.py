@@ -32,10 +32,12 @@ def _assert_nothing_lost(summary: dict[str, Any], kills: int) -> None:
     assert summary["passed"] is True
 
 
+@pytest.mark.crash_harness
 def test_a_handful_of_kills_lose_no_acknowledged_edit(tmp_path: Path) -> None:
     _assert_nothing_lost(_run(5, tmp_path, timeout=60), 5)
 
 
 @pytest.mark.slow
+@pytest.mark.crash_harness
 def test_two_hundred_kills_lose_no_acknowledged_edit(tmp_path: Path) -> None:
     _assert_nothing_lost(_run(200, tmp_path, timeout=1800), 200)

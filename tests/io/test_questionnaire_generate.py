@@ -9,18 +9,16 @@ import pytest
 
 from vendor_eval.errors import NotFound, ValidationError
 from vendor_eval.io.excel.questionnaire_template import (
-    DEPLOYMENT_CHOICES,
     FORMAT,
     FORMAT_VERSION,
     HEADER_ROW,
-    HOSTING_CHOICES,
+    PROFILE_FIELDS,
     criteria_digest,
     how_to_answer,
 )
 from vendor_eval.services import evaluations, questionnaires, vendors
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
-from vendor_eval.storage.models import DEPLOYMENT_MODELS, HOSTING_MODELS
 
 
 @pytest.fixture
@@ -95,9 +93,14 @@ def test_data_validation_for_choices_and_ranges(db: Database, imaging_eval: int,
     assert all(choice in how_to_answer(multi) for choice in multi.choices)
 
 
-def test_profile_choices_match_the_schema() -> None:
-    assert DEPLOYMENT_CHOICES == DEPLOYMENT_MODELS
-    assert HOSTING_CHOICES == HOSTING_MODELS
+def test_profile_choices_are_what_the_vendor_service_accepts(db: Database, imaging_eval: int) -> None:
+    offered = {f.key: f.choices for f in PROFILE_FIELDS if f.key in ("deployment_model", "hosting_model")}
+    assert len(offered) == 2 and all(len(choices) == 3 for choices in offered.values())
+    for key, choices in offered.items():
+        for i, value in enumerate(choices):
+            vendors.add_vendor(db, imaging_eval, f"Vendor {key} {i}", "officer", **{key: value})
+        with pytest.raises(ValidationError, match="must be one of"):
+            vendors.add_vendor(db, imaging_eval, f"Odd {key}", "officer", **{key: "elsewhere"})
 
 
 def test_generated_for_a_vendor_prefills_its_profile(db: Database, imaging_eval: int, tmp_path: Path) -> None:

@@ -120,6 +120,7 @@ def test_import_records_file_name_size_and_sha256(db: Database, imaging_eval: in
         assert record.template_version.startswith("1:")
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice) is not installed; apt-get install libreoffice-calc-nogui to run it")
 def test_round_trip_through_libreoffice(db: Database, imaging_eval: int, blank: Path, tmp_path: Path) -> None:

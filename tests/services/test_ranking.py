@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,11 @@ KEYS = ["sla.stat", "sla.coverage", "commercial.price"]
 
 
 @pytest.fixture
-def small(db: Database) -> str:
+def small(seed: Callable[..., str]) -> str:
+    return seed("small-rfp", _small)
+
+
+def _small(db: Database) -> str:
     evaluations.create_from_template(db, parse_template(TEMPLATE), NAME, "officer")
     for name in SCORES:
         vendors.add_vendor(db, NAME, name, "officer")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,11 @@ RFP = "Teleradiology RFP"
 
 
 @pytest.fixture
-def offers(db: Database, imaging_eval: int) -> int:
+def offers(seed: Callable[..., int], imaging_eval: int) -> int:
+    return seed("imaging-offers", lambda db: _offers(db, imaging_eval), base="imaging")
+
+
+def _offers(db: Database, imaging_eval: int) -> int:
     vendors.add_vendor(db, RFP, "Orion Reads", "officer", contract_term_years=5)
     vendors.add_vendor(db, RFP, "Polaris Teleradiology", "officer", contract_term_years=3, escalation_cap_pct=3)
     tariffs.add_cost_line(db, RFP, "Orion Reads", "officer", "professional_services", 100_000, "United States")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -65,9 +65,13 @@ STAT = "sla.stat_turnaround"  # a knock-out criterion of the imaging template (p
 
 
 @pytest.fixture
-def scored_eval(db: Database, imaging_eval: int) -> int:
+def scored_eval(seed: Callable[..., int], imaging_eval: int) -> int:
     """Two fictional vendors and one evaluator who scored every criterion: Alpha strong on the
     first group, Beta on the rest, so weights decide the winner."""
+    return seed("imaging-scored", lambda db: _score_two_vendors(db, imaging_eval), base="imaging")
+
+
+def _score_two_vendors(db: Database, imaging_eval: int) -> int:
     from vendor_eval.services.snapshot import load_snapshot
 
     alpha = vendors.add_vendor(db, imaging_eval, "Alpha Reads", "officer")

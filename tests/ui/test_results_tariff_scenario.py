@@ -34,8 +34,8 @@ def _pick(qtbot, results: ResultsScreen, text: str) -> None:  # type: ignore[no-
     QApplication.processEvents()
 
 
-def test_tariff_scenario_picker_reranks_the_sample_rfp(qtbot, window: MainWindow, db: Database) -> None:
-    eid = load_demo(db)
+def test_tariff_scenario_picker_reranks_the_sample_rfp(qtbot, window: MainWindow, db: Database, seed) -> None:
+    eid = seed("demo", load_demo)
     open_eval(window, eid)
     results = show(window, ResultsScreen)
     box = results.tariff_scenario

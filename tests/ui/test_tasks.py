@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from vendor_eval.ui import tasks
+from vendor_eval.ui.process_runner import run_process_task
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def double(progress: tasks.Progress, x: int) -> int:
 
 def test_process_task_returns_the_child_result(qtbot, threaded: None) -> None:
     box: dict[str, Any] = {}
-    tasks.run_process_task(double, (21,), lambda r: box.setdefault("r", r), lambda e: box.setdefault("e", e),
-                           lambda d, t, m: box.setdefault("progress", m))
+    run_process_task(double, (21,), lambda r: box.setdefault("r", r), lambda e: box.setdefault("e", e),
+                     lambda d, t, m: box.setdefault("progress", m))
     qtbot.waitUntil(lambda: "r" in box or "e" in box, timeout=60_000)
     assert box == {"r": 42, "progress": "child"}

@@ -10,6 +10,7 @@ from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
 from vendor_eval.io.templates import builtin_templates, load_template
 from vendor_eval.services import criteria, evaluations, evaluators, scores, vendors
 from vendor_eval.services.snapshot import load_snapshot
+from vendor_eval.vocabulary import ENVELOPES
 
 
 def register(sub: Any) -> None:
@@ -51,7 +52,7 @@ def register(sub: Any) -> None:
     p.add_argument("evaluation")
     p.add_argument("--name", help="evaluator name (add, remove)")
     p.add_argument("--role", default="")
-    p.add_argument("--envelope", default="all", choices=["all", "technical", "commercial"])
+    p.add_argument("--envelope", default="all", choices=list(ENVELOPES))
 
     p = add_command(sub, "score", cmd_score, "record one evaluator's score for a vendor on a criterion")
     p.add_argument("evaluation")

@@ -7,18 +7,19 @@ from typing import Any
 
 from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
 from vendor_eval.services import ranking, tariffs
+from vendor_eval.vocabulary import AGGREGATIONS, COST_CATEGORIES, METHODS, MISSING_POLICIES, PRICE_FORMULAS, SAMPLINGS
 
 
 def register(sub: Any) -> None:
     p = add_command(sub, "rank", cmd_rank, "rank the vendors (weighted sum or TOPSIS) with knock-outs",
                     json_output=True)
     p.add_argument("evaluation")
-    p.add_argument("--method", choices=["weighted", "topsis"], default="weighted")
-    p.add_argument("--aggregate", choices=["mean", "median", "trimmed", "consensus"], default=None,
+    p.add_argument("--method", choices=list(METHODS), default="weighted")
+    p.add_argument("--aggregate", choices=list(AGGREGATIONS), default=None,
                    help="how evaluators' scores combine (default: the evaluation's setting)")
-    p.add_argument("--missing", choices=["block", "minimum", "renormalise"], default=None,
+    p.add_argument("--missing", choices=list(MISSING_POLICIES), default=None,
                    help="missing-score policy (default: the evaluation's setting)")
-    p.add_argument("--price-formula", choices=["ratio", "linear", "scores"], default="ratio",
+    p.add_argument("--price-formula", choices=list(PRICE_FORMULAS), default="ratio",
                    help="score cost criteria from quoted prices (ratio, linear) or from evaluators' scores")
     p.add_argument("--scenario", default=None, metavar="NAME",
                    help="rank with quoted prices raised by each vendor's exposure under this tariff scenario")
@@ -32,7 +33,7 @@ def register(sub: Any) -> None:
     p.add_argument("evaluation")
     p.add_argument("--samples", type=int, default=10_000, help="SMAA weight samples (default 10000)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--sampling", choices=["simplex", "local"], default="simplex",
+    p.add_argument("--sampling", choices=list(SAMPLINGS), default="simplex",
                    help="simplex: weights uniform on the simplex; local: within --bounds of the current weights")
     p.add_argument("--bounds", type=float, default=0.25, help="local sampling: +/- share of each weight")
     p.add_argument("--scenario", default=None, metavar="NAME",
@@ -46,7 +47,7 @@ def register(sub: Any) -> None:
     p.add_argument("action", choices=["add", "remove"])
     p.add_argument("evaluation")
     p.add_argument("--vendor")
-    p.add_argument("--category", choices=["professional_services", "software", "hardware", "datacentre"])
+    p.add_argument("--category", choices=list(COST_CATEGORIES))
     p.add_argument("--amount", help="annual amount")
     p.add_argument("--origin", default="", help="country of origin, e.g. China, Germany")
     p.add_argument("--pass-through", action="store_true", help="the contract lets the vendor pass tariffs on")

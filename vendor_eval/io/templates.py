@@ -15,11 +15,10 @@ from typing import Any
 
 from vendor_eval.errors import ValidationError
 from vendor_eval.paths import templates_dir
+from vendor_eval.vocabulary import ANSWER_TYPES, RULE_KINDS
 
 FORMAT = "vendor_eval.template"
 FORMAT_VERSION = 1
-ANSWER_TYPES = ("yes_no_partial", "number", "single_choice", "multi_choice", "text")
-RULE_KINDS = ("yes_no_partial", "thresholds", "count_of", "choice_map")
 MAX_TEMPLATE_BYTES = 5_000_000
 
 

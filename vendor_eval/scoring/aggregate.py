@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from vendor_eval.errors import ValidationError
+from vendor_eval.vocabulary import AGGREGATIONS
 
-METHODS = ("mean", "median", "trimmed", "consensus")
 TRIM = 0.2  # trimmed mean: cut 20 % of the scores at each end (scipy.stats.trim_mean semantics)
 
 
@@ -47,8 +47,8 @@ def aggregate(cube: np.ndarray, method: str, consensus: np.ndarray | None = None
     cube = np.asarray(cube, dtype=float)
     if cube.ndim != 3:
         raise ValidationError("Scores must form an evaluators x vendors x criteria array.")
-    if method not in METHODS:
-        raise ValidationError(f"Aggregation must be one of {', '.join(METHODS)}, got {method!r}.")
+    if method not in AGGREGATIONS:
+        raise ValidationError(f"Aggregation must be one of {', '.join(AGGREGATIONS)}, got {method!r}.")
     if not 0.0 <= trim < 0.5:
         raise ValidationError(f"The trimmed-mean proportion must be from 0 up to 0.5, got {trim:g}.")
     if cube.shape[0] == 0:

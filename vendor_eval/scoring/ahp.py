@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from vendor_eval.errors import ValidationError
+from vendor_eval.vocabulary import AHP_METHODS
 
 # Saaty's random consistency index for n = 1..15 (Saaty, "The Analytic Hierarchy Process", 1980;
 # n > 10 as in Saaty 2012, "Models, Methods, Concepts & Applications of the AHP").
 RANDOM_INDEX = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
 CR_LIMIT = 0.10
-METHODS = {"eigenvector": "AHP principal eigenvector", "geometric": "AHP row geometric mean"}
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ def check_pairwise(matrix: object) -> np.ndarray:
 
 def ahp_consistency(matrix: object, method: str = "eigenvector") -> AhpResult:
     """Weights and consistency without refusing anything (to show the user before applying)."""
-    if method not in METHODS:
-        raise ValidationError(f"The AHP variant must be one of {', '.join(METHODS)}, got {method!r}.")
+    if method not in AHP_METHODS:
+        raise ValidationError(f"The AHP variant must be one of {', '.join(AHP_METHODS)}, got {method!r}.")
     a = check_pairwise(matrix)
     n = a.shape[0]
     values, vectors = np.linalg.eig(a)

@@ -31,10 +31,8 @@ from vendor_eval.scoring.results import (
     SweepData,
     VendorResult,
 )
-from vendor_eval.scoring.weighted import POLICIES, weighted_sum
-
-METHODS = ("weighted", "topsis")
-PRICE_FORMULAS = (*price.FORMULAS, "scores")
+from vendor_eval.scoring.weighted import weighted_sum
+from vendor_eval.vocabulary import METHODS, MISSING_POLICIES, PRICE_FORMULAS
 
 
 class MissingScores(ValidationError):
@@ -117,8 +115,8 @@ def prepare(snap: Snapshot, aggregation: str | None = None, missing_policy: str 
         raise ValidationError(f"Evaluation {name!r} has no criteria to rank on.")
     aggregation = aggregation or snap.evaluation.aggregation
     policy = missing_policy or snap.evaluation.missing_policy
-    if policy not in POLICIES:
-        raise ValidationError(f"The missing-score policy must be one of {', '.join(POLICIES)}, got {policy!r}.")
+    if policy not in MISSING_POLICIES:
+        raise ValidationError(f"The missing-score policy must be one of {', '.join(MISSING_POLICIES)}, got {policy!r}.")
     if price_formula not in PRICE_FORMULAS:
         raise ValidationError(f"The price formula must be one of {', '.join(PRICE_FORMULAS)}, got {price_formula!r}.")
     crit = snap.criteria
@@ -162,8 +160,8 @@ def prepare(snap: Snapshot, aggregation: str | None = None, missing_policy: str 
         "weights": weights.NAME,
         "aggregation": agg.describe(aggregation),
         "missing_policy": policy,
-        "price_formula": (f"{price.FORMULAS[price_formula]} ({', '.join(priced)})" if priced
-                          else "evaluators' scores"),
+        "price_formula": (f"{PRICE_FORMULAS[price_formula]} ({', '.join(priced)})" if priced
+                          else PRICE_FORMULAS["scores"]),
         "tariff_scenario": (tariff_scenario if tariff_scenario and priced else "none: prices as quoted"),
     }
     return Prepared(snap, variant, policy, raw, normalised, w, knockout_reasons(knockout_raw, specs), missing)

@@ -10,18 +10,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from vendor_eval.errors import ValidationError
-
-FORMULAS = {
-    "ratio": "lowest price / price x scale maximum",
-    "linear": "linear between the lowest price (scale maximum) and the highest (scale minimum)",
-}
+from vendor_eval.vocabulary import QUOTED_PRICE_FORMULAS
 
 
 def price_scores(prices: Sequence[float] | np.ndarray, vendors: Sequence[str], formula: str = "ratio",
                  scale_min: float = 0.0, scale_max: float = 5.0) -> np.ndarray:
     """Scores on [scale_min, scale_max] for each price; NaN (no price quoted) stays NaN."""
-    if formula not in FORMULAS:
-        raise ValidationError(f"The price formula must be one of {', '.join(FORMULAS)}, got {formula!r}.")
+    if formula not in QUOTED_PRICE_FORMULAS:
+        raise ValidationError(f"The price formula must be one of {', '.join(QUOTED_PRICE_FORMULAS)}, got {formula!r}.")
     p = np.asarray(prices, dtype=float)
     for price, vendor in zip(p, vendors, strict=True):
         if np.isinf(price) or (not np.isnan(price) and price <= 0):

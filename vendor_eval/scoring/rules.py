@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
-RULE_KINDS = ("yes_no_partial", "thresholds", "count_of", "choice_map")
+from vendor_eval.vocabulary import RULE_KINDS
 
 
 class RuleError(ValueError):

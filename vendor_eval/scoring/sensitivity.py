@@ -19,8 +19,7 @@ import numpy as np
 from vendor_eval.errors import ValidationError
 from vendor_eval.scoring.checks import as_matrix, check_weights
 from vendor_eval.scoring.ranks import competition_ranks
-
-SAMPLINGS = ("simplex", "local")
+from vendor_eval.vocabulary import SAMPLINGS
 
 
 @dataclass(frozen=True)

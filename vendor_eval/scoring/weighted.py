@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vendor_eval.errors import ValidationError
-
-POLICIES = ("block", "minimum", "renormalise")
+from vendor_eval.vocabulary import MISSING_POLICIES
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,8 @@ class WeightedScores:
 
 def weighted_sum(normalised: np.ndarray, weights: np.ndarray, policy: str = "block") -> WeightedScores:
     """Scores 0-100 from a vendors x criteria matrix of 0-1 values (NaN = missing) and weights summing to 1."""
-    if policy not in POLICIES:
-        raise ValidationError(f"The missing-score policy must be one of {', '.join(POLICIES)}, got {policy!r}.")
+    if policy not in MISSING_POLICIES:
+        raise ValidationError(f"The missing-score policy must be one of {', '.join(MISSING_POLICIES)}, got {policy!r}.")
     n = np.asarray(normalised, dtype=float)
     w = np.asarray(weights, dtype=float)
     missing = np.isnan(n)

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.templates import ANSWER_TYPES
 from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import Criterion, CriterionGroup, Score
+from vendor_eval.vocabulary import ANSWER_TYPES
 
 CRITERION_FIELDS: dict[str, Any] = {
     "name": str, "question": str, "guidance": str, "descriptors": dict, "direction": str, "knockout": bool,

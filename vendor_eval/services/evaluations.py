@@ -22,9 +22,6 @@ from vendor_eval.io.templates import (
 from vendor_eval.services.lookup import Ref, editable_evaluation, get_evaluation
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import (
-    AGGREGATIONS,
-    MISSING_POLICIES,
-    STATUSES,
     CostLine,
     Criterion,
     CriterionGroup,
@@ -34,6 +31,7 @@ from vendor_eval.storage.models import (
     TariffScenario,
     Vendor,
 )
+from vendor_eval.vocabulary import AGGREGATIONS, MISSING_POLICIES, STATUSES
 
 
 @dataclass(frozen=True)

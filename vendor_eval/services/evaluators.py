@@ -8,8 +8,7 @@ from vendor_eval.errors import ValidationError
 from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import Evaluator, Score, utcnow
-
-ENVELOPES = ("all", "technical", "commercial")
+from vendor_eval.vocabulary import ENVELOPES
 
 
 def add_evaluator(db: Database, ref: Ref, name: str, actor: str, role: str = "", envelope: str = "all") -> int:

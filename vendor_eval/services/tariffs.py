@@ -19,12 +19,12 @@ from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import (
-    COST_CATEGORIES,
     CostLine,
     Evaluation,
     TariffScenario,
     Vendor,
 )
+from vendor_eval.vocabulary import COST_CATEGORIES
 
 LINE_FIELDS = ("category", "description", "annual_amount", "currency", "origin_country", "pass_through",
                "imaging_equipment")

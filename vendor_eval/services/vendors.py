@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from vendor_eval.errors import ValidationError
 from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.storage import Database, audit
-from vendor_eval.storage.models import DEPLOYMENT_MODELS, HOSTING_MODELS, Score, Vendor
+from vendor_eval.storage.models import Score, Vendor
+from vendor_eval.vocabulary import DEPLOYMENT_MODELS, HOSTING_MODELS
 
 PROFILE_TEXT = ("legal_name", "contact", "hq_country", "notes")
 PROFILE_LISTS = ("delivery_locations", "modalities", "service_types", "certifications")

@@ -34,14 +34,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-STATUSES = ("draft", "scoring", "finalised")
-MISSING_POLICIES = ("block", "minimum", "renormalise")
-AGGREGATIONS = ("mean", "median", "trimmed", "consensus")
-ANSWER_TYPES = ("yes_no_partial", "number", "single_choice", "multi_choice", "text")
-DEPLOYMENT_MODELS = ("onshore", "nearshore", "offshore")
-HOSTING_MODELS = ("cloud", "on-premise", "hybrid")
-COST_CATEGORIES = ("professional_services", "software", "hardware", "datacentre")
-
 
 def utcnow() -> datetime:
     """Naive UTC: SQLite has no time zones, so everything stored is UTC by convention."""

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from vendor_eval.errors import UserError
-from vendor_eval.scoring.ahp import CR_LIMIT, METHODS, ahp_consistency, ahp_weights
+from vendor_eval.scoring.ahp import CR_LIMIT, ahp_consistency, ahp_weights
 from vendor_eval.ui.models.pairwise import PairwiseModel
 from vendor_eval.ui.widgets import hint
+from vendor_eval.vocabulary import AHP_METHODS as METHODS
 
 
 class AhpDialog(QDialog):

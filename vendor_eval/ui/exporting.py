@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from vendor_eval.errors import UserError
 from vendor_eval.services import questionnaires
+from vendor_eval.ui.process_runner import run_process_task
 from vendor_eval.ui.session import EvaluationSession
-from vendor_eval.ui.tasks import run_process_task, run_task
+from vendor_eval.ui.tasks import run_task
 from vendor_eval.ui.widgets import TaskDialog, is_cancel, show_error
 
 FORMATS = {"pdf": ("PDF report", "PDF documents (*.pdf)", ".pdf"),

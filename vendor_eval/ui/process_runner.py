@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 
-from vendor_eval.ui.tasks import Cancelled, Progress, Task
+from vendor_eval.ui.tasks import Cancelled, Progress, Task, is_inline, run_task, track
 
 POLL_MS = 30
 
@@ -89,3 +89,21 @@ class ProcessTask(Task):
         self._timer.stop()
         self.done = True
         self.failed.emit(exc)
+
+
+def run_process_task(
+    target: Callable[..., Any],
+    args: tuple[Any, ...],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> Task:
+    """Like run_task, for work that holds the GIL for long stretches (report rendering: reportlab and
+    the C JSON encoder block other threads for up to half a second). ``target(progress, *args)`` must be
+    a module-level function with picklable arguments; it runs in a child process, so the UI thread is
+    never starved. Cancel terminates the child (reports are written to a temporary file first)."""
+    if is_inline():
+        return run_task(lambda progress: target(progress, *args), on_done, on_error, on_progress)
+    task = track(ProcessTask(target, args), on_done, on_error, on_progress)
+    task.start()
+    return task

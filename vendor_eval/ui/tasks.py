@@ -105,7 +105,7 @@ def run_task(
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> Task:
     """Run fn off the UI thread; callbacks run on the UI thread. Returns the Task (cancel(), signals)."""
-    task = _track(Task(fn), on_done, on_error, on_progress)
+    task = track(Task(fn), on_done, on_error, on_progress)
     if _inline:
         task._run()
     else:
@@ -113,27 +113,7 @@ def run_task(
     return task
 
 
-def run_process_task(
-    target: Callable[..., Any],
-    args: tuple[Any, ...],
-    on_done: Callable[[Any], None] | None = None,
-    on_error: Callable[[BaseException], None] | None = None,
-    on_progress: Callable[[int, int, str], None] | None = None,
-) -> Task:
-    """Like run_task, for work that holds the GIL for long stretches (report rendering: reportlab and
-    the C JSON encoder block other threads for up to half a second). ``target(progress, *args)`` must be
-    a module-level function with picklable arguments; it runs in a child process, so the UI thread is
-    never starved. Cancel terminates the child (reports are written to a temporary file first)."""
-    if _inline:
-        return run_task(lambda progress: target(progress, *args), on_done, on_error, on_progress)
-    from vendor_eval.ui.process_runner import ProcessTask
-
-    task = _track(ProcessTask(target, args), on_done, on_error, on_progress)
-    task.start()
-    return task
-
-
-def _track(task: Any, on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None,
+def track(task: Any, on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None,
            on_progress: Callable[[int, int, str], None] | None) -> Any:
     """Connect the callbacks; the module keeps the task alive until it reports, so callers may
     drop their reference."""

@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from vendor_eval import domain
 from vendor_eval.io.text_safety import set_text_cell
+from vendor_eval.vocabulary import COST_CATEGORIES, DEPLOYMENT_MODELS, HOSTING_MODELS
 
 FORMAT = "vendor_eval.questionnaire"
 FORMAT_VERSION = "1"
@@ -54,12 +55,7 @@ MULTI_SEPARATOR = ";"
 
 YES_NO_PARTIAL = ("yes", "no", "partial")
 YES_NO = ("yes", "no")
-COST_CATEGORY_LABELS = {
-    "Professional services": "professional_services", "Software": "software", "Hardware": "hardware",
-    "Data centre": "datacentre",
-}
-DEPLOYMENT_CHOICES = ("onshore", "nearshore", "offshore")  # == storage.models.DEPLOYMENT_MODELS (tested)
-HOSTING_CHOICES = ("cloud", "on-premise", "hybrid")  # == storage.models.HOSTING_MODELS (tested)
+COST_CATEGORY_LABELS = {label: key for key, label in COST_CATEGORIES.items()}  # the sheet shows labels
 MODALITY_SUGGESTIONS = ("CT", "MRI", "X-ray", "Ultrasound", "PET", "SPECT", "Mammography", "Nuclear medicine")
 SERVICE_SUGGESTIONS = ("Primary teleradiology reading", "Subspecialty second-opinion reading",
                        "AI-based image analysis", "Report generation", "Image archiving", "Consulting")
@@ -85,8 +81,8 @@ PROFILE_FIELDS = (
     ProfileField("hq_country", "Headquarters country", "text", "Country of the signing entity's head office."),
     ProfileField("delivery_locations", "Delivery locations", "list",
                  "Countries where our studies would be read or processed, separated by ';'."),
-    ProfileField("deployment_model", "Deployment model", "choice", "Choose from the list.", DEPLOYMENT_CHOICES),
-    ProfileField("hosting_model", "Hosting model", "choice", "Choose from the list.", HOSTING_CHOICES),
+    ProfileField("deployment_model", "Deployment model", "choice", "Choose from the list.", tuple(DEPLOYMENT_MODELS)),
+    ProfileField("hosting_model", "Hosting model", "choice", "Choose from the list.", tuple(HOSTING_MODELS)),
     ProfileField("modalities", "Modalities read", "list",
                  "Separated by ';', for example: " + "; ".join(MODALITY_SUGGESTIONS) + "."),
     ProfileField("service_types", "Service types", "list",

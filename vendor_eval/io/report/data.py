@@ -240,13 +240,6 @@ class Table:
     note: str = ""
 
 
-MISSING_POLICY_TEXT = {
-    "block": "the ranking is refused while any cell lacks a score",
-    "minimum": "a cell without a score counts as the scale's worst value",
-    "renormalise": "a cell without a score is left out and the vendor's remaining weights are rescaled to 100 %",
-}
-
-
 def smallest_change(c: Any) -> float:
     """The smaller absolute weight change (up or down) that changes the winner; inf when none does."""
     options = [abs(x) for x in (c.delta_up, c.delta_down) if x is not None]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 from vendor_eval.io.report.data import (
-    MISSING_POLICY_TEXT,
     ReportInputs,
     smallest_change,
 )
 from vendor_eval.scoring.results import SensitivityResult, TariffResult
+from vendor_eval.vocabulary import MISSING_POLICIES
 
 NARROW_LEAD = 2.0  # points out of 100: a lead this small deserves a word of caution
 
@@ -46,7 +46,7 @@ def summary_sentences(inp: ReportInputs) -> list[str]:
         out.append("No vendor was disqualified on the knock-out requirements.")
     if r.missing:
         out.append(f"{_cells(len(r.missing), 'vendor-criterion cell')} had no score; "
-                   f"{MISSING_POLICY_TEXT.get(inp.snapshot.evaluation.missing_policy, 'see the methodology')}.")
+                   f"{MISSING_POLICIES.get(inp.snapshot.evaluation.missing_policy, 'see the methodology')}.")
     d = inp.disagreement
     if d is not None:
         must = sum(c.band == "must_discuss" for c in d.cells)

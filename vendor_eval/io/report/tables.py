@@ -10,7 +10,6 @@ import numpy as np
 
 from vendor_eval.domain import Snapshot
 from vendor_eval.io.report.data import (
-    MISSING_POLICY_TEXT,
     Table,
     finite_or_zero,
     fmt_score,
@@ -25,6 +24,7 @@ from vendor_eval.scoring.results import (
     SensitivityResult,
     TariffResult,
 )
+from vendor_eval.vocabulary import MISSING_POLICIES
 
 STRENGTHS = 3
 COMMENTS_PER_VENDOR = 6  # with the profile and group table, one vendor fits one page
@@ -222,7 +222,7 @@ def methodology(snap: Snapshot, r: RankingResult) -> tuple[list[str], Table]:
     text = [f"Method: {r.method} ({r.score_scale})."]
     text += [f"{k.replace('_', ' ').capitalize()}: {v}." for k, v in r.variant.items()
              if k not in ("method", "missing_policy")]
-    text.append(f"Missing scores: {MISSING_POLICY_TEXT.get(e.missing_policy, e.missing_policy)}.")
+    text.append(f"Missing scores: {MISSING_POLICIES.get(e.missing_policy, e.missing_policy)}.")
     text.append(f"Evaluator disagreement: spread = (highest - lowest) / scale range; discuss from "
                 f"{e.discuss_threshold:.0%}, must discuss from {e.must_discuss_threshold:.0%}.")
     text.append("Knock-out criteria disqualify a vendor whose aggregated score is below the stated minimum, "

@@ -13,8 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from vendor_eval import domain
 from vendor_eval.services.evaluations import EvaluationSummary
 from vendor_eval.ui.models.rows import Column, RowsModel
-
-STATUS_TEXT = {"draft": "Draft", "scoring": "Scoring", "finalised": "Finalised (read-only)"}
+from vendor_eval.vocabulary import STATUSES as STATUS_TEXT
 
 
 def _when(at: datetime | None) -> str:

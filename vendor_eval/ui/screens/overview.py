@@ -23,6 +23,7 @@ from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.tables import STATUS_TEXT, EvaluatorProgress, ProgressModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, hint, table_view
+from vendor_eval.vocabulary import AGGREGATIONS
 
 
 class OverviewScreen(Screen):
@@ -49,8 +50,7 @@ class OverviewScreen(Screen):
         self.envelope = QCheckBox("Two envelopes: technical evaluators see price and cost only after they submit")
         self.envelope.toggled.connect(lambda on: self._setting("two_envelope", on))
         self.aggregation = QComboBox()
-        for key, text in (("mean", "Mean of the evaluators"), ("median", "Median"), ("trimmed", "Trimmed mean"),
-                          ("consensus", "Consensus where set, else mean")):
+        for key, text in AGGREGATIONS.items():
             self.aggregation.addItem(text, key)
         self.aggregation.activated.connect(lambda _i: self._setting("aggregation", self.aggregation.currentData()))
         form.addRow("Status", self.status_box)

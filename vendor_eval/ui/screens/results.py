@@ -20,15 +20,15 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from vendor_eval import vocabulary
 from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.tables import RankingModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, guidance, hint, table_view
 
-METHODS = (("weighted", "Weighted sum (0-100 points)"), ("topsis", "TOPSIS (closeness to the ideal)"))
-AGGREGATIONS = (("", "The evaluation's setting"), ("mean", "Mean"), ("median", "Median"),
-                ("trimmed", "Trimmed mean"), ("consensus", "Consensus, else mean"))
+METHODS = tuple(vocabulary.METHODS.items())
+AGGREGATIONS = (("", "The evaluation's setting"), *vocabulary.AGGREGATIONS.items())
 AS_QUOTED = "None (prices as quoted)"
 BAR_VENDORS = 12
 RADAR_VENDORS = 3
