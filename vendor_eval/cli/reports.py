@@ -9,6 +9,7 @@ from typing import Any
 
 from vendor_eval.cli.common import add_command, open_db
 from vendor_eval.services.reports import FORMATS, export_report
+from vendor_eval.vocabulary import AGGREGATIONS, METHODS
 
 
 def register(sub: Any) -> None:
@@ -18,6 +19,10 @@ def register(sub: Any) -> None:
                    help="pdf or xlsx (default: from the output file's extension)")
     p.add_argument("-o", "--output", required=True, type=Path, help="the file to write")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--method", choices=list(METHODS), default="weighted", help="ranking method (default: weighted)")
+    p.add_argument("--aggregate", choices=list(AGGREGATIONS), default=None,
+                   help="how evaluators' scores combine (default: the evaluation's setting)")
+    p.add_argument("--scenario", default=None, metavar="NAME", help="rank with prices under this tariff scenario")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -30,7 +35,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"\r{fraction:4.0%} {message:<40}", end="", file=sys.stderr, flush=True)
 
-    path = export_report(open_db(args), args.evaluation, fmt, args.output, progress)
+    path = export_report(open_db(args), args.evaluation, fmt, args.output, progress, args.method, args.aggregate,
+                         args.scenario)
     if not args.quiet:
         print(file=sys.stderr)
     print(f"Wrote the {fmt.upper()} committee report to {path}")

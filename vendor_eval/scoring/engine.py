@@ -192,12 +192,14 @@ def rank(p: Prepared, method: str = "weighted") -> RankingResult:
         member = np.array([[c.group_id == g.id for g in snap.groups] for c in crit], dtype=float)
         parts = ws.contributions @ member  # vendors x groups
         by_group = [dict(zip([g.name for g in snap.groups], map(float, row), strict=True)) for row in parts]
+        distances: list[tuple[float, float] | None] = [None] * len(snap.vendors)
     else:
         if p.missing and p.policy == "renormalise":
             raise ValidationError("TOPSIS needs a complete matrix; with missing scores use the 'minimum' policy.")
         worst = np.where([c.direction == "min" for c in crit], [c.scale_max for c in crit], [c.scale_min for c in crit])
         matrix = np.where(np.isnan(p.raw), worst, p.raw)
-        scores = topsis.topsis(matrix, p.weights, [c.direction == "min" for c in crit])
+        scores, d_best, d_worst = topsis.topsis_distances(matrix, p.weights, [c.direction == "min" for c in crit])
+        distances = [(float(b), float(w)) for b, w in zip(d_best, d_worst, strict=True)]
         scale, label = 1.0, "closeness 0-1"
         variant["normalisation"] = topsis.NAME
         by_group = [{} for _ in snap.vendors]  # TOPSIS distances do not split into additive group parts
@@ -206,7 +208,8 @@ def rank(p: Prepared, method: str = "weighted") -> RankingResult:
     keys = [c.key for c in crit]
     vendors = tuple(
         VendorResult(snap.vendors[i].id, snap.vendors[i].name, float(scores[i]), int(ranks[i]), bool(disq[i]),
-                     tuple(p.reasons[i]), by_group[i], dict(zip(keys, map(float, p.normalised[i]), strict=True)))
+                     tuple(p.reasons[i]), by_group[i], dict(zip(keys, map(float, p.normalised[i]), strict=True)),
+                     distances[i])
         for i in order
     )
     return RankingResult(

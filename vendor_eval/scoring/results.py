@@ -52,12 +52,16 @@ class VendorResult:
     reasons: tuple[str, ...]  # one sentence per failed knock-out
     by_group: dict[str, float]  # group name -> contribution in the score's unit (sums to score for weighted)
     normalised: dict[str, float]  # criterion key -> normalised 0-1 score (NaN where missing)
+    distances: tuple[float, float] | None = None  # TOPSIS only: to the ideal and to the anti-ideal vendor
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name, "score": _num(self.score), "rank": self.rank, "disqualified": self.disqualified,
             "reasons": list(self.reasons), "by_group": {k: _num(v) for k, v in self.by_group.items()},
         }
+        if self.distances is not None:
+            out["distance_to_ideal"], out["distance_to_anti_ideal"] = map(_num, self.distances)
+        return out
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,12 @@ NAME = "TOPSIS, vector normalisation, Euclidean distance"
 
 def topsis(matrix: object, weights: object, lower_is_better: Sequence[bool] | np.ndarray) -> np.ndarray:
     """Closeness coefficients 0-1 (1 = the ideal vendor), one per row of a complete matrix."""
+    return topsis_distances(matrix, weights, lower_is_better)[0]
+
+
+def topsis_distances(matrix: object, weights: object,
+                     lower_is_better: Sequence[bool] | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(closeness, distance to the ideal, distance to the anti-ideal), one of each per row."""
     x = as_matrix(matrix)
     w = check_weights(weights, x.shape[1])
     cost = np.asarray(lower_is_better, dtype=bool)
@@ -29,4 +35,5 @@ def topsis(matrix: object, weights: object, lower_is_better: Sequence[bool] | np
     d_best = np.sqrt(((v - best) ** 2).sum(axis=1))
     d_worst = np.sqrt(((v - worst) ** 2).sum(axis=1))
     total = d_best + d_worst
-    return np.asarray(np.divide(d_worst, total, out=np.full(total.shape, 0.5), where=total > 0))
+    closeness = np.asarray(np.divide(d_worst, total, out=np.full(total.shape, 0.5), where=total > 0))
+    return closeness, d_best, d_worst

@@ -37,28 +37,31 @@ SMAA_SEED = 0  # fixed: the same data always prints the same acceptabilities
 Progress = Callable[[float, str], None]
 
 
-def report_inputs(db: Database, ref: Ref, progress: Progress | None = None) -> ReportInputs:
-    """Everything a report shows, computed from one consistent read of the evaluation."""
+def report_inputs(db: Database, ref: Ref, progress: Progress | None = None, method: str = "weighted",
+                  aggregation: str | None = None, scenario: str | None = None) -> ReportInputs:
+    """Everything a report shows, computed from one consistent read of the evaluation, ranked as
+    the committee chose (method, aggregation; None = the evaluation's own; a tariff scenario)."""
     note = progress or (lambda _f, _m: None)
     note(0.0, "reading the evaluation")
     snap = load_snapshot(db, ref)
     note(0.1, "ranking")
     cube = snap.score_cube()
-    ranking = engine.rank_snapshot(snap, "weighted", cube=cube)
+    ranking = engine.rank_snapshot(snap, method, aggregation, cube=cube, tariff_scenario=scenario)
     disagreement = engine.disagreement_snapshot(snap)
     note(0.2, "sensitivity analysis")
-    sensitivity = _sensitivity(snap)
+    sensitivity = _sensitivity(snap, aggregation, scenario)
     audit, intact = _audit(db, snap)
     return ReportInputs(snapshot=snap, ranking=ranking, generated_at=datetime.now(UTC).replace(tzinfo=None),
                         disagreement=disagreement, sensitivity=sensitivity, tariffs=_tariffs(snap), audit=audit,
                         chain_intact=intact)
 
 
-def _sensitivity(snap: Snapshot) -> SensitivityResult | None:
+def _sensitivity(snap: Snapshot, aggregation: str | None, scenario: str | None) -> SensitivityResult | None:
     """None when the analysis does not apply (every vendor disqualified, gaps under 'renormalise');
     the report then says it was not computed rather than failing."""
     try:
-        return engine.sensitivity_snapshot(snap, samples=SMAA_SAMPLES, seed=SMAA_SEED)
+        return engine.sensitivity_snapshot(snap, samples=SMAA_SAMPLES, seed=SMAA_SEED, aggregation=aggregation,
+                                           tariff_scenario=scenario)
     except ValidationError:
         return None
 
@@ -85,7 +88,8 @@ def _audit(db: Database, snap: Snapshot) -> tuple[tuple[AuditRow, ...], bool]:
     return rows, intact
 
 
-def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: Progress | None = None) -> Path:
+def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: Progress | None = None,
+                  method: str = "weighted", aggregation: str | None = None, scenario: str | None = None) -> Path:
     """Write the PDF or Excel committee report to path; returns the path written."""
     if fmt not in FORMATS:
         raise ValidationError(f"The report format must be one of {', '.join(FORMATS)}, got {fmt!r}.")
@@ -93,7 +97,7 @@ def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: 
     if not target.parent.is_dir():
         raise ValidationError(f"The folder {target.parent} does not exist; choose where to save the report.")
     note = progress or (lambda _f, _m: None)
-    inputs = report_inputs(db, ref, lambda f, m: note(0.4 * f, m))
+    inputs = report_inputs(db, ref, lambda f, m: note(0.4 * f, m), method, aggregation, scenario)
 
     def later(fraction: float, message: str) -> None:
         note(0.4 + 0.6 * fraction, message)

@@ -14,8 +14,10 @@ VENDORS_PER_BLOCK = 10  # score-matrix columns on a landscape page
 @dataclass(frozen=True)
 class ReportData:
     cover: rd.Cover
+    method: str  # "weighted" | "topsis": which charts apply
     summary: list[str]
     ranking: list[rd.RankingRow]
+    ranking_table: rd.Table  # in the method's terms, with scenario costs when ranked under one
     stacked: rd.Series
     radar: rd.Series
     matrix: list[rd.MatrixBlock]
@@ -37,7 +39,8 @@ def build_report_data(inp: rd.ReportInputs, vendors_per_block: int = VENDORS_PER
     cells, bias = rt.disagreement_tables(inp.disagreement)
     text, table = rt.methodology(snap, r)
     return ReportData(
-        cover=rd.cover(inp), summary=summary_sentences(inp), ranking=rd.ranking_rows(r),
+        cover=rd.cover(inp), method=r.method, summary=summary_sentences(inp), ranking=rd.ranking_rows(r),
+        ranking_table=rd.ranking_table(inp),
         stacked=rd.stacked_groups(r), radar=rd.radar_groups(r), matrix=rd.matrix_blocks(snap, r, vendors_per_block),
         knockouts=rt.knockout_table(snap, r), disagreement=cells, bias=bias,
         critical=rt.critical_table(inp.sensitivity), acceptability=rt.acceptability_table(inp.sensitivity),

@@ -22,6 +22,7 @@ from vendor_eval.scoring.results import (
     SensitivityResult,
     TariffResult,
 )
+from vendor_eval.vocabulary import METHODS
 
 CHART_VENDORS = 25  # bars in the stacked chart: more would not be legible on one page
 RADAR_VENDORS = 5
@@ -87,6 +88,7 @@ class Cover:
     fingerprint: str
     audit_head: str  # full: `vendor-eval-cli verify --head` checks that the record still contains it
     counts: str
+    ranked_by: str = ""  # the committee's choices: method, aggregation, prices (see ranked_by())
 
 
 def cover(inp: ReportInputs) -> Cover:
@@ -96,7 +98,56 @@ def cover(inp: ReportInputs) -> Cover:
     counts = (f"{len(snap.vendors)} vendors, {len(snap.criteria)} criteria in {len(snap.groups)} groups, "
               f"{len(snap.evaluators)} evaluators")
     return Cover(e.name, e.organisation, status, f"{on:%d %B %Y}", f"{inp.generated_at:%Y-%m-%d %H:%M} UTC",
-                 fingerprint(snap), snap.audit_head, counts)
+                 fingerprint(snap), snap.audit_head, counts, ranked_by(inp.ranking))
+
+
+def scenario_of(r: RankingResult) -> str | None:
+    """The tariff scenario the prices were raised under, None when ranked at quoted prices."""
+    chosen = r.variant.get("tariff_scenario", "")
+    return None if not chosen or chosen.startswith("none") else chosen
+
+
+def ranked_by(r: RankingResult) -> str:
+    """The committee's choices in one line, for the cover and every ranking caption."""
+    scenario = scenario_of(r)
+    prices = f"prices under the tariff scenario '{scenario}'" if scenario else "prices as quoted"
+    return (f"Ranked by {METHODS.get(r.method, r.method)}; scores aggregated as "
+            f"{r.variant.get('aggregation', 'set for the evaluation')}; {prices}.")
+
+
+def ranking_table(inp: ReportInputs) -> Table:
+    """The ranking in the method's own terms: points and the gap for a weighted sum; closeness and
+    both distances for TOPSIS; under a tariff scenario, each vendor's cost as quoted and under it."""
+    r, scenario = inp.ranking, scenario_of(inp.ranking)
+    lead = r.vendors[0].score if r.vendors and not r.vendors[0].disqualified else None
+    topsis = r.method == "topsis"
+    header = ["Rank", "Vendor"] + (["Closeness", "To ideal", "To anti-ideal"] if topsis else ["Score", "Behind leader"])
+    costs: dict[str, tuple[float, float]] = {}
+    if scenario and inp.tariffs is not None:
+        costs = {x.vendor: (x.baseline_total, x.total) for x in inp.tariffs.lines if x.scenario == scenario}
+        currency = inp.tariffs.lines[0].currency if inp.tariffs.lines else ""
+        header += [f"Cost as quoted ({currency})", f"Cost under scenario ({currency})"]
+    header += ["Status", "Knock-out findings"]
+    rows, flags = [], []
+    for v in r.vendors:
+        cells = ["–" if v.disqualified else str(v.rank), v.name]
+        if topsis:
+            near, far = v.distances or (math.nan, math.nan)
+            cells += [fmt_score(v.score, 3), fmt_score(near, 4), fmt_score(far, 4)]
+        else:
+            behind = None if v.disqualified or lead is None else lead - v.score
+            cells += [fmt_score(v.score), "" if behind is None else ("–" if behind == 0 else f"-{behind:.1f}")]
+        if scenario:
+            quoted, under = costs.get(v.name, (math.nan, math.nan))
+            cells += [_money(quoted), _money(under)]
+        status = "Disqualified" if v.disqualified else ("Recommended" if v.rank == 1 else "Qualified")
+        rows.append(tuple(cells + [status, " ".join(v.reasons)]))
+        flags.append("good" if status == "Recommended" else "bad" if v.disqualified else "")
+    return Table(tuple(header), tuple(rows), tuple(flags), ranked_by(r))
+
+
+def _money(value: float) -> str:
+    return "–" if not math.isfinite(value) else f"{value:,.0f}"
 
 
 @dataclass(frozen=True)

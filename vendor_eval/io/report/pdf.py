@@ -99,8 +99,8 @@ def h2(text: str) -> Paragraph:
 
 def cover(c: rd.Cover) -> list[Flowable]:
     rows = [("Organisation", c.organisation or "–"), ("Report date", c.date), ("Status", c.status),
-            ("Scope", c.counts), ("Generated", c.generated), ("Fingerprint (SHA-256)", c.fingerprint),
-            ("Audit chain head", c.audit_head)]
+            ("Scope", c.counts), ("Ranking", c.ranked_by), ("Generated", c.generated),
+            ("Fingerprint (SHA-256)", c.fingerprint), ("Audit chain head", c.audit_head)]
     facts = Table([[p(k, "cell_bold"), p(v, "body")] for k, v in rows], colWidths=widths([1, 3]))
     facts.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
                                 ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
@@ -119,16 +119,14 @@ def summary(data: ReportData) -> list[Flowable]:
     out: list[Flowable] = [h1("Executive summary")]
     out += [Paragraph(markup(s), styles()["bullet"], bulletText="•") for s in data.summary]
     out += [h2("Ranking")]
-    rows = tuple((str(r.rank) if r.rank else "–", r.vendor, rd.fmt_score(r.score),
-                  "" if r.behind is None else ("–" if r.behind == 0 else f"-{r.behind:.1f}"), r.status,
-                  " ".join(r.reasons)) for r in data.ranking)
-    flags = tuple("good" if r.status == "Recommended" else "bad" if r.rank is None else "" for r in data.ranking)
-    out += table(rd.Table(("Rank", "Vendor", "Score", "Behind leader", "Status", "Knock-out findings"), rows, flags),
-                 [0.55, 3, 0.7, 0.8, 1.25, 3.6])
+    figures = len(data.ranking_table.header) - 4  # the method's (and the scenario's) number columns
+    out += table(data.ranking_table, [0.55, 2.6] + [0.95] * figures + [1.1, 3.6 - 0.4 * figures])
     return out
 
 
 def charts(data: ReportData) -> list[Flowable]:
+    if data.method != "weighted":  # TOPSIS distances do not split into points per group: no group charts
+        return [NextPageTemplate("wide"), PageBreak()]
     bars = stacked_bar(data.stacked, FRAME_WIDTH)
     # On the summary page when it fits, so a short evaluation's decision reads on one page.
     out: list[Flowable] = [CondPageBreak(bars.height + 3 * cm), h1("Scores by criteria group"),
@@ -210,7 +208,8 @@ def disagreement(data: ReportData) -> list[Flowable]:
 def sensitivity(data: ReportData) -> list[Flowable]:
     return [PageBreak(), h1("Sensitivity of the ranking"), h2("Critical weight changes"),
             p("How far one criterion's weight must move (the others rescaled in proportion) before another vendor "
-              "wins; pp = percentage points of the total weight.", "small"), Spacer(1, 4),
+              "wins; pp = percentage points of the total weight. Computed on the weighted sum, with the report's "
+              "aggregation and prices.", "small"), Spacer(1, 4),
             *table(data.critical, [3, 1, 2.4, 2.4]), h2("Rank acceptability"),
             *table(data.acceptability, [3] + [1] * (len(data.acceptability.header) - 1), "cell_right")]
 

@@ -20,23 +20,28 @@ def summary_sentences(inp: ReportInputs) -> list[str]:
     out: list[str] = []
     qualified = [v for v in r.vendors if not v.disqualified]
     unit = "points" if r.method == "weighted" else "closeness"
+    dp = 1 if r.method == "weighted" else 3  # decimals: closeness differences sit in the third
     if not qualified:
         out.append("No vendor passed every knock-out requirement, so the committee has no vendor to recommend.")
     else:
         first = qualified[0]
         tied = [v.name for v in qualified if v.rank == 1]
         if len(tied) > 1:
-            out.append(f"{_join(tied)} tie for first place with {first.score:.1f} {unit}.")
+            out.append(f"{_join(tied)} tie for first place with {first.score:.{dp}f} {unit}.")
         elif len(qualified) == 1:
-            out.append(f"{first.name} ranks first with {first.score:.1f} {unit} and is the only vendor "
+            out.append(f"{first.name} ranks first with {first.score:.{dp}f} {unit} and is the only vendor "
                        "that passed every knock-out requirement.")
         else:
             second = qualified[1]
             gap = first.score - second.score
             narrow = ": a narrow lead" if r.method == "weighted" and gap < NARROW_LEAD else ""
-            out.append(f"{first.name} ranks first with {first.score:.1f} {unit}, {gap:.1f} ahead of the runner-up, "
-                       f"{second.name} ({second.score:.1f}){narrow}.")
-    out += _robustness(inp.sensitivity, qualified[0].name if qualified else None)
+            out.append(f"{first.name} ranks first with {first.score:.{dp}f} {unit}, {gap:.{dp}f} ahead of the runner-up, "
+                       f"{second.name} ({second.score:.{dp}f}){narrow}.")
+    if r.method == "weighted":
+        out += _robustness(inp.sensitivity, qualified[0].name if qualified else None)
+    elif inp.sensitivity is not None:
+        # The sensitivity analysis moves weights of the weighted sum: its winner may not be this one.
+        out.append("The sensitivity analysis (its own section) is computed on the weighted sum, not on TOPSIS.")
     dq = [v for v in r.vendors if v.disqualified]
     if dq:
         shown = "; ".join(f"{v.name} ({' '.join(v.reasons).rstrip('.') or 'failed a knock-out'})" for v in dq[:5])

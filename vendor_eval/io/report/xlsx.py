@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter as col
 
 from vendor_eval.io.report import xlsx_sheets as sh
-from vendor_eval.io.report.data import ReportInputs, fingerprint
+from vendor_eval.io.report.data import ReportInputs, fingerprint, ranked_by
 from vendor_eval.io.text_safety import set_text_cell
 
 Progress = Callable[[float, str], None]
@@ -181,7 +181,7 @@ def summary_sheet(ws: Any, inp: ReportInputs, totals: dict[int, str]) -> None:
     facts = [("Organisation", e.organisation), ("Status", e.status),
              ("Generated (UTC)", f"{inp.generated_at:%Y-%m-%d %H:%M}"), ("Fingerprint (SHA-256)", fingerprint(snap)),
              ("Audit chain head", snap.audit_head),
-             ("Method", f"{r.method} ({r.score_scale})")]
+             ("Ranking", ranked_by(r))]
     facts += [(k.replace("_", " ").capitalize(), v) for k, v in r.variant.items() if k != "method"]
     for i, (label, value) in enumerate(facts):
         ws.cell(3 + i, 1, label).font = sh.BOLD
