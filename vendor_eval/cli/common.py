@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from vendor_eval.paths import default_db_path
+from vendor_eval.services.audit_log import default_actor
 from vendor_eval.storage import Database, open_database
-
-
-def default_actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def add_command(sub: Any, name: str, func: Callable[[argparse.Namespace], int | None], help: str,

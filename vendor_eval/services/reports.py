@@ -27,7 +27,7 @@ from vendor_eval.scoring.results import SensitivityResult, TariffResult
 from vendor_eval.services.audit_log import audit_row
 from vendor_eval.services.lookup import Ref
 from vendor_eval.services.snapshot import load_snapshot
-from vendor_eval.storage import Database
+from vendor_eval.storage import Database, open_database
 from vendor_eval.storage.audit import verify_chain
 from vendor_eval.storage.models import AuditEvent
 
@@ -112,3 +112,13 @@ def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: 
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def export_report_from(target: str, ref: Ref, fmt: str, path: str | Path, progress: Progress | None = None) -> Path:
+    """export_report on a connection of its own, for a worker process: the app that started it
+    has already migrated the database and taken its daily backup."""
+    db = open_database(target, migrate=False, daily_backup=False)
+    try:
+        return export_report(db, ref, fmt, path, progress)
+    finally:
+        db.dispose()

@@ -38,14 +38,9 @@ def write_report(progress: Any, db_target: str, evaluation_id: int, fmt: str, pa
     """Runs in a child process (report rendering holds the GIL too long for a thread): its own
     database connection, the service's (fraction, message) progress turned into thousandths."""
     from vendor_eval.services import reports
-    from vendor_eval.storage import open_database
 
-    db = open_database(db_target, migrate=False, daily_backup=False)  # the app already did both
-    try:
-        return str(reports.export_report(db, evaluation_id, fmt, path,
-                                         progress=lambda f, m: progress(int(f * 1000), 1000, m)))
-    finally:
-        db.dispose()
+    return str(reports.export_report_from(db_target, evaluation_id, fmt, path,
+                                          progress=lambda f, m: progress(int(f * 1000), 1000, m)))
 
 
 def _run(parent: QWidget | None, title: str, work: Callable[..., Any], args: tuple[Any, ...],
@@ -73,8 +68,7 @@ def export_report(parent: QWidget | None, session: EvaluationSession, fmt: str,
                              filter_, suffix)
     if path is None:
         return
-    db_target = str(session.db.path) if session.db.path else session.db.engine.url.render_as_string(False)
-    _run(parent, f"Exporting the {title}", write_report, (db_target, session.evaluation_id, fmt, str(path)),
+    _run(parent, f"Exporting the {title}", write_report, (session.db.target, session.evaluation_id, fmt, str(path)),
          lambda _r: notify(f"{title} written to {path}"), in_process=True)
 
 

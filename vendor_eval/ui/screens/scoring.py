@@ -261,6 +261,3 @@ class ScoringScreen(Screen):
         if e is not None:
             self.session.call(evaluator_service.set_submitted, e.id, e.submitted_at is None, self.session.actor,
                               kind="evaluators")
-
-    def current_index(self) -> QModelIndex:
-        return self.view.currentIndex()
