@@ -102,10 +102,8 @@ def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: 
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        if fmt == "pdf":
-            write_pdf(build_report_data(inputs), tmp, later)
-        else:
-            write_xlsx(inputs, tmp, later)
+        data = build_report_data(inputs)  # both formats lay out the same prepared data
+        (write_pdf if fmt == "pdf" else write_xlsx)(data, tmp, later)
         os.replace(tmp, target)
     except OSError as exc:
         raise ValidationError(f"The report could not be written to {target}: {exc.strerror or exc}.") from None
