@@ -41,7 +41,7 @@ def main() -> int:
             inputs, _ = timed("  read + rank + analyses", report_inputs, db, name)
             data, _ = timed("  report data (pure)", build_report_data, inputs)
             timed("  PDF layout + render", write_pdf, data, Path(tmp) / "parts.pdf")
-            timed("  Excel workbook", write_xlsx, inputs, Path(tmp) / "parts.xlsx")
+            timed("  Excel workbook", write_xlsx, data, Path(tmp) / "parts.xlsx")
             pdf = Path(tmp) / "large.pdf"
             xlsx = Path(tmp) / "large.xlsx"
             _, t_pdf = timed("export_report pdf (end to end)", export_report, db, name, "pdf", pdf)

@@ -56,6 +56,13 @@ class Seeds:
         shutil.copyfile(source, target)
         return self.built[name][1]  # type: ignore[no-any-return]
 
+    def artifact(self, name: str, make: Callable[[Path], object]) -> Path:
+        """A file made once per session by make(path), e.g. a questionnaire generated from a seed."""
+        path = self.folder / name
+        if not path.exists():
+            make(path)
+        return path
+
     def restore(self, db: Database, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
         """Replace the test's database with a copy of seed `name`; returns what `build` returned."""
         assert db.path is not None

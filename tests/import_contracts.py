@@ -1,9 +1,11 @@
 """An import-linter contract type for the one rule the stock types cannot say.
 
-import-linter sees an external package only as its root ("sqlalchemy"), so "services may
-build queries but never make engines or sessions" needs the imported names themselves:
-`allowed_names` reads every import of `external` in the source modules (lazy ones too) and
-refuses any name not listed. pyproject.toml registers it under [tool.importlinter].
+import-linter sees an external package only as its root ("sqlalchemy"), and a name imported
+from a package's __init__ only as the package, so "services may build queries but never make
+engines or sessions" and "ui/ names storage's Database but opens nothing itself" need the
+imported names themselves: `allowed_names` reads every import from `external` (a package,
+its modules included) in the source modules, lazy ones too, and refuses any name not listed.
+pyproject.toml registers it under [tool.importlinter].
 """
 
 from __future__ import annotations
@@ -16,14 +18,18 @@ import grimp
 from importlinter import Contract, ContractCheck, fields, output
 
 
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
 def imported_names(source: str, external: str) -> list[tuple[int, str]]:
     """(line, dotted name) of every name a module imports from `external` or its submodules."""
     found: list[tuple[int, str]] = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            found += [(node.lineno, a.name) for a in node.names if a.name.split(".")[0] == external]
+            found += [(node.lineno, a.name) for a in node.names if _within(a.name, external)]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module is not None \
-                and node.module.split(".")[0] == external:
+                and _within(node.module, external):
             found += [(node.lineno, f"{node.module}.{a.name}") for a in node.names]
     return found
 
@@ -43,7 +49,7 @@ class AllowedNamesContract(Contract):
             modules |= {source.name} | graph.find_descendants(source.name)
         broken = []
         for module in sorted(modules):
-            if external not in graph.find_modules_directly_imported_by(module):
+            if not any(_within(m, external) for m in graph.find_modules_directly_imported_by(module)):
                 continue
             spec = importlib.util.find_spec(module)
             assert spec is not None and spec.origin is not None

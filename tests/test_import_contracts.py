@@ -16,6 +16,8 @@ BREAKS = {
     "no-qt-below-ui": ("vendor_eval/services/ranking.py", "from vendor_eval.ui import tasks"),
     "sqlalchemy-in-storage": ("vendor_eval/cli/common.py", "from sqlalchemy.orm import Session"),
     "services-query-only": ("vendor_eval/services/vendors.py", "from sqlalchemy import create_engine"),
+    "ui-through-services": ("vendor_eval/ui/recovery.py", "def _later():\n    from vendor_eval.storage import open_database"),
+    "file-formats-in-io": ("vendor_eval/services/demo.py", "from openpyxl import load_workbook"),
     "plain-data-layers": ("vendor_eval/io/templates.py", "from vendor_eval.storage import models"),
     "domain-and-errors-stand-alone": ("vendor_eval/errors.py", "from vendor_eval import paths"),
     "layers": ("vendor_eval/storage/audit.py", "from vendor_eval.services import lookup"),

@@ -53,11 +53,6 @@ def vandalise_outside_answers(wb: openpyxl.Workbook) -> None:
     wb.move_sheet("Costs", offset=-3)
 
 
-@pytest.fixture
-def blank(db: Database, imaging_eval: int, tmp_path: Path) -> Path:
-    return questionnaires.generate_questionnaire(db, imaging_eval, tmp_path / "blank.xlsx")
-
-
 def filled(blank: Path, sheet: dict[str, tuple[Any, Any]], dst: Path, **extra: Any) -> Path:
     keys = list(sheet)
     return fill(

@@ -21,11 +21,6 @@ from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 
 
-@pytest.fixture
-def blank(db: Database, imaging_eval: int, tmp_path: Path) -> Path:
-    return questionnaires.generate_questionnaire(db, imaging_eval, tmp_path / "blank.xlsx")
-
-
 def test_file_generated_for_a_vendor_goes_to_that_vendor(db: Database, imaging_eval: int, tmp_path: Path) -> None:
     vendors.add_vendor(db, imaging_eval, "Acme", "officer")
     path = questionnaires.generate_questionnaire(db, imaging_eval, tmp_path / "acme.xlsx", vendor="Acme")

@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 from report_fixtures import (
     ACME,
     CJK,
@@ -24,6 +25,9 @@ from report_fixtures import (
 from xlsx_formulas import Evaluator
 
 from vendor_eval.errors import ValidationError
+from vendor_eval.io.report.contents import build_report_data
+from vendor_eval.io.report.data import fingerprint, short_fingerprint
+from vendor_eval.io.report.pdf import write_pdf
 from vendor_eval.io.report.xlsx import write_xlsx
 from vendor_eval.io.report.xlsx_sheets import sheet_name
 from vendor_eval.scoring import engine
@@ -56,7 +60,7 @@ def consensus_totals(wb: openpyxl.Workbook, ev: Evaluator) -> dict[str, float]:
 def test_live_totals_equal_the_app_scores(tmp_path: Path, policy: str) -> None:
     inp = make_inputs(policy)
     path = tmp_path / "report.xlsx"
-    write_xlsx(inp, path)
+    write_xlsx(build_report_data(inp), path)
     wb = load(path)
     totals = consensus_totals(wb, Evaluator(wb))
     assert len(totals) == len(inp.ranking.vendors)
@@ -70,7 +74,7 @@ def test_live_totals_equal_the_app_scores(tmp_path: Path, policy: str) -> None:
 def test_changing_a_weight_in_excel_moves_the_totals_like_the_app(tmp_path: Path) -> None:
     inp = make_inputs("renormalise")
     path = tmp_path / "report.xlsx"
-    write_xlsx(inp, path)
+    write_xlsx(build_report_data(inp), path)
     wb = load(path)
     ev = Evaluator(wb)
     weights = wb["Weights"]
@@ -92,7 +96,7 @@ def test_changing_a_weight_in_excel_moves_the_totals_like_the_app(tmp_path: Path
 def test_no_user_text_cell_is_a_formula(tmp_path: Path) -> None:
     inp = make_inputs()
     path = tmp_path / "report.xlsx"
-    write_xlsx(inp, path)
+    write_xlsx(build_report_data(inp), path)
     wb = load(path)
     formulas = 0
     texts: set[str] = set()
@@ -116,7 +120,7 @@ def test_no_user_text_cell_is_a_formula(tmp_path: Path) -> None:
 def test_workbook_structure(tmp_path: Path) -> None:
     inp = make_inputs()
     path = tmp_path / "report.xlsx"
-    write_xlsx(inp, path)
+    write_xlsx(build_report_data(inp), path)
     wb = load(path)
     names = wb.sheetnames
     assert names[:4] == ["Summary", "Weights", "Consensus", "Normalised"]
@@ -134,6 +138,19 @@ def test_workbook_structure(tmp_path: Path) -> None:
     # Each evaluator sheet holds that evaluator's scores, and comments below the grid.
     e1 = wb["E01 Dr. Miriam Okafor"]
     assert any(c.value == HOSTILE_COMMENT for row in e1.iter_rows() for c in row)
+
+
+def test_the_workbook_and_the_pdf_state_the_same_cover(tmp_path: Path) -> None:
+    data = build_report_data(make_inputs())  # both writers take this one prepared ReportData
+    write_xlsx(data, tmp_path / "r.xlsx")
+    write_pdf(data, tmp_path / "r.pdf")
+    summary = load(tmp_path / "r.xlsx")["Summary"]
+    facts = {row[0].value: row[1].value for row in summary.iter_rows(min_row=3, max_row=9, max_col=2)}
+    assert facts["Fingerprint (SHA-256)"] == fingerprint(data.inputs.snapshot)
+    assert facts["Audit chain head"] == data.inputs.snapshot.audit_head == "ab" * 32
+    pdf_text = "".join(page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages).replace("\n", "")
+    assert short_fingerprint(facts["Fingerprint (SHA-256)"]) in pdf_text and facts["Audit chain head"] in pdf_text
+    assert facts["Status"] in pdf_text and facts["Generated"] in pdf_text
 
 
 def test_export_report_service_writes_a_workbook_matching_the_ranking(db: Any, imaging_eval: int,

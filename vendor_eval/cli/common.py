@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -11,15 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from vendor_eval.paths import default_db_path
+from vendor_eval.services.audit_log import default_actor
 from vendor_eval.storage import Database, open_database
-
-
-def default_actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
 
 DB_ENV = "VENDOR_EVAL_DB"  # the default database for a scripted session, instead of --db on every line
 

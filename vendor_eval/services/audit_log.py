@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+
 from sqlalchemy import select
 
 from vendor_eval.domain import AuditRow
@@ -24,3 +26,11 @@ def list_audit_events(db: Database, ref: Ref, limit: int = 5000) -> list[AuditRo
 def audit_row(e: AuditEvent) -> AuditRow:
     return AuditRow(e.seq, e.at, e.actor, e.entity, e.entity_id, e.field, e.old_value or "", e.new_value or "",
                     e.reason)
+
+
+def default_actor() -> str:
+    """Who the audit trail names when nobody said: the login name."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,4 +1,4 @@
-"""Backups of a database file: take one now, list them, restore one, the daily schedule.
+"""Backups of a database file: take one now, list them, restore one, recover a damaged file.
 
 These work on the file, not on an open Database: restoring must be possible when the
 file is too damaged to open, and a backup must not migrate the file it copies.
@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from vendor_eval.errors import UserError
+from vendor_eval.storage import Database, open_database
 from vendor_eval.storage import backup as storage
 from vendor_eval.storage.database import database_url, make_engine, sqlite_path
 
@@ -50,9 +51,29 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
 
 
 def latest_backup(db_path: Path) -> BackupInfo | None:
-    """What the GUI offers to restore when a file fails its integrity check."""
     found = list_backups(db_path)
     return found[0] if found else None
+
+
+def backup_to_offer(db_path: Path) -> BackupInfo | None:
+    """The newest backup when db_path exists but fails its integrity check: what the GUI
+    offers to restore when the file will not open."""
+    if not db_path.is_file() or storage.quick_check(db_path) == "ok":
+        return None
+    return latest_backup(db_path)
+
+
+def restore_damaged(db_path: Path, backup: BackupInfo) -> Database:
+    """Keep the damaged file beside it (NAME.damaged), put the backup in its place and open it."""
+    damaged = db_path.with_name(db_path.name + ".damaged")
+    damaged.write_bytes(db_path.read_bytes())
+    restore(db_path, backup.path)
+    return open_database(db_path)
+
+
+def open_file(db_path: Path) -> Database:
+    """Open the app's database: created and migrated as needed, its daily backup taken."""
+    return open_database(db_path)
 
 
 def restore(db_path: Path, source: Path | None = None) -> BackupInfo:
@@ -62,12 +83,6 @@ def restore(db_path: Path, source: Path | None = None) -> BackupInfo:
     taken = storage.backup_time(db_path, used)
     return BackupInfo(used, taken or datetime.fromtimestamp(used.stat().st_mtime), storage.backup_reason(db_path, used),
                       used.stat().st_size)
-
-
-def scheduled_backup(db_path: Path, keep: int = storage.KEEP_DAILY) -> BackupInfo | None:
-    """The daily backup that open_database takes; callable on its own (e.g. a long-running GUI)."""
-    made = storage.ensure_daily_backup(db_path, keep)
-    return _info(db_path, made) if made else None
 
 
 def _info(db_path: Path, path: Path) -> BackupInfo:

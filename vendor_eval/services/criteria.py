@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
+from vendor_eval.services.lookup import Ref, editable_evaluation, get_member, remove_member
 from vendor_eval.storage import Database, audit
-from vendor_eval.storage.models import Criterion, CriterionGroup, Score
+from vendor_eval.storage.models import Criterion, CriterionGroup
 from vendor_eval.vocabulary import ANSWER_TYPES
 
 CRITERION_FIELDS: dict[str, Any] = {
@@ -143,14 +143,9 @@ def add_criterion(db: Database, ref: Ref, group: Ref, name: str, actor: str, wei
         return c.id
 
 
-def remove_criterion(db: Database, ref: Ref, criterion: Ref, actor: str) -> None:
-    """Remove a criterion and its scores (the audit trail keeps how many were dropped)."""
-    with db.write() as s:
-        evaluation = editable_evaluation(s, ref)
-        c = get_member(s, Criterion, evaluation.id, criterion)
-        dropped = s.scalar(select(func.count()).where(Score.criterion_id == c.id)) or 0
-        audit.record(s, evaluation.id, actor, "criterion", c.id, "deleted", c.name, None, f"{dropped} scores removed")
-        s.delete(c)
+def remove_criterion(db: Database, ref: Ref, criterion: Ref, actor: str) -> int:
+    """Remove a criterion and its scores; returns how many scores went (also on record)."""
+    return remove_member(db, ref, Criterion, criterion, actor)
 
 
 def move_criterion(db: Database, ref: Ref, criterion: Ref, position: int, actor: str, group: Ref | None = None) -> None:

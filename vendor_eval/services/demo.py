@@ -13,11 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.excel.questionnaire_template import META
+from vendor_eval.io.excel.questionnaire_template import readdress
 from vendor_eval.paths import sample_data_dir
 from vendor_eval.services import (
     declarations,
@@ -123,19 +122,8 @@ def _import_questionnaires(db: Database, eid: int, paths: list[Path], actor: str
     database that already holds evaluations they are first readdressed to this one."""
     with tempfile.TemporaryDirectory() as tmp:
         if eid != SAMPLE_EVALUATION_ID:
-            paths = [_readdressed(p, eid, Path(tmp)) for p in paths]
+            paths = [readdress(p, eid, Path(tmp) / p.name) for p in paths]
         results = questionnaires.import_questionnaires(db, eid, paths, actor)
     failed = [r for r in results if not r.ok]
     if failed:
         raise ValidationError(f"The sample questionnaire {failed[0].file_name} did not import: {failed[0].errors[0]}")
-
-
-def _readdressed(path: Path, eid: int, folder: Path) -> Path:
-    wb = load_workbook(path)
-    meta = wb[META]
-    for row in meta.iter_rows(min_col=1, max_col=2):
-        if row[0].value == "evaluation_id":
-            row[1].value = str(eid)
-    target = folder / path.name
-    wb.save(target)
-    return target

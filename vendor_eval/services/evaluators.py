@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
+from vendor_eval.services.lookup import Ref, editable_evaluation, get_member, remove_member
 from vendor_eval.storage import Database, audit
-from vendor_eval.storage.models import Evaluator, Score, utcnow
+from vendor_eval.storage.models import Evaluator, utcnow
 from vendor_eval.vocabulary import ENVELOPES
 
 
@@ -44,13 +44,8 @@ def update_evaluator(db: Database, ref: Ref, evaluator: Ref, actor: str, *, name
 
 
 def remove_evaluator(db: Database, ref: Ref, evaluator: Ref, actor: str) -> int:
-    with db.write() as s:
-        evaluation = editable_evaluation(s, ref)
-        e = get_member(s, Evaluator, evaluation.id, evaluator)
-        dropped = s.scalar(select(func.count()).where(Score.evaluator_id == e.id)) or 0
-        audit.record(s, evaluation.id, actor, "evaluator", e.id, "deleted", e.name, None, f"{dropped} scores removed")
-        s.delete(e)
-        return dropped
+    """Remove an evaluator and their scores; returns how many scores went (also on record)."""
+    return remove_member(db, ref, Evaluator, evaluator, actor)
 
 
 def set_submitted(db: Database, ref: Ref, evaluator: Ref, submitted: bool, actor: str) -> None:

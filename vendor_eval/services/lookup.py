@@ -1,24 +1,28 @@
-"""Finding rows by id or exact name, and the guards every change passes through."""
+"""Finding rows by id or exact name, the guards every change passes through, and removing a
+vendor, evaluator or criterion with its scores."""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vendor_eval.domain import EvaluationInfo
 from vendor_eval.errors import NotFound, ReadOnlyError
+from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import (
     Criterion,
     CriterionGroup,
     Evaluation,
     Evaluator,
+    Score,
     Vendor,
 )
 
 Ref = int | str
 T = TypeVar("T", Vendor, Evaluator, Criterion, CriterionGroup)
+Scored = TypeVar("Scored", Vendor, Evaluator, Criterion)  # the members a score hangs on
 
 
 def _as_id(ref: Ref) -> int | None:
@@ -75,3 +79,17 @@ def ensure_editable(evaluation: Evaluation | EvaluationInfo) -> None:
             f"Evaluation {evaluation.name!r} was finalised by {evaluation.finalised_by} and is read-only; "
             "duplicate it or reopen it with a reason."
         )
+
+
+def remove_member(db: Database, ref: Ref, model: type[Scored], member: Ref, actor: str) -> int:
+    """Delete a vendor, evaluator or criterion with everything that hangs on it (its scores, and
+    a vendor's answers and cost lines: the foreign keys cascade) in one transaction, on record
+    with how many scores went; returns that number."""
+    entity = model.__tablename__
+    with db.write() as s:
+        evaluation = editable_evaluation(s, ref)
+        row = get_member(s, model, evaluation.id, member)
+        dropped = s.scalar(select(func.count()).where(getattr(Score, f"{entity}_id") == row.id)) or 0
+        audit.record(s, evaluation.id, actor, entity, row.id, "deleted", row.name, None, f"{dropped} scores removed")
+        s.delete(row)
+        return dropped

@@ -27,7 +27,7 @@ from vendor_eval.scoring.results import SensitivityResult, TariffResult
 from vendor_eval.services.audit_log import audit_row
 from vendor_eval.services.lookup import Ref
 from vendor_eval.services.snapshot import load_snapshot
-from vendor_eval.storage import Database
+from vendor_eval.storage import Database, open_database
 from vendor_eval.storage.audit import verify_chain
 from vendor_eval.storage.models import AuditEvent
 
@@ -106,13 +106,22 @@ def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: 
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        if fmt == "pdf":
-            write_pdf(build_report_data(inputs), tmp, later)
-        else:
-            write_xlsx(inputs, tmp, later)
+        data = build_report_data(inputs)  # both formats lay out the same prepared data
+        (write_pdf if fmt == "pdf" else write_xlsx)(data, tmp, later)
         os.replace(tmp, target)
     except OSError as exc:
         raise ValidationError(f"The report could not be written to {target}: {exc.strerror or exc}.") from None
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def export_report_from(target: str, ref: Ref, fmt: str, path: str | Path, progress: Progress | None = None,
+                       method: str = "weighted", aggregation: str | None = None, scenario: str | None = None) -> Path:
+    """export_report on a connection of its own, for a worker process: the app that started it
+    has already migrated the database and taken its daily backup."""
+    db = open_database(target, migrate=False, daily_backup=False)
+    try:
+        return export_report(db, ref, fmt, path, progress, method, aggregation, scenario)
+    finally:
+        db.dispose()

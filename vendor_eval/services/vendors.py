@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
+from vendor_eval.services.lookup import Ref, editable_evaluation, get_member, remove_member
 from vendor_eval.storage import Database, audit
-from vendor_eval.storage.models import Score, Vendor
+from vendor_eval.storage.models import Vendor
 from vendor_eval.vocabulary import DEPLOYMENT_MODELS, HOSTING_MODELS
 
 PROFILE_TEXT = ("legal_name", "contact", "hq_country", "notes")
@@ -90,10 +90,4 @@ def update_vendor(db: Database, ref: Ref, vendor: Ref, actor: str, **changes: An
 def remove_vendor(db: Database, ref: Ref, vendor: Ref, actor: str) -> int:
     """Remove a vendor with all its scores, answers and cost lines in one transaction; returns
     how many scores went with it."""
-    with db.write() as s:
-        evaluation = editable_evaluation(s, ref)
-        v = get_member(s, Vendor, evaluation.id, vendor)
-        dropped = s.scalar(select(func.count()).where(Score.vendor_id == v.id)) or 0
-        audit.record(s, evaluation.id, actor, "vendor", v.id, "deleted", v.name, None, f"{dropped} scores removed")
-        s.delete(v)
-        return dropped
+    return remove_member(db, ref, Vendor, vendor, actor)

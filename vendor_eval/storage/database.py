@@ -105,6 +105,11 @@ class Database:
         return sqlite_path(self.engine)
 
     @property
+    def target(self) -> str:
+        """What open_database takes to open this database again (from a worker process)."""
+        return str(self.path) if self.path else self.engine.url.render_as_string(hide_password=False)
+
+    @property
     def where(self) -> str:
         return str(self.path) if self.path else self.engine.url.render_as_string(hide_password=True)
 

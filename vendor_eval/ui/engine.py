@@ -80,9 +80,3 @@ def describe_variant(result: Any) -> str:
     """Name the method variant: MCDA results depend on it silently otherwise (DOMAIN.md)."""
     variant = {k: v for k, v in result.variant.items() if k != "method"}  # the picker already shows it
     return f"Scores: {result.score_scale}. " + describe_variant_dict(variant)
-
-
-def is_cancel(exc: BaseException) -> bool:
-    from vendor_eval.ui.tasks import Cancelled
-
-    return isinstance(exc, Cancelled)

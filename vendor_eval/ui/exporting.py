@@ -40,15 +40,10 @@ def write_report(progress: Any, db_target: str, evaluation_id: int, fmt: str, pa
     database connection, the service's (fraction, message) progress turned into thousandths.
     choices: the Results screen's method, aggregation and tariff scenario, so the report ranks as shown."""
     from vendor_eval.services import reports
-    from vendor_eval.storage import open_database
 
-    db = open_database(db_target, migrate=False, daily_backup=False)  # the app already did both
-    try:
-        return str(reports.export_report(db, evaluation_id, fmt, path,
-                                         progress=lambda f, m: progress(int(f * 1000), 1000, m), method=choices[0],
-                                         aggregation=choices[1], scenario=choices[2]))
-    finally:
-        db.dispose()
+    return str(reports.export_report_from(db_target, evaluation_id, fmt, path,
+                                          progress=lambda f, m: progress(int(f * 1000), 1000, m),
+                                          method=choices[0], aggregation=choices[1], scenario=choices[2]))
 
 
 def _run(parent: QWidget | None, title: str, work: Callable[..., Any], args: tuple[Any, ...],
@@ -76,9 +71,9 @@ def export_report(parent: QWidget | None, session: EvaluationSession, fmt: str,
                              filter_, suffix)
     if path is None:
         return
-    db_target = str(session.db.path) if session.db.path else session.db.engine.url.render_as_string(False)
     choices = (session.method, session.aggregation or None, session.tariff_scenario)
-    _run(parent, f"Exporting the {title}", write_report, (db_target, session.evaluation_id, fmt, str(path), choices),
+    _run(parent, f"Exporting the {title}", write_report,
+         (session.db.target, session.evaluation_id, fmt, str(path), choices),
          lambda _r: notify(f"{title} written to {path}"), in_process=True)
 
 

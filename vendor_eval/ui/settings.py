@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from vendor_eval.services.audit_log import default_actor
+
 ORGANISATION, APPLICATION = "vendor_eval", "vendor_eval"
 MAX_RECENT = 8
-
-
-def default_actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 @dataclass(frozen=True)

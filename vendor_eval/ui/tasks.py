@@ -3,6 +3,7 @@
 A task is a plain function ``fn(progress) -> result`` that must not touch widgets; it runs in
 QThreadPool and its progress, result and error come back on the UI thread through signals.
 Tests switch the helper to inline mode, so the same code runs synchronously and deterministically.
+Work that holds the GIL too long for a thread runs in a child process: process_runner.run_process_task.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def run_task(
 
 
 def track(task: Any, on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None,
-           on_progress: Callable[[int, int, str], None] | None) -> Any:
+          on_progress: Callable[[int, int, str], None] | None) -> Any:
     """Connect the callbacks; the module keeps the task alive until it reports, so callers may
     drop their reference."""
     if on_progress is not None:

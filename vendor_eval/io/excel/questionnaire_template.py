@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -390,6 +390,17 @@ def _write_costs(ws: Worksheet, lists: _ListSheet) -> None:
     amount.add(f"C{first}:C{last}")
     yes_no.add(f"F{first}:G{last}")
     _protect(ws)
+
+
+def readdress(path: Path, evaluation_id: int, target: Path) -> Path:
+    """A copy of one of our questionnaires (the sample's, say) at target, addressed to another
+    evaluation: only its Meta sheet's evaluation_id changes."""
+    wb = load_workbook(path)
+    for row in wb[META].iter_rows(min_col=1, max_col=2):
+        if row[0].value == "evaluation_id":
+            row[1].value = str(evaluation_id)
+    wb.save(target)
+    return target
 
 
 def _write_meta(ws: Worksheet, snapshot: domain.Snapshot, vendor: domain.Vendor | None) -> None:

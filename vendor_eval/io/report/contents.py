@@ -1,4 +1,5 @@
-"""Every section of the committee report, computed once from the inputs; the PDF lays it out."""
+"""Every section of the committee report, computed once from the inputs; the PDF and the Excel
+writers both take this ReportData (the workbook's live formulas also read the inputs it carries)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ VENDORS_PER_BLOCK = 10  # score-matrix columns on a landscape page
 
 @dataclass(frozen=True)
 class ReportData:
+    inputs: rd.ReportInputs
     cover: rd.Cover
     method: str  # "weighted" | "topsis": which charts apply
     summary: list[str]
@@ -39,7 +41,7 @@ def build_report_data(inp: rd.ReportInputs, vendors_per_block: int = VENDORS_PER
     cells, bias = rt.disagreement_tables(inp.disagreement)
     text, table = rt.methodology(snap, r)
     return ReportData(
-        cover=rd.cover(inp), method=r.method, summary=summary_sentences(inp), ranking=rd.ranking_rows(r),
+        inputs=inp, cover=rd.cover(inp), method=r.method, summary=summary_sentences(inp), ranking=rd.ranking_rows(r),
         ranking_table=rd.ranking_table(inp),
         stacked=rd.stacked_groups(r), radar=rd.radar_groups(r), matrix=rd.matrix_blocks(snap, r, vendors_per_block),
         knockouts=rt.knockout_table(snap, r), disagreement=cells, bias=bias,

@@ -19,7 +19,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter as col
 
 from vendor_eval.io.report import xlsx_sheets as sh
-from vendor_eval.io.report.data import ReportInputs, fingerprint, ranked_by
+from vendor_eval.io.report.contents import ReportData
+from vendor_eval.io.report.data import Cover, ReportInputs
 from vendor_eval.io.text_safety import set_text_cell
 
 Progress = Callable[[float, str], None]
@@ -30,15 +31,16 @@ HEAD_ROW = META_ROW0 + len(META_ROWS)  # the Consensus / Normalised table header
 FIRST_COL = 4  # criteria start in column D on Consensus and Normalised
 
 
-def write_xlsx(inp: ReportInputs, path: Path, progress: Progress | None = None) -> None:
+def write_xlsx(data: ReportData, path: Path, progress: Progress | None = None) -> None:
     note = progress or (lambda _f, _m: None)
+    inp = data.inputs
     book = sh.Book()
     summary_ws = book.sheet("Summary")  # first tab, filled once the live totals' cells are known
     note(0.05, "writing weights")
     weight_cells = weights_sheet(book, inp)
     note(0.15, "writing consensus scores")
     totals = consensus_sheets(book, inp, weight_cells)
-    summary_sheet(summary_ws, inp, totals)
+    summary_sheet(summary_ws, inp, data.cover, totals)
     note(0.35, "writing evaluators' scores")
     sh.evaluator_sheets(book, inp.snapshot)
     note(0.6, "writing analyses")
@@ -174,14 +176,14 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
     return totals
 
 
-def summary_sheet(ws: Any, inp: ReportInputs, totals: dict[int, str]) -> None:
-    snap, r, e = inp.snapshot, inp.ranking, inp.snapshot.evaluation
-    sh.title(ws, e.name, "Committee workbook exported by vendor_eval. Scores come from the app; the live totals "
-             "recalculate from the Weights sheet.")
-    facts = [("Organisation", e.organisation), ("Status", e.status),
-             ("Generated (UTC)", f"{inp.generated_at:%Y-%m-%d %H:%M}"), ("Fingerprint (SHA-256)", fingerprint(snap)),
-             ("Audit chain head", snap.audit_head),
-             ("Ranking", ranked_by(r))]
+def summary_sheet(ws: Any, inp: ReportInputs, cover: Cover, totals: dict[int, str]) -> None:
+    r = inp.ranking
+    sh.title(ws, cover.title, "Committee workbook exported by vendor_eval. Scores come from the app; the live "
+             "totals recalculate from the Weights sheet.")
+    facts = [("Organisation", cover.organisation), ("Status", cover.status),
+             ("Generated", cover.generated), ("Fingerprint (SHA-256)", cover.fingerprint),
+             ("Audit chain head", cover.audit_head),
+             ("Ranking", cover.ranked_by)]
     facts += [(k.replace("_", " ").capitalize(), v) for k, v in r.variant.items() if k != "method"]
     for i, (label, value) in enumerate(facts):
         ws.cell(3 + i, 1, label).font = sh.BOLD

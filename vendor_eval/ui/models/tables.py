@@ -139,20 +139,6 @@ class CriticalChangesModel(RowsModel[Any]):
     )
 
 
-class TariffLinesModel(RowsModel[Any]):
-    """Rows are scoring.results.TariffLine."""
-
-    columns = (
-        Column("Vendor", lambda r: r.vendor),
-        Column("Scenario", lambda r: r.scenario),
-        Column("Term (years)", lambda r: r.term_years, fmt="g", align_right=True),
-        Column("Baseline total", lambda r: f"{r.baseline_total:,.0f} {r.currency}", align_right=True),
-        Column("Scenario total", lambda r: f"{r.total:,.0f} {r.currency}", align_right=True),
-        Column("Increase", lambda r: f"{r.increase:,.0f}", align_right=True),
-        Column("Exposure", lambda r: f"{r.exposure_ratio * 100:.1f} %", align_right=True),
-    )
-
-
 class TariffPivotModel(RowsModel[Any]):
     """One row per vendor: the baseline cost over the term, then each scenario's increase and
     exposure side by side (rows are lists of TariffLine, one per scenario, in scenario order)."""

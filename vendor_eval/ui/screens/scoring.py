@@ -263,6 +263,3 @@ class ScoringScreen(Screen):
         if e is not None:
             self.session.call(evaluator_service.set_submitted, e.id, e.submitted_at is None, self.session.actor,
                               kind=Change.EVALUATORS)
-
-    def current_index(self) -> QModelIndex:
-        return self.view.currentIndex()

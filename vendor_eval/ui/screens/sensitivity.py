@@ -30,7 +30,7 @@ from vendor_eval.ui.models.tables import CriticalChangesModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.screens.results import chart_view
 from vendor_eval.ui.tasks import Task, run_task
-from vendor_eval.ui.widgets import fit_columns, hint, table_view
+from vendor_eval.ui.widgets import fit_columns, hint, is_cancel, table_view
 
 SMAA_VENDORS = 10
 
@@ -143,7 +143,7 @@ class SensitivityScreen(Screen):
             self.critical_model.set_rows([])
             self.sweep_model.set_rows([])
             self.smaa_chart.removeAllSeries()
-        elif not engine.is_cancel(exc):
+        elif not is_cancel(exc):
             raise exc
 
     def _criterion_names(self, result: Any) -> list[str]:
