@@ -64,7 +64,7 @@ def _raw() -> dict[str, Any]:
          r"groups\[0\]\.criteria\[0\]\.knockout must be true or false"),
         (lambda t: t["groups"][0]["criteria"][0]["answer"].__setitem__("type", "essay"),
          r"groups\[0\]\.criteria\[0\]\.answer\.type must be one of"),
-        (lambda t: t.__setitem__("format_version", 99), r"format_version must be 1, got 99"),
+        (lambda t: t.__setitem__("format_version", 99), r"format_version must be 1 or 2, got 99"),
         (lambda t: [c.__setitem__("weight", 0) for c in t["groups"][2]["criteria"]],
          r"groups\[2\]\.criteria have weights that sum to zero"),
         (lambda t: t["groups"][0]["criteria"][1].__setitem__("key", t["groups"][0]["criteria"][0]["key"]),

@@ -17,6 +17,7 @@ from vendor_eval.errors import UserError
 COMMAND_MODULES = [
     "vendor_eval.cli.basics",
     "vendor_eval.cli.questionnaires",
+    "vendor_eval.cli.conditions",
     "vendor_eval.cli.decision",
     "vendor_eval.cli.integrity",
     "vendor_eval.cli.demo",

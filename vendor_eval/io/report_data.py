@@ -100,6 +100,22 @@ def cover(inp: ReportInputs) -> Cover:
 
 
 @dataclass(frozen=True)
+class ConditionRow:
+    applies_to: str  # a vendor's name, or "The winning vendor"
+    criterion: str  # the criterion's name, or ""
+    text: str
+
+
+def award_conditions(snap: Snapshot) -> list[ConditionRow]:
+    """What the winner must meet after signing and before go-live, in the committee's order."""
+    vendors = {v.id: v.name for v in snap.vendors}
+    criteria = {c.id: c.name for c in snap.criteria}
+    return [ConditionRow(vendors.get(x.vendor_id, "") if x.vendor_id is not None else "The winning vendor",
+                         criteria.get(x.criterion_id, "") if x.criterion_id is not None else "", x.text)
+            for x in snap.award_conditions]
+
+
+@dataclass(frozen=True)
 class RankingRow:
     rank: int | None  # None = disqualified
     vendor: str

@@ -25,6 +25,7 @@ from vendor_eval.storage.models import (
     AGGREGATIONS,
     MISSING_POLICIES,
     STATUSES,
+    AwardCondition,
     CostLine,
     Criterion,
     CriterionGroup,
@@ -82,30 +83,41 @@ def create_from_template(
     with db.write() as s:
         if s.scalar(select(Evaluation.id).where(Evaluation.name == name)) is not None:
             raise ValidationError(f"An evaluation named {name!r} already exists; choose another name.")
-        evaluation = Evaluation(name=name, organisation=organisation, description=description, template_name=spec.name)
+        evaluation = Evaluation(name=name, organisation=organisation, description=description, template_name=spec.name,
+                                template_version=spec.version)
         s.add(evaluation)
         s.flush()
         _add_criteria(s, evaluation.id, spec)
         audit.record(s, evaluation.id, actor, "evaluation", evaluation.id, "created", None,
-                     {"name": name, "template": spec.name, "criteria": spec.criteria_count})
+                     {"name": name, "template": spec.name, "template_version": spec.version,
+                      "criteria": spec.criteria_count})
         return evaluation.id
 
 
 def _add_criteria(s: Any, evaluation_id: int, spec: TemplateSpec) -> None:
+    conditions = 0
     for gpos, g in enumerate(spec.groups):
         group = CriterionGroup(evaluation_id=evaluation_id, name=g.name, description=g.description,
                                weight=g.weight, position=gpos)
         s.add(group)
         s.flush()
         for cpos, c in enumerate(g.criteria):
-            s.add(Criterion(
+            criterion = Criterion(
                 evaluation_id=evaluation_id, group_id=group.id, key=c.key, name=c.name, question=c.question,
                 guidance=c.guidance, weight=c.weight, scale_min=c.scale_min, scale_max=c.scale_max,
                 descriptors=dict(c.descriptors), direction=c.direction, knockout=c.knockout,
                 knockout_min=c.knockout_min, is_cost=c.cost, answer_type=c.answer.type,
                 answer_unit=c.answer.unit, answer_min=c.answer.min, answer_max=c.answer.max,
                 choices=list(c.answer.choices), scoring_rule=c.scoring_rule, position=cpos,
-            ))
+                provide=c.provide, answer_integer=c.answer.integer, answer_example=c.answer.example,
+            )
+            s.add(criterion)
+            if c.award_conditions:
+                s.flush()
+                for text in c.award_conditions:
+                    conditions += 1
+                    s.add(AwardCondition(evaluation_id=evaluation_id, criterion_id=criterion.id, text=text,
+                                         position=conditions))
     s.flush()
 
 
@@ -140,7 +152,7 @@ def delete_evaluation(db: Database, ref: Ref) -> None:
 SETTINGS = {
     "name": str, "organisation": str, "description": str, "missing_policy": str, "aggregation": str,
     "discuss_threshold": float, "must_discuss_threshold": float, "blind_mode": bool, "two_envelope": bool,
-    "questionnaire_deadline": str, "questionnaire_contact": str,
+    "questionnaire_deadline": str, "questionnaire_contact": str, "disclose_weights": bool,
 }
 
 
@@ -197,6 +209,12 @@ def set_status(db: Database, ref: Ref, status: str, actor: str) -> None:
 def template_from_evaluation(db: Database, ref: Ref, name: str) -> TemplateSpec:
     with db.read() as s:
         evaluation = get_evaluation(s, ref)
+        conditions: dict[int, list[str]] = {}
+        for row in s.scalars(select(AwardCondition).where(AwardCondition.evaluation_id == evaluation.id,
+                                                          AwardCondition.vendor_id.is_(None),
+                                                          AwardCondition.criterion_id.is_not(None))
+                             .order_by(AwardCondition.position, AwardCondition.id)):
+            conditions.setdefault(int(row.criterion_id or 0), []).append(row.text)
         groups = tuple(
             GroupSpec(
                 name=g.name, description=g.description, weight=g.weight,
@@ -205,8 +223,10 @@ def template_from_evaluation(db: Database, ref: Ref, name: str) -> TemplateSpec:
                         key=c.key, name=c.name, question=c.question, guidance=c.guidance, weight=c.weight,
                         scale_min=c.scale_min, scale_max=c.scale_max, descriptors=dict(c.descriptors),
                         direction=c.direction, knockout=c.knockout, knockout_min=c.knockout_min, cost=c.is_cost,
-                        answer=AnswerSpec(c.answer_type, c.answer_unit, c.answer_min, c.answer_max, tuple(c.choices)),
-                        scoring_rule=c.scoring_rule,
+                        answer=AnswerSpec(c.answer_type, c.answer_unit, c.answer_min, c.answer_max, tuple(c.choices),
+                                          c.answer_integer, c.answer_example),
+                        scoring_rule=c.scoring_rule, provide=c.provide,
+                        award_conditions=tuple(conditions.get(c.id, ())),
                     )
                     for c in g.criteria
                 ),
