@@ -90,7 +90,7 @@ def test_figures_are_realistic() -> None:
         assert 20 <= a["sla.stat_turnaround"] <= 120  # minutes: 60 is the benchmark, 120 the floor
         assert 12 <= a["sla.routine_turnaround"] <= 96  # hours
         assert 0.5 <= a["clinical.discrepancy_rate"] <= 2.5  # % (RADPEER sees 0.6-0.8)
-        assert 4 <= a["clinical.prelim_final_difference"] <= 10  # % (about 6 is typical)
+        assert 0.5 <= a["clinical.prelim_final_difference"] <= 4  # % major differences (usually about 1-3)
         assert 99.0 <= a["deployment.platform_availability"] <= 99.99
         assert 15 <= v["price_per_study"] <= 60  # USD per study, blended
         assert sum(x["annual_amount"] for x in v["cost_lines"]) == pytest.approx(v["price_per_study"] * studies)
@@ -106,12 +106,15 @@ def test_demo_loads_everything(demo: tuple[Database, int]) -> None:
     snap = load_snapshot(db, eid)
     assert snap.evaluation.name == "Teleradiology and AI reading services"
     assert snap.evaluation.status == "scoring"
-    assert (len(snap.vendors), len(snap.evaluators), len(snap.criteria)) == (7, 4, 51)
-    assert len(snap.scores) == 7 * 4 * 51 and all(s.comment for s in snap.scores)
+    assert (len(snap.vendors), len(snap.evaluators), len(snap.criteria)) == (7, 4, 69)
+    assert len(snap.scores) == 7 * 4 * 69 and all(s.comment for s in snap.scores)
+    assert snap.evaluation.disclose_weights and snap.evaluation.template_version == "2"
+    groups = {g.name: g.weight for g in snap.groups}
+    assert groups["AI validation"] == 6 and sum(groups.values()) == 100  # AI triage is in scope
     assert all(e.submitted_at is not None for e in snap.evaluators)
     assert len(snap.consensus) == 4 and len(snap.cost_lines) == 28 and len(snap.tariff_scenarios) == 4
     assert {a.vendor_id for a in snap.answers} == {v.id for v in snap.vendors}  # every questionnaire imported
-    assert len(snap.suggestions) > 300
+    assert len(snap.suggestions) > 400
     profiles = {v["name"]: v["profile"] for v in read_sample()["vendors"]}
     for v in snap.vendors:  # the questionnaires' profile sheets agree with the vendors as added
         assert list(v.delivery_locations) == profiles[v.name]["delivery_locations"]
@@ -143,7 +146,8 @@ def test_faulty_questionnaire_reports_every_error_and_changes_nothing(demo: tupl
     before = load_snapshot(db, eid)
     [result] = questionnaires.import_questionnaires(db, eid, [SAMPLE / faulty[0]["file"]], "test")
     assert not result.ok and len(result.errors) == 2
-    assert "expected minutes between 0 and 1440, got 'within 1 hour'" in result.errors[0]
+    # '1' typed for one hour in a minutes field: the minimum of 10 minutes refuses it
+    assert "expected minutes between 10 and 1440, got 1" in result.errors[0]
     assert "'30 days'" in result.errors[1]
     after = load_snapshot(db, eid)
     assert (after.answers, after.cost_lines, after.audit_head) == (before.answers, before.cost_lines, before.audit_head)
@@ -152,12 +156,14 @@ def test_faulty_questionnaire_reports_every_error_and_changes_nothing(demo: tupl
 # --- the story ---------------------------------------------------------------------------------
 
 
-def test_knockout_disqualifies_the_low_cost_vendor(demo: tuple[Database, int]) -> None:
+def test_knockouts_disqualify_the_low_cost_vendor(demo: tuple[Database, int]) -> None:
     db, eid = demo
     result = ranking.rank_evaluation(db, eid)
     out = [v for v in result.vendors if v.disqualified]
     assert [v.name for v in out] == ["ThriftRead Imaging"] and out[0].rank == 7
-    assert "BAA" in out[0].reasons[0]
+    # Its subcontracted readers abroad: neither licensed here nor bound by the BAA.
+    assert len(out[0].reasons) == 2
+    assert "Licensure" in out[0].reasons[0] and "Data-protection agreement" in out[0].reasons[1]
     prices = {v["name"]: v["price_per_study"] for v in read_sample()["vendors"]}
     assert min(prices, key=prices.__getitem__) == "ThriftRead Imaging"
 
@@ -203,7 +209,8 @@ def test_close_race_at_the_top_that_sensitivity_explains(demo: tuple[Database, i
     flips = [c for c in result.critical if c.delta_up is not None and c.winner_up == "Costaverde Teleimagen"]
     assert min(c.delta_up for c in flips) < 0.02  # two points of weight on one criterion change the winner
     first = dict(zip(result.vendor_names, result.smaa.acceptability[:, 0], strict=True))
-    assert first["Bluestem Reading Group"] < 0.7 and first["Costaverde Teleimagen"] > 0.2
+    assert first["Bluestem Reading Group"] < 0.7
+    assert first["Lumenhaven Imaging Cloud"] > 0.2 and first["Costaverde Teleimagen"] > 0.1
 
 
 # --- loading elsewhere --------------------------------------------------------------------------
