@@ -45,7 +45,7 @@ def _score_grid(db: Database, evaluation: int) -> tuple[int, int]:
     b = vendors.add_vendor(db, evaluation, "Cobalt Teleradiology", "officer")
     evaluators.add_evaluator(db, evaluation, "Dr Ames", "officer")
     for vendor in (a, b):
-        for key in ("sla.stat_turnaround", "security.baa_dpa"):
+        for key in ("sla.stat_turnaround", "clinical.discrepancy_rate"):
             scores.record_score(db, evaluation, "Dr Ames", vendor, key, 4, "officer")
     return a, b
 

@@ -280,7 +280,9 @@ def template_to_json(spec: TemplateSpec) -> dict[str, Any]:
     for g in spec.groups:
         criteria = []
         for c in g.criteria:
-            answer = {k: v for k, v in asdict(c.answer).items() if v not in (None, "", (), False)}
+            answer = {k: v for k, v in asdict(c.answer).items() if v is not None and v != "" and v != ()}
+            if not c.answer.integer:
+                answer.pop("integer")
             if "choices" in answer:
                 answer["choices"] = list(answer["choices"])
             criteria.append({
