@@ -14,6 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from tests.io.questionnaire_filling import fill
 from vendor_eval.cli import main as cli_main
@@ -21,7 +22,16 @@ from vendor_eval.errors import ReadOnlyError, ValidationError
 from vendor_eval.io.report_data import award_conditions
 from vendor_eval.io.templates import CriterionSpec, TemplateSpec, builtin_templates, load_template
 from vendor_eval.scoring.rules import apply_rule, highest_suggestion
-from vendor_eval.services import conditions, evaluations, lifecycle, questionnaires, vendors
+from vendor_eval.services import (
+    conditions,
+    evaluations,
+    evaluators,
+    lifecycle,
+    questionnaires,
+    reports,
+    scores,
+    vendors,
+)
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 
@@ -164,6 +174,22 @@ def test_award_conditions_come_from_the_template_and_the_committee(db: Database)
     lifecycle.finalise(db, eid, "officer")
     with pytest.raises(ReadOnlyError):
         conditions.add_condition(db, eid, "Too late.", "chair")
+
+
+def test_the_committee_report_prints_the_conditions_of_award(db: Database, tmp_path: Path) -> None:
+    eid = evaluations.create_from_template(db, IMAGING, "RFP", "officer")
+    evaluations.update_settings(db, eid, "officer", missing_policy="minimum")
+    for name in ("Borealis Reading Group", "Cobalt Teleradiology"):
+        vendors.add_vendor(db, eid, name, "officer")
+    evaluators.add_evaluator(db, eid, "Dr Ames", "officer")
+    scores.record_score(db, eid, "Dr Ames", "Borealis Reading Group", "sla.stat_turnaround", 4, "officer")
+    conditions.add_condition(db, eid, "Night-CT pilot passes its exit criteria <by week 12>.", "chair",
+                             vendor="Cobalt Teleradiology")
+    path = reports.export_report(db, eid, "pdf", tmp_path / "report.pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+    assert "Conditions of award" in text
+    assert "Night-CT pilot passes its exit criteria <by week 12>." in text  # escaped, not parsed as markup
+    assert "credentialed and privileged at each of our hospitals" in text  # from the licensure gate
 
 
 def test_conditions_from_the_command_line(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

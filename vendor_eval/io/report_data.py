@@ -267,3 +267,9 @@ def smallest_change(c: Any) -> float:
     """The smaller absolute weight change (up or down) that changes the winner; inf when none does."""
     options = [abs(x) for x in (c.delta_up, c.delta_down) if x is not None]
     return min(options) if options else math.inf
+
+
+def conditions_table(snap: Snapshot) -> Table:
+    """The conditions of award as the report prints them (empty rows: no section)."""
+    rows = tuple((x.applies_to, x.criterion or "-", x.text) for x in award_conditions(snap))
+    return Table(("Applies to", "From criterion", "Condition (met after signing, before go-live)"), rows)
