@@ -15,8 +15,10 @@ import pytest
 
 from vendor_eval.cli import main as cli_main
 from vendor_eval.errors import ValidationError
+from vendor_eval.io.templates import builtin_templates, load_template
 from vendor_eval.paths import default_db_path, sample_data_dir
 from vendor_eval.scoring import engine
+from vendor_eval.scoring.rules import apply_rule
 from vendor_eval.services import declarations, questionnaires, ranking, tariffs
 from vendor_eval.services.demo import load_demo, read_sample
 from vendor_eval.services.snapshot import load_snapshot
@@ -96,6 +98,45 @@ def test_figures_are_realistic() -> None:
         assert sum(x["annual_amount"] for x in v["cost_lines"]) == pytest.approx(v["price_per_study"] * studies)
         assert a["commercial.price_per_study"] == v["price_per_study"]
     assert all(s["comment"] for s in data["scores"])
+
+
+def test_answers_agree_with_their_evidence() -> None:
+    """The cases the first sample got wrong: each answer is what the vendor's evidence supports."""
+    vendors = {v["key"]: v for v in read_sample()["vendors"]}
+    template = load_template(builtin_templates()[read_sample()["evaluation"]["template"]])
+    rule = {c.key: c.scoring_rule for g in template.groups for c in g.criteria}
+
+    def level(slug: str, key: str) -> float:
+        suggestion = apply_rule(rule[key], vendors[slug]["answers"][key])
+        assert suggestion is not None
+        return suggestion.value
+
+    costaverde = vendors["costaverde"]
+    assert "only those 58 will be assigned" in costaverde["evidence"]["clinical.licensure_board_cert"]
+    assert costaverde["answers"]["clinical.reader_pool"] == 58  # not its 64 readers
+    thrift = vendors["thriftread"]
+    assert "no US licence" in thrift["evidence"]["clinical.licensure_board_cert"]
+    assert level("thriftread", "clinical.licensure_board_cert") == 0 and level("thriftread", "security.baa_dpa") == 0
+    assert "Internal peer review" in vendors["vindhya"]["evidence"]["clinical.peer_review"]
+    assert "RADPEER" not in vendors["vindhya"]["answers"]["clinical.peer_review"]
+    assert "2b or 3b" in vendors["bluestem"]["evidence"]["clinical.discrepancy_rate"]  # the 2016 scale
+    assert "3-4" not in vendors["bluestem"]["evidence"]["clinical.discrepancy_rate"]
+    assert "of discovery" in vendors["lumenhaven"]["evidence"]["security.breach_notification"]
+    gates = [c.key for g in template.groups for c in g.criteria if c.knockout]
+    passing = [slug for slug in vendors if all(level(slug, k) == 1 for k in gates)]
+    assert sorted(passing) == sorted(set(vendors) - {"thriftread"})
+
+
+def test_sample_questionnaires_disclose_the_weights_and_no_guidance() -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLE / "questionnaires" / "bluestem.xlsx")
+    instructions = [c.value for row in wb["Instructions"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "How offers are scored" in instructions  # a public buyer discloses weights and method
+    assert any(x.startswith("AI validation: 6.0 %") for x in instructions)
+    questions = {c.value for row in wb["Questions"].iter_rows() for c in row if isinstance(c.value, str)}
+    template = load_template(builtin_templates()[read_sample()["evaluation"]["template"]])
+    assert not any(c.guidance in questions for g in template.groups for c in g.criteria)
 
 
 # --- the demo loads ------------------------------------------------------------------------------

@@ -5,11 +5,10 @@ version still loads. Checked on the real template file, real workbooks and a rea
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import re
+import runpy
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import openpyxl
@@ -314,16 +313,8 @@ def test_how_to_answer_gives_unit_and_example(db: Database, tmp_path: Path) -> N
 # --- the review document -------------------------------------------------------------------------------
 
 
-def _review_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("template_review", DOCS / "template_review.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_review_document_is_generated_from_the_template(tmp_path: Path) -> None:
-    _review_script().main(["--out", str(tmp_path / "review.md")])
+    runpy.run_path(str(DOCS / "template_review.py"))["main"](["--out", str(tmp_path / "review.md")])
     made = (tmp_path / "review.md").read_text(encoding="utf-8")
     assert made == (DOCS / "template-review.md").read_text(encoding="utf-8"), "run python docs/template_review.py"
     for c in _criteria(_spec()):  # one row per criterion, with its guidance and sources
