@@ -175,6 +175,15 @@ def test_award_conditions_come_from_the_template_and_the_committee(db: Database)
         conditions.add_condition(db, eid, "Too late.", "chair")
 
 
+def test_a_duplicate_keeps_version_disclosure_and_conditions(db: Database) -> None:
+    eid = evaluations.create_from_template(db, IMAGING, "RFP", "officer")
+    evaluations.update_settings(db, eid, "officer", disclose_weights=True)
+    copy = evaluations.duplicate_evaluation(db, eid, "RFP (rerun)", "officer")
+    info = load_snapshot(db, copy).evaluation
+    assert (info.template_version, info.disclose_weights) == ("2", True)
+    assert [x.text for x in conditions.list_conditions(db, copy)] == [x.text for x in conditions.list_conditions(db, eid)]
+
+
 def test_the_committee_report_prints_the_conditions_of_award(db: Database, tmp_path: Path) -> None:
     eid = evaluations.create_from_template(db, IMAGING, "RFP", "officer")
     evaluations.update_settings(db, eid, "officer", missing_policy="minimum")

@@ -233,7 +233,8 @@ def template_from_evaluation(db: Database, ref: Ref, name: str) -> TemplateSpec:
             )
             for g in evaluation.groups
         )
-        return TemplateSpec(name=name, description=f"Saved from the evaluation {evaluation.name!r}.", groups=groups)
+        return TemplateSpec(name=name, description=f"Saved from the evaluation {evaluation.name!r}.", groups=groups,
+                            version=evaluation.template_version or "1")
 
 
 def save_as_template(db: Database, ref: Ref, name: str, path: Path) -> Path:
@@ -251,6 +252,7 @@ def duplicate_evaluation(db: Database, ref: Ref, new_name: str, actor: str) -> i
     new_id = create_from_template(db, spec, new_name, actor, organisation, description)
     with db.write() as s:
         source = get_evaluation(s, source_id)
+        get_evaluation(s, new_id).disclose_weights = source.disclose_weights
         for v in source.vendors:
             copy = Vendor(evaluation_id=new_id, **{k: getattr(v, k) for k in _VENDOR_FIELDS})
             s.add(copy)
