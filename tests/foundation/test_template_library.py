@@ -6,6 +6,7 @@ version still loads. Checked on the real template file, real workbooks and a rea
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import runpy
 from pathlib import Path
@@ -209,6 +210,12 @@ def test_conditions_from_the_command_line(db_path: Path, capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert "Named onboarding lead before go-live." in out and "credentialed and privileged" in out
     assert cli_main(["disclose", "RFP", "on", "--db", db]) == 0
+    capsys.readouterr()
+    assert cli_main(["show", "RFP", "--db", db]) == 0
+    assert "teleradiology (version 2);" in capsys.readouterr().out
+    assert cli_main(["show", "RFP", "--db", db, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["template_version"], shown["disclose_weights"]) == ("2", True)
     assert cli_main(["conditions", "remove", "RFP", "--db", db, "--id", "999"]) == 1
     assert "no condition of award 999" in capsys.readouterr().err
 
