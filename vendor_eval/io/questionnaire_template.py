@@ -271,8 +271,10 @@ def disclosed_weights(snapshot: domain.Snapshot) -> list[tuple[str, str]]:
         parts = []
         for c in members:
             overall = share * c.weight / inner * 100
-            flag = " (mandatory, pass/fail)" if c.knockout else ""
-            parts.append(f"{c.name}: {overall:.1f} %{flag}")
+            if c.knockout and overall == 0:
+                parts.append(f"{c.name}: pass/fail, no weight")
+            else:
+                parts.append(f"{c.name}: {overall:.1f} %" + (", and pass/fail" if c.knockout else ""))
         lines.append((f"{g.name}: {share * 100:.1f} %", "; ".join(parts) + "."))
     return lines
 
