@@ -131,6 +131,7 @@ def test_instructions_show_weights_and_method_only_when_disclosed(db: Database, 
     expected = commercial.weight / total * price.weight / sum(c.weight for c in commercial.criteria) * 100
     assert f"{price.name}: {expected:.1f} %" in instructions[label]  # 20 % x 60 % = 12.0 %
     assert "Price per study: 12.0 %" in instructions[label]
+    assert "Data-protection agreement (mandatory): pass/fail, no weight" in instructions["Security and compliance: 11.0 %"]
 
 
 # --- knock-outs ------------------------------------------------------------------------------------
