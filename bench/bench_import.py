@@ -7,7 +7,7 @@ alone is lazy and reads no cells). Targets: ratio <= 1.5, total <= 6 s.
 
 The evaluation is built here rather than with bench/large_evaluation.py: that one's criteria
 are all plain numbers without scoring rules, while this benchmark needs every answer type and
-rule kind. Its 200 criteria are the built-in imaging template's 51, repeated under new keys.
+rule kind. Its 200 criteria are version 1 of the built-in imaging template's 51, repeated under new keys.
 
     python bench/bench_import.py [--files 60] [--questions 200] [--repeat 3] [--keep DIR]
 """
@@ -31,7 +31,7 @@ from vendor_eval.services import evaluations, questionnaires
 from vendor_eval.services.evaluations import resolve_template
 from vendor_eval.storage import Database, open_database
 
-IMAGING = "Medical imaging outsourcing and teleradiology"
+IMAGING = "Medical imaging outsourcing and teleradiology (version 1)"  # every answer type and rule kind
 
 
 def large_template(questions: int) -> TemplateSpec:

@@ -67,33 +67,35 @@ STORY_CELLS: dict[tuple[str, str, str], tuple[float, str]] = {
     ("pacs", "vindhya", "deployment.delivery_model"): (3, "Follow-the-sun model suits our night volume; latency measured fine."),
     ("security", "vindhya", "deployment.delivery_model"): (1, "Patient images viewed from India: cross-border access needs extra controls."),
     ("finance", "vindhya", "deployment.delivery_model"): (3, "Offshore delivery is what makes the price possible."),
-    # Partial 24/7 cover of the EU provider.
+    # 24/7 cover of the EU provider: "most modalities" rests on a small night team.
     ("chair", "lumenhaven", "sla.coverage_24x7"): (1, "Weekend nights rest on a three-person Boston team: not real 24/7 cover."),
     ("pacs", "lumenhaven", "sla.coverage_24x7"): (3, "EU hubs cover our evenings, Boston the nights; works for our volume."),
-    ("security", "lumenhaven", "sla.coverage_24x7"): (2, "Partial cover as stated in the answer."),
+    ("security", "lumenhaven", "sla.coverage_24x7"): (2, "Cover as stated in the answer, with gaps at weekends."),
     ("finance", "lumenhaven", "sla.coverage_24x7"): (3, "Cover matches our volume curve; acceptable."),
     # Price of the onshore group.
     ("finance", "bluestem", "commercial.price_per_study"): (1, "Highest price in the field: USD 41.50 per study, about USD 2.0 M a year."),
     ("chair", "bluestem", "commercial.price_per_study"): (3, "Expensive, but in line with what US-licensed subspecialists cost."),
-    # Tariff exposure of the AI vendor.
-    ("finance", "zephyrine", "tariff.imported_hardware_share"): (1, (
+    # Tariff exposure of the AI vendor, read from the Tariffs tab.
+    ("finance", "zephyrine", "tariff.exposure"): (1, (
         "38 % of the cost is China-origin hardware, passed through without a cap: under a 25 % Section 301 tariff "
-        "that is about USD 136,000 a year more.")),
-    # The knock-out: the low-cost vendor's data-protection agreement.
-    ("security", "thriftread", "security.baa_dpa"): (2, (
-        "Will sign our BAA, but its subcontracted reading groups are not bound by it: fails the knock-out.")),
+        "the exposure is 8 % after its 5 % escalation cap, about USD 136,000 a year more.")),
+    # The knock-outs: the low-cost vendor's subcontracted readers.
+    ("security", "thriftread", "security.baa_dpa"): (0, (
+        "Signs our BAA, but its subcontracted reading groups are not bound by it: fails the mandatory requirement.")),
+    ("chair", "thriftread", "clinical.licensure_board_cert"): (0, (
+        "Overflow and night reads go to subcontracted readers in Manila with no US licence: fails.")),
 }
 
 CONSENSUS: list[dict[str, Any]] = [
-    {"vendor": "thriftread", "criterion": "security.baa_dpa", "value": 2, "reason": (
+    {"vendor": "thriftread", "criterion": "security.baa_dpa", "value": 0, "reason": (
         "Clarification round 2: the vendor confirmed in writing that its subcontracted reading groups will not sign "
-        "BAA flow-down terms. The knock-out (signed BAA, value 5) is failed.")},
-    {"vendor": "prairiegate", "criterion": "sla.stat_turnaround", "value": 2, "reason": (
-        "120 minutes is the contractual per-study maximum: it meets the knock-out minimum and scores at the floor.")},
+        "BAA flow-down terms. The mandatory requirement is not met.")},
+    {"vendor": "prairiegate", "criterion": "sla.stat_turnaround", "value": 1, "reason": (
+        "120 minutes at the 95th percentile meets the mandatory STAT commitment and scores at the floor.")},
     {"vendor": "vindhya", "criterion": "deployment.delivery_model", "value": 2, "reason": (
         "Offshore delivery as the template defines it; security controls for cross-border access go in the contract.")},
     {"vendor": "lumenhaven", "criterion": "sla.coverage_24x7", "value": 2, "reason": (
-        "Partial: weekend nights depend on a small US team; the committee scores the answer as given.")},
+        "Weekend nights depend on a small US team: the committee scores it as cover with gaps.")},
 ]
 
 DECLARATIONS: list[dict[str, Any]] = [

@@ -28,6 +28,7 @@ from vendor_eval.io.excel.questionnaire_template import (
     QUESTIONS,
 )
 from vendor_eval.services import evaluations, questionnaires, vendors
+from vendor_eval.services.demo import prepare_evaluation
 from vendor_eval.storage import open_database
 
 FIXED = datetime(2026, 3, 12, 9, 0, 0)  # the week the answers came back
@@ -75,8 +76,7 @@ def _evaluation(db: Any, data: dict[str, Any]) -> int:
     e = data["evaluation"]
     eid = evaluations.create_from_template(db, e["template"], e["name"], "sample", e["organisation"],
                                           e["description"])
-    evaluations.update_settings(db, eid, "sample", questionnaire_deadline=e["questionnaire_deadline"],
-                                questionnaire_contact=e["questionnaire_contact"])
+    prepare_evaluation(db, eid, e, "sample")
     for v in data["vendors"]:
         vendors.add_vendor(db, eid, v["name"], "sample", **v["profile"])
     return eid

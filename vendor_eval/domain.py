@@ -31,6 +31,8 @@ class EvaluationInfo:
     updated_at: datetime
     finalised_at: datetime | None
     finalised_by: str | None
+    disclose_weights: bool = False  # questionnaire Instructions show weights and method
+    template_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,9 @@ class Criterion:
     choices: tuple[str, ...]
     scoring_rule: dict[str, Any] | None
     position: int
+    provide: str = ""  # vendor-facing: what to provide; `guidance` is for evaluators only
+    answer_integer: bool = False
+    answer_example: str = ""
 
     def descriptor(self, value: float) -> str:
         """The anchored descriptor of the scale point nearest to value ('' when none)."""
@@ -175,6 +180,17 @@ class DeclarationEntry:
 
 
 @dataclass(frozen=True)
+class AwardConditionEntry:
+    """A condition the winner must meet after award (vendor_id None: every vendor)."""
+
+    id: int
+    criterion_id: int | None
+    vendor_id: int | None
+    text: str
+    position: int
+
+
+@dataclass(frozen=True)
 class AuditRow:
     """One audit event as people read it (values are their stored JSON text)."""
 
@@ -205,6 +221,7 @@ class Snapshot:
     cost_lines: tuple[CostLineEntry, ...] = ()
     tariff_scenarios: tuple[TariffScenarioEntry, ...] = ()
     declarations: tuple[DeclarationEntry, ...] = ()
+    award_conditions: tuple[AwardConditionEntry, ...] = ()
     audit_head: str = ""
     # Derived from the fields above and owned by this snapshot: init=False so that
     # dataclasses.replace() (a copy with new scores, weights...) starts them afresh.

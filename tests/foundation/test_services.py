@@ -41,8 +41,10 @@ def test_evaluation_from_template_copies_groups_criteria_and_weights(db: Databas
     assert snap.evaluation.id == imaging_eval
     assert len(snap.groups) >= 10 and len(snap.criteria) >= 45
     assert sum(g.weight for g in snap.groups) == pytest.approx(100)
+    gate = next(c for c in snap.criteria if c.key == "sla.stat_commitment")
+    assert gate.knockout and gate.knockout_min == 1 and gate.weight == 0 and gate.descriptors["1"]
     stat = next(c for c in snap.criteria if c.key == "sla.stat_turnaround")
-    assert stat.knockout and stat.knockout_min == 2 and stat.descriptors["5"]
+    assert not stat.knockout and stat.answer_integer and stat.provide and stat.descriptors["5"]
 
 
 def test_duplicate_names_and_unknown_templates_are_refused(db: Database, imaging_eval: int) -> None:
@@ -149,7 +151,7 @@ def test_a_batch_of_scores_is_all_or_nothing(db: Database, panel: int) -> None:
     good = [scores.ScoreInput("Dr Ames", name, "sla.stat_turnaround", 4, "ok")
             for name in ("Borealis Reading Group", "Cobalt Teleradiology")]
     bad = scores.ScoreInput("Dr Ames", "Cobalt Teleradiology", "security.baa_dpa", 9)
-    with pytest.raises(ValidationError, match="between 0 and 5, got 9"):
+    with pytest.raises(ValidationError, match="between 0 and 1, got 9"):  # a pass/fail gate
         scores.record_scores(db, panel, [*good, bad], "ames")
     assert load_snapshot(db, panel).scores == ()
     assert scores.record_scores(db, panel, good, "ames") == 2

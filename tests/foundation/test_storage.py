@@ -45,7 +45,7 @@ def _score_grid(db: Database, evaluation: int) -> tuple[int, int]:
     b = vendors.add_vendor(db, evaluation, "Cobalt Teleradiology", "officer")
     evaluators.add_evaluator(db, evaluation, "Dr Ames", "officer")
     for vendor in (a, b):
-        for key in ("sla.stat_turnaround", "security.baa_dpa"):
+        for key in ("sla.stat_turnaround", "clinical.discrepancy_rate"):
             scores.record_score(db, evaluation, "Dr Ames", vendor, key, 4, "officer")
     return a, b
 
@@ -84,10 +84,12 @@ def test_opening_an_old_database_backs_it_up_then_migrates(tmp_path: Path) -> No
     engine = make_engine(path)
     upgrade(engine, "0001")
     with engine.begin() as conn:
-        conn.execute(Evaluation.__table__.insert().values(
-            name="Legacy RFP", organisation="", description="", status="draft", template_name="",
-            missing_policy="block", aggregation="mean", discuss_threshold=0.2, must_discuss_threshold=0.5,
-            blind_mode=True, two_envelope=False, questionnaire_deadline="", questionnaire_contact=""))
+        # Plain SQL with the 0001 columns: the model's insert would name columns added since.
+        conn.execute(text(
+            "INSERT INTO evaluation (name, organisation, description, status, template_name, missing_policy, "
+            "aggregation, discuss_threshold, must_discuss_threshold, blind_mode, two_envelope, "
+            "questionnaire_deadline, questionnaire_contact, created_at, updated_at) VALUES ('Legacy RFP', '', '', "
+            "'draft', '', 'block', 'mean', 0.2, 0.5, 1, 0, '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
     engine.dispose()
 
     db = open_database(path)

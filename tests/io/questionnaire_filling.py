@@ -29,6 +29,8 @@ def sample_answer(c: domain.Criterion, n: int) -> tuple[Any, Any]:
         lo = c.answer_min or 0.0
         hi = c.answer_max if c.answer_max is not None else lo + 100
         value = round(lo + (hi - lo) * ((n * 37) % 100) / 100, 2)
+        if c.answer_integer:
+            value = round(value)
         return value, float(value)
     if c.answer_type == "single_choice":
         choice = c.choices[n % len(c.choices)]

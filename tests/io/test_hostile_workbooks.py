@@ -33,7 +33,7 @@ from vendor_eval.services import evaluations, questionnaires
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, open_database
 
-IMAGING = "Medical imaging outsourcing and teleradiology"
+IMAGING = "Medical imaging outsourcing and teleradiology (version 1)"  # holds every answer type
 VENDOR = "Hostile Test Vendor"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 BOMB_DTD = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'

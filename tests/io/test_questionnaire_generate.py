@@ -50,7 +50,7 @@ def test_every_criterion_has_a_row_with_its_hidden_key(db: Database, imaging_eva
     keys = [ws.cell(row=r, column=1).value for r in range(HEADER_ROW + 1, ws.max_row + 1)]
     assert [k for k in keys if k] == [c.key for c in snap.criteria]
     assert ws.column_dimensions["A"].hidden
-    assert [c.value for c in ws[HEADER_ROW]][1:] == ["No.", "Group", "Question", "Guidance", "How to answer",
+    assert [c.value for c in ws[HEADER_ROW]][1:] == ["No.", "Group", "Question", "What to provide", "How to answer",
                                                      "Answer", "Evidence / comment", "Attachment reference"]
     row = keys.index("sla.stat_turnaround") + HEADER_ROW + 1
     assert ws.cell(row=row, column=6).value == "A number of minutes between 0 and 1440."

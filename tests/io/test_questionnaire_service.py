@@ -72,7 +72,7 @@ def test_formula_without_a_saved_value_is_an_error(db: Database, imaging_eval: i
 
 def test_file_of_another_evaluation_is_refused_in_one_sentence(
         db: Database, imaging_eval: int, blank: Path, tmp_path: Path) -> None:
-    other = evaluations.create_from_template(db, "Medical imaging outsourcing and teleradiology", "Other RFP", "me")
+    other = evaluations.create_from_template(db, "Medical imaging outsourcing and teleradiology (version 1)", "Other RFP", "me")
     path = fill(blank, tmp_path / "v.xlsx", profile={"name": "Acme"})
     before = dump(db)
     [result] = questionnaires.import_questionnaires(db, other, [path], "officer")

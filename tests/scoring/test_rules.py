@@ -7,7 +7,7 @@ import json
 import pytest
 
 from vendor_eval.paths import templates_dir
-from vendor_eval.scoring.rules import RuleError, Suggestion, apply_rule, check_rule
+from vendor_eval.scoring.rules import RuleError, Suggestion, apply_rule, check_rule, highest_suggestion
 
 YNP = {"kind": "yes_no_partial", "map": {"yes": 5, "partial": 2, "no": 0}}
 STAT = {"kind": "thresholds", "better": "lower",
@@ -100,8 +100,9 @@ def test_malformed_rules_are_refused(rule: dict) -> None:
         apply_rule(rule, "yes" if rule["kind"] != "thresholds" else 3)
 
 
-def test_every_rule_in_the_builtin_template_is_well_formed_and_scores_its_choices() -> None:
-    data = json.loads((templates_dir() / "imaging_outsourcing.json").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("file", ["imaging_outsourcing.json", "imaging_outsourcing_v1.json"])
+def test_every_rule_in_the_builtin_templates_is_well_formed_and_scores_its_choices(file: str) -> None:
+    data = json.loads((templates_dir() / file).read_text(encoding="utf-8"))
     seen = set()
     for group in data["groups"]:
         for c in group["criteria"]:
@@ -120,4 +121,18 @@ def test_every_rule_in_the_builtin_template_is_well_formed_and_scores_its_choice
             suggestion = apply_rule(rule, sample)
             assert suggestion is not None, c["key"]
             assert c["scale"]["min"] <= suggestion.value <= c["scale"]["max"]
-    assert seen == {"yes_no_partial", "thresholds", "count_of", "choice_map"}
+    # Version 2 has no yes/no/partial rule left: a bare 'yes' proved less than the top anchor.
+    expected = {"thresholds", "count_of", "choice_map"} | ({"yes_no_partial"} if file.endswith("v1.json") else set())
+    assert seen == expected
+
+
+def test_a_cap_keeps_a_suggestion_at_what_the_answer_proves() -> None:
+    rule = {"kind": "yes_no_partial", "map": {"yes": 5, "partial": 2, "no": 0}, "cap": 3}
+    capped = apply_rule(rule, "yes")
+    assert capped is not None and capped.value == 3 and "capped at 3" in capped.explanation
+    assert apply_rule(rule, "partial") == apply_rule({**rule, "cap": None}, "partial")  # below the cap: untouched
+    assert highest_suggestion(rule) == 3 and highest_suggestion({**rule, "cap": None}) == 5
+    steps = {"kind": "thresholds", "better": "lower", "thresholds": [[30, 5], [60, 4]], "otherwise": 0, "cap": 4}
+    assert apply_rule(steps, 10).value == 4 and apply_rule(steps, 45).value == 4 and apply_rule(steps, 90).value == 0
+    with pytest.raises(RuleError, match="cap must be a number"):
+        check_rule({**rule, "cap": "high"})

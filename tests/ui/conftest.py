@@ -61,7 +61,17 @@ def _no_unexpected_declaration_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DeclarationDialog, "exec", lambda self: pytest.fail("unexpected declaration dialog"))
 
 
-STAT = "sla.stat_turnaround"  # a knock-out criterion of the imaging template (pass from 2)
+STAT = "sla.stat_turnaround"  # a knock-out criterion of the imaging template's version 1 (pass from 2)
+IMAGING_V1 = "Medical imaging outsourcing and teleradiology (version 1)"
+
+
+@pytest.fixture
+def imaging_eval(db: Database) -> int:
+    """The screens are exercised on version 1 of the imaging template: its first criterion is a
+    knock-out scored 0-5 with a pass mark of 2, which the screen tests rely on."""
+    from vendor_eval.services import evaluations
+
+    return evaluations.create_from_template(db, IMAGING_V1, "Teleradiology RFP", "officer", "North Valley Health")
 
 
 @pytest.fixture

@@ -141,9 +141,11 @@ def _sample(name: str) -> Path:
     return sample_data_dir() / "questionnaires" / name
 
 
-def test_import_questionnaires_through_the_wizard(qtbot, monkeypatch, window: MainWindow, db: Database,
-                                                  imaging_eval: int) -> None:
+def test_import_questionnaires_through_the_wizard(qtbot, monkeypatch, window: MainWindow, db: Database) -> None:
     from PySide6.QtWidgets import QFileDialog
+
+    # The sample questionnaires answer the current imaging template, for evaluation 1 of a fresh file.
+    imaging_eval = evaluations.create_from_template(db, IMAGING, "Teleradiology RFP", "officer")
 
     evaluators.add_evaluator(db, imaging_eval, "Dr. Ana Ruiz", "officer")
     good, bad = _sample("bluestem.xlsx"), _sample("thriftread_first_submission_with_errors.xlsx")
@@ -169,11 +171,11 @@ def test_import_questionnaires_through_the_wizard(qtbot, monkeypatch, window: Ma
     errors = drive_modal(ImportWizard, steps)
     window.import_action.trigger()
     assert not errors, errors
-    assert "Questions!G5" in seen["details"]  # the cell-level error of the invalid file
+    assert "Questions!G6" in seen["details"]  # the cell-level error of the invalid file (STAT minutes)
     assert "Imported 1 file" in seen["status"]
     snap = load_snapshot(db, imaging_eval)
     assert [v.name for v in snap.vendors] == ["Bluestem Reading Group"]  # ThriftRead's file changed nothing
-    assert len(snap.answers) == 51 and snap.suggestions
+    assert len(snap.answers) == 69 and snap.suggestions
     # The suggested score shows in the grid and one key accepts it.
     scoring = show(window, ScoringScreen)
     suggestion = snap.suggestions[0]

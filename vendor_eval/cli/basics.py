@@ -109,7 +109,8 @@ def cmd_show(args: argparse.Namespace) -> None:
     if args.json:
         emit_json({
             "id": e.id, "name": e.name, "organisation": e.organisation, "status": e.status,
-            "template": e.template_name, "missing_policy": e.missing_policy, "aggregation": e.aggregation,
+            "template": e.template_name, "template_version": e.template_version,
+            "disclose_weights": e.disclose_weights, "missing_policy": e.missing_policy, "aggregation": e.aggregation,
             "groups": [
                 {"name": g.name, "weight": g.weight,
                  "criteria": [{"key": c.key, "name": c.name, "weight": c.weight, "scale": [c.scale_min, c.scale_max],
@@ -122,7 +123,10 @@ def cmd_show(args: argparse.Namespace) -> None:
         })
         return
     print(f"{e.name} (id {e.id}) - {e.organisation or 'no organisation'} - status {e.status}")
-    print(f"template: {e.template_name}; missing scores: {e.missing_policy}; aggregation: {e.aggregation}")
+    version = f" (version {e.template_version})" if e.template_version else ""
+    disclosed = "disclosed to vendors" if e.disclose_weights else "not disclosed to vendors"
+    print(f"template: {e.template_name}{version}; missing scores: {e.missing_policy}; aggregation: {e.aggregation}; "
+          f"weights {disclosed}")
     print()
     for g in snap.groups:
         print(f"{g.name}  [{g.weight:g} %]")

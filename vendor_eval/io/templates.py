@@ -15,10 +15,12 @@ from typing import Any
 
 from vendor_eval.errors import ValidationError
 from vendor_eval.paths import templates_dir
+from vendor_eval.scoring.rules import RuleError, check_rule
 from vendor_eval.vocabulary import ANSWER_TYPES, RULE_KINDS
 
 FORMAT = "vendor_eval.template"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 adds vendor-facing "provide" text, award conditions, sources and notes
+READABLE_FORMAT_VERSIONS = (1, 2)
 MAX_TEMPLATE_BYTES = 5_000_000
 
 
@@ -29,6 +31,8 @@ class AnswerSpec:
     min: float | None = None
     max: float | None = None
     choices: tuple[str, ...] = ()
+    integer: bool = False  # whole numbers only (counts, minutes): 2.5 sites is a typing slip
+    example: str = ""  # how a correct answer looks, e.g. "45 (for 45 minutes)"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,11 @@ class CriterionSpec:
     cost: bool = False
     answer: AnswerSpec = field(default_factory=AnswerSpec)
     scoring_rule: dict[str, Any] | None = None
+    # What the vendor reads (what to provide, what makes an answer compliant); `guidance` is the
+    # evaluators' note and never leaves the buyer.
+    provide: str = ""
+    award_conditions: tuple[str, ...] = ()  # become the evaluation's conditions of award
+    sources: tuple[str, ...] = ()  # where each figure in the texts comes from (or "unsourced")
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,8 @@ class TemplateSpec:
     name: str
     description: str
     groups: tuple[GroupSpec, ...]
+    version: str = "1"
+    notes: tuple[str, ...] = ()  # why the defaults are what they are (weights, gates)
 
     @property
     def criteria_count(self) -> int:
@@ -115,6 +126,12 @@ class _Reader:
             raise self.fail(f"{path}.{key}", f"must be true or false, got {value!r}")
         return value
 
+    def texts(self, data: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+        value = self.get(data, key, path, [])
+        if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+            raise self.fail(f"{path}.{key}" if path else key, "must be a list of non-empty texts")
+        return tuple(value)
+
     def items(self, data: dict[str, Any], key: str, path: str) -> list[Any]:
         value = self.get(data, key, path)
         if not isinstance(value, list) or not value:
@@ -127,8 +144,9 @@ def parse_template(data: Any, source: str = "template") -> TemplateSpec:
     root = r.obj(data, "the file")
     if root.get("format") != FORMAT:
         raise r.fail("format", f"must be {FORMAT!r}, got {root.get('format')!r}")
-    if root.get("format_version") != FORMAT_VERSION:
-        raise r.fail("format_version", f"must be {FORMAT_VERSION}, got {root.get('format_version')!r}")
+    if root.get("format_version") not in READABLE_FORMAT_VERSIONS:
+        readable = " or ".join(str(v) for v in READABLE_FORMAT_VERSIONS)
+        raise r.fail("format_version", f"must be {readable}, got {root.get('format_version')!r}")
     groups: list[GroupSpec] = []
     keys: set[str] = set()
     names: set[str] = set()
@@ -159,10 +177,15 @@ def parse_template(data: Any, source: str = "template") -> TemplateSpec:
         raise r.fail("groups", "contain two groups with the same name")
     if sum(g.weight for g in groups) <= 0:
         raise r.fail("groups", "have weights that sum to zero; give at least one a positive weight")
+    version = r.get(root, "version", "", "1")
+    if isinstance(version, bool) or not isinstance(version, (str, int)) or not str(version).strip():
+        raise r.fail("version", f"must be a text or a whole number, got {version!r}")
     return TemplateSpec(
         name=r.text(root, "name", ""),
         description=r.text(root, "description", "", "", required=False),
         groups=tuple(groups),
+        version=str(version),
+        notes=r.texts(root, "notes", ""),
     )
 
 
@@ -191,18 +214,28 @@ def _parse_criterion(r: _Reader, c: dict[str, Any], path: str) -> CriterionSpec:
         raise r.fail(f"{path}.answer.choices", "must be a list of texts")
     if answer_type in ("single_choice", "multi_choice") and not choices:
         raise r.fail(f"{path}.answer.choices", f"must list the choices of a {answer_type} answer")
+    if len(set(choices)) != len(choices):
+        raise r.fail(f"{path}.answer.choices", "repeat a choice")
     answer = AnswerSpec(
         type=answer_type,
         unit=r.text(answer_raw, "unit", f"{path}.answer", "", required=False),
         min=r.number(answer_raw, "min", f"{path}.answer", None),
         max=r.number(answer_raw, "max", f"{path}.answer", None),
         choices=tuple(choices),
+        integer=r.flag(answer_raw, "integer", f"{path}.answer", False),
+        example=r.text(answer_raw, "example", f"{path}.answer", "", required=False),
     )
+    if answer.min is not None and answer.max is not None and answer.max < answer.min:
+        raise r.fail(f"{path}.answer", f"must have max at or above min, got {answer.min:g}..{answer.max:g}")
     rule = r.get(c, "scoring_rule", path, None)
     if rule is not None:
         rule = r.obj(rule, f"{path}.scoring_rule")
         if rule.get("kind") not in RULE_KINDS:
             raise r.fail(f"{path}.scoring_rule.kind", f"must be one of {', '.join(RULE_KINDS)}, got {rule.get('kind')!r}")
+        try:
+            check_rule(rule)
+        except RuleError as exc:
+            raise r.fail(f"{path}.scoring_rule", f"is not valid: {exc}") from None
     knockout = r.flag(c, "knockout", path, False)
     knockout_min = r.number(c, "knockout_min", path, None)
     if knockout and knockout_min is None:
@@ -222,6 +255,9 @@ def _parse_criterion(r: _Reader, c: dict[str, Any], path: str) -> CriterionSpec:
         cost=r.flag(c, "cost", path, False),
         answer=answer,
         scoring_rule=rule,
+        provide=r.text(c, "provide", path, "", required=False),
+        award_conditions=r.texts(c, "award_conditions", path),
+        sources=r.texts(c, "sources", path),
     )
 
 
@@ -244,19 +280,22 @@ def template_to_json(spec: TemplateSpec) -> dict[str, Any]:
     for g in spec.groups:
         criteria = []
         for c in g.criteria:
-            answer = {k: v for k, v in asdict(c.answer).items() if v not in (None, "", ())}
+            answer = {k: v for k, v in asdict(c.answer).items() if v is not None and v != "" and v != ()}
+            if not c.answer.integer:
+                answer.pop("integer")
             if "choices" in answer:
                 answer["choices"] = list(answer["choices"])
             criteria.append({
-                "key": c.key, "name": c.name, "question": c.question, "guidance": c.guidance,
-                "weight": c.weight, "scale": {"min": c.scale_min, "max": c.scale_max},
+                "key": c.key, "name": c.name, "question": c.question, "provide": c.provide,
+                "guidance": c.guidance, "weight": c.weight, "scale": {"min": c.scale_min, "max": c.scale_max},
                 "descriptors": c.descriptors, "direction": c.direction, "knockout": c.knockout,
                 "knockout_min": c.knockout_min, "cost": c.cost, "answer": answer,
-                "scoring_rule": c.scoring_rule,
+                "scoring_rule": c.scoring_rule, "award_conditions": list(c.award_conditions),
+                "sources": list(c.sources),
             })
         groups.append({"name": g.name, "description": g.description, "weight": g.weight, "criteria": criteria})
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, "name": spec.name,
-            "description": spec.description, "groups": groups}
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "name": spec.name, "version": spec.version,
+            "description": spec.description, "notes": list(spec.notes), "groups": groups}
 
 
 def save_template(spec: TemplateSpec, path: Path) -> None:
@@ -264,8 +303,24 @@ def save_template(spec: TemplateSpec, path: Path) -> None:
 
 
 def builtin_templates() -> dict[str, Path]:
-    """Template name -> file, for the templates shipped in resources/templates."""
-    found: dict[str, Path] = {}
+    """Template name -> file, for the templates shipped in resources/templates.
+
+    The newest version of a template goes by its plain name; older versions stay listed as
+    "NAME (version V)", so an evaluation made from one can be re-created or compared.
+    """
+    versions: dict[str, list[tuple[tuple[int, str], Path]]] = {}
     for path in sorted(templates_dir().glob("*.json")):
-        found[load_template(path).name] = path
+        spec = load_template(path)
+        order = (int(spec.version), "") if spec.version.isdigit() else (0, spec.version)
+        versions.setdefault(spec.name, []).append((order, path))
+    found: dict[str, Path] = {}
+    for name, entries in versions.items():
+        entries.sort()
+        found[name] = entries[-1][1]
+        for _order, path in entries[:-1]:
+            found[versioned_name(name, load_template(path).version)] = path
     return found
+
+
+def versioned_name(name: str, version: str) -> str:
+    return f"{name} (version {version})"

@@ -10,6 +10,10 @@ A rule is the JSON kept with a criterion (criteria templates, `Criterion.scoring
   how many of the listed items the answer holds; the first count reached wins.
 - ``{"kind": "choice_map", "map": {choice: score, ...}}``
 
+Any rule may add ``"cap": score``: the suggestion never goes above it. A bare "yes" to a
+question that does not ask for the top anchor's conditions proves only the level it asks
+about; the evaluator may score higher on evidence, the rule may not.
+
 compile_rule checks a rule once and returns a scorer for many answers; apply_rule does both.
 A scorer never raises on an answer: an answer the rule cannot judge (empty, wrong type,
 a choice the map lacks) gives no suggestion, because the evaluator scores it by hand.
@@ -46,6 +50,20 @@ def compile_rule(rule: dict[str, Any] | None) -> Scorer | None:
     """
     if rule is None:
         return None
+    scorer = _compile(rule)
+    cap = _number(rule.get("cap"), "cap", allow_none=True)
+    if cap is None:
+        return scorer
+    return lambda answer: _capped(scorer(answer), cap)
+
+
+def _capped(suggestion: Suggestion | None, cap: float) -> Suggestion | None:
+    if suggestion is None or suggestion.value <= cap:
+        return suggestion
+    return Suggestion(cap, f"{suggestion.explanation}, capped at {_fmt(cap)}: the answer alone proves no more")
+
+
+def _compile(rule: dict[str, Any]) -> Scorer:
     kind = rule.get("kind") if isinstance(rule, dict) else None
     if kind == "yes_no_partial":
         lowered = {k.lower(): v for k, v in _score_map(rule).items()}
@@ -75,6 +93,20 @@ def apply_rule(rule: dict[str, Any] | None, answer: Any) -> Suggestion | None:
 def check_rule(rule: dict[str, Any] | None) -> None:
     """Raise RuleError when the rule is malformed (used when a rule is saved, not only when applied)."""
     compile_rule(rule)
+
+
+def highest_suggestion(rule: dict[str, Any]) -> float:
+    """The most any answer can be given under rule (the cap included)."""
+    check_rule(rule)
+    kind = rule["kind"]
+    if kind in ("yes_no_partial", "choice_map"):
+        values = list(_score_map(rule).values())
+    else:
+        values = [score for _limit, score in _steps(rule)]
+        otherwise = _number(rule.get("otherwise"), "otherwise", allow_none=True)
+        values += [] if otherwise is None else [otherwise]
+    cap = _number(rule.get("cap"), "cap", allow_none=True)
+    return min(max(values), cap) if cap is not None else max(values)
 
 
 def _unless_blank(scorer: Scorer) -> Scorer:

@@ -15,10 +15,10 @@ from vendor_eval.storage.models import Criterion, CriterionGroup
 from vendor_eval.vocabulary import ANSWER_TYPES
 
 CRITERION_FIELDS: dict[str, Any] = {
-    "name": str, "question": str, "guidance": str, "descriptors": dict, "direction": str, "knockout": bool,
+    "name": str, "question": str, "provide": str, "guidance": str, "descriptors": dict, "direction": str, "knockout": bool,
     "knockout_min": (float, type(None)), "is_cost": bool, "scoring_rule": (dict, type(None)),
     "answer_type": str, "answer_unit": str, "answer_min": (float, type(None)), "answer_max": (float, type(None)),
-    "choices": list,
+    "choices": list, "answer_integer": bool, "answer_example": str,
 }
 
 

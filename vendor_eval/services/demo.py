@@ -19,6 +19,7 @@ from vendor_eval.errors import ValidationError
 from vendor_eval.io.excel.questionnaire_template import readdress
 from vendor_eval.paths import sample_data_dir
 from vendor_eval.services import (
+    criteria,
     declarations,
     evaluations,
     evaluators,
@@ -81,9 +82,8 @@ def load_sample(db: Database, data: dict[str, Any], actor: str, folder: Path | N
     report(0, steps, "Creating the evaluation")
     eid = evaluations.create_from_template(db, e["template"], _free_name(db, e["name"]), actor,
                                           e["organisation"], e["description"])
-    evaluations.update_settings(db, eid, actor, questionnaire_deadline=e["questionnaire_deadline"],
-                                questionnaire_contact=e["questionnaire_contact"],
-                                aggregation=e.get("aggregation", "mean"))
+    prepare_evaluation(db, eid, e, actor)
+    evaluations.update_settings(db, eid, actor, aggregation=e.get("aggregation", "mean"))
     report(1, steps, "Adding the vendors")
     vendor_ids: dict[str, int] = {}
     for v in data["vendors"]:
@@ -115,6 +115,16 @@ def load_sample(db: Database, data: dict[str, Any], actor: str, folder: Path | N
         scores.set_consensus(db, eid, vendor_ids[c["vendor"]], c["criterion"], c["value"], c["reason"], actor)
     report(steps, steps, "Sample evaluation ready")
     return eid
+
+
+def prepare_evaluation(db: Database, eid: int, e: dict[str, Any], actor: str) -> None:
+    """The settings and weights the officer gives the sample before questionnaires go out (the
+    sample's questionnaires were generated after this step, so they show the same weights)."""
+    evaluations.update_settings(db, eid, actor, questionnaire_deadline=e["questionnaire_deadline"],
+                                questionnaire_contact=e["questionnaire_contact"],
+                                disclose_weights=bool(e.get("disclose_weights", False)))
+    for group, weight in e.get("group_weights", {}).items():
+        criteria.set_group_weight(db, eid, group, weight, actor)
 
 
 def _import_questionnaires(db: Database, eid: int, paths: list[Path], actor: str) -> None:

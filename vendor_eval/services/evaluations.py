@@ -22,6 +22,7 @@ from vendor_eval.io.templates import (
 from vendor_eval.services.lookup import Ref, editable_evaluation, get_evaluation
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import (
+    AwardCondition,
     CostLine,
     Criterion,
     CriterionGroup,
@@ -80,30 +81,41 @@ def create_from_template(
     with db.write() as s:
         if s.scalar(select(Evaluation.id).where(Evaluation.name == name)) is not None:
             raise ValidationError(f"An evaluation named {name!r} already exists; choose another name.")
-        evaluation = Evaluation(name=name, organisation=organisation, description=description, template_name=spec.name)
+        evaluation = Evaluation(name=name, organisation=organisation, description=description, template_name=spec.name,
+                                template_version=spec.version)
         s.add(evaluation)
         s.flush()
         _add_criteria(s, evaluation.id, spec)
         audit.record(s, evaluation.id, actor, "evaluation", evaluation.id, "created", None,
-                     {"name": name, "template": spec.name, "criteria": spec.criteria_count})
+                     {"name": name, "template": spec.name, "template_version": spec.version,
+                      "criteria": spec.criteria_count})
         return evaluation.id
 
 
 def _add_criteria(s: Any, evaluation_id: int, spec: TemplateSpec) -> None:
+    conditions = 0
     for gpos, g in enumerate(spec.groups):
         group = CriterionGroup(evaluation_id=evaluation_id, name=g.name, description=g.description,
                                weight=g.weight, position=gpos)
         s.add(group)
         s.flush()
         for cpos, c in enumerate(g.criteria):
-            s.add(Criterion(
+            criterion = Criterion(
                 evaluation_id=evaluation_id, group_id=group.id, key=c.key, name=c.name, question=c.question,
                 guidance=c.guidance, weight=c.weight, scale_min=c.scale_min, scale_max=c.scale_max,
                 descriptors=dict(c.descriptors), direction=c.direction, knockout=c.knockout,
                 knockout_min=c.knockout_min, is_cost=c.cost, answer_type=c.answer.type,
                 answer_unit=c.answer.unit, answer_min=c.answer.min, answer_max=c.answer.max,
                 choices=list(c.answer.choices), scoring_rule=c.scoring_rule, position=cpos,
-            ))
+                provide=c.provide, answer_integer=c.answer.integer, answer_example=c.answer.example,
+            )
+            s.add(criterion)
+            if c.award_conditions:
+                s.flush()
+                for text in c.award_conditions:
+                    conditions += 1
+                    s.add(AwardCondition(evaluation_id=evaluation_id, criterion_id=criterion.id, text=text,
+                                         position=conditions))
     s.flush()
 
 
@@ -138,7 +150,7 @@ def delete_evaluation(db: Database, ref: Ref) -> None:
 SETTINGS = {
     "name": str, "organisation": str, "description": str, "missing_policy": str, "aggregation": str,
     "discuss_threshold": float, "must_discuss_threshold": float, "blind_mode": bool, "two_envelope": bool,
-    "questionnaire_deadline": str, "questionnaire_contact": str,
+    "questionnaire_deadline": str, "questionnaire_contact": str, "disclose_weights": bool,
 }
 
 
@@ -195,6 +207,12 @@ def set_status(db: Database, ref: Ref, status: str, actor: str) -> None:
 def template_from_evaluation(db: Database, ref: Ref, name: str) -> TemplateSpec:
     with db.read() as s:
         evaluation = get_evaluation(s, ref)
+        conditions: dict[int, list[str]] = {}
+        for row in s.scalars(select(AwardCondition).where(AwardCondition.evaluation_id == evaluation.id,
+                                                          AwardCondition.vendor_id.is_(None),
+                                                          AwardCondition.criterion_id.is_not(None))
+                             .order_by(AwardCondition.position, AwardCondition.id)):
+            conditions.setdefault(int(row.criterion_id or 0), []).append(row.text)
         groups = tuple(
             GroupSpec(
                 name=g.name, description=g.description, weight=g.weight,
@@ -203,15 +221,18 @@ def template_from_evaluation(db: Database, ref: Ref, name: str) -> TemplateSpec:
                         key=c.key, name=c.name, question=c.question, guidance=c.guidance, weight=c.weight,
                         scale_min=c.scale_min, scale_max=c.scale_max, descriptors=dict(c.descriptors),
                         direction=c.direction, knockout=c.knockout, knockout_min=c.knockout_min, cost=c.is_cost,
-                        answer=AnswerSpec(c.answer_type, c.answer_unit, c.answer_min, c.answer_max, tuple(c.choices)),
-                        scoring_rule=c.scoring_rule,
+                        answer=AnswerSpec(c.answer_type, c.answer_unit, c.answer_min, c.answer_max, tuple(c.choices),
+                                          c.answer_integer, c.answer_example),
+                        scoring_rule=c.scoring_rule, provide=c.provide,
+                        award_conditions=tuple(conditions.get(c.id, ())),
                     )
                     for c in g.criteria
                 ),
             )
             for g in evaluation.groups
         )
-        return TemplateSpec(name=name, description=f"Saved from the evaluation {evaluation.name!r}.", groups=groups)
+        return TemplateSpec(name=name, description=f"Saved from the evaluation {evaluation.name!r}.", groups=groups,
+                            version=evaluation.template_version or "1")
 
 
 def save_as_template(db: Database, ref: Ref, name: str, path: Path) -> Path:
@@ -229,6 +250,7 @@ def duplicate_evaluation(db: Database, ref: Ref, new_name: str, actor: str) -> i
     new_id = create_from_template(db, spec, new_name, actor, organisation, description)
     with db.write() as s:
         source = get_evaluation(s, source_id)
+        get_evaluation(s, new_id).disclose_weights = source.disclose_weights
         for v in source.vendors:
             copy = Vendor(evaluation_id=new_id, **{k: getattr(v, k) for k in _VENDOR_FIELDS})
             s.add(copy)

@@ -16,6 +16,7 @@ from vendor_eval.storage import Database
 from vendor_eval.storage.audit import chain_head
 from vendor_eval.storage.models import (
     Answer,
+    AwardCondition,
     ConflictDeclaration,
     ConsensusScore,
     CostLine,
@@ -68,6 +69,8 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
                               .order_by(TariffScenario.position, TariffScenario.id)).all()
         declarations = s.scalars(select(ConflictDeclaration).where(ConflictDeclaration.evaluation_id == e.id)
                                  .order_by(ConflictDeclaration.declared_at, ConflictDeclaration.id)).all()
+        conditions = s.scalars(select(AwardCondition).where(AwardCondition.evaluation_id == e.id)
+                               .order_by(AwardCondition.position, AwardCondition.id)).all()
         return domain.Snapshot(
             evaluation=info,
             groups=groups,
@@ -113,6 +116,9 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
                                         tuple(int(i) for i in x.vendor_ids or ()), x.statement)
                 for x in declarations
             ),
+            award_conditions=tuple(
+                domain.AwardConditionEntry(x.id, x.criterion_id, x.vendor_id, x.text, x.position) for x in conditions
+            ),
             audit_head=chain_head(s, e.id),
         )
 
@@ -136,7 +142,7 @@ def _criteria_part(
         blind_mode=e.blind_mode, two_envelope=e.two_envelope,
         questionnaire_deadline=e.questionnaire_deadline, questionnaire_contact=e.questionnaire_contact,
         created_at=e.created_at, updated_at=e.updated_at, finalised_at=e.finalised_at,
-        finalised_by=e.finalised_by,
+        finalised_by=e.finalised_by, disclose_weights=e.disclose_weights, template_version=e.template_version,
     )
     groups = s.scalars(select(CriterionGroup).where(CriterionGroup.evaluation_id == e.id)
                        .order_by(CriterionGroup.position, CriterionGroup.id)).all()
@@ -151,7 +157,8 @@ def _criteria_part(
             direction=c.direction, knockout=c.knockout, knockout_min=c.knockout_min, is_cost=c.is_cost,
             answer_type=c.answer_type, answer_unit=c.answer_unit, answer_min=c.answer_min,
             answer_max=c.answer_max, choices=tuple(c.choices or ()), scoring_rule=c.scoring_rule,
-            position=c.position,
+            position=c.position, provide=c.provide, answer_integer=c.answer_integer,
+            answer_example=c.answer_example,
         )
         for c in rows
     )

@@ -66,6 +66,9 @@ class Evaluation(Base):
     two_envelope: Mapped[bool] = mapped_column(Boolean, default=False)
     questionnaire_deadline: Mapped[str] = mapped_column(String(40), default="")
     questionnaire_contact: Mapped[str] = mapped_column(String(200), default="")
+    # Public buyers must publish criteria weights and the method; private ones may keep them.
+    disclose_weights: Mapped[bool] = mapped_column(Boolean, default=False)
+    template_version: Mapped[str] = mapped_column(String(20), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -134,6 +137,10 @@ class Criterion(Base):
     choices: Mapped[list[Any]] = mapped_column(JSON, default=list)
     scoring_rule: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Vendor-facing "what to provide"; `guidance` is for evaluators only and never sent out.
+    provide: Mapped[str] = mapped_column(Text, default="")
+    answer_integer: Mapped[bool] = mapped_column(Boolean, default=False)
+    answer_example: Mapped[str] = mapped_column(String(200), default="")
 
     group: Mapped[CriterionGroup] = relationship(back_populates="criteria")
 
@@ -315,3 +322,20 @@ class ConflictDeclaration(Base):
     declared_by: Mapped[str] = mapped_column(String(200), default="")
     vendor_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)  # empty = no conflict
     statement: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- conditions of award (migration 0003) -----------------------------------------------------
+
+
+class AwardCondition(Base):
+    """What must be true after award and before go-live (e.g. credentialing at each hospital):
+    for every vendor, or for one; often from a knock-out that can only be met after signing."""
+
+    __tablename__ = "award_condition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(_fk("evaluation.id"), index=True)
+    criterion_id: Mapped[int | None] = mapped_column(_fk("criterion.id", "SET NULL"), nullable=True)
+    vendor_id: Mapped[int | None] = mapped_column(_fk("vendor.id"), nullable=True, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)

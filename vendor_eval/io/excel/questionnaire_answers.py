@@ -151,8 +151,11 @@ def answer_value(c: domain.Criterion, raw: Any, percent_format: bool = False) ->
         return choice_value(raw, YES_NO_PARTIAL, "yes, no or partial")
     if c.answer_type == "number":
         percent = percent_format and c.answer_unit.strip().lower() in ("percent", "%")
-        return number_value(raw, number_phrase(c.answer_unit, c.answer_min, c.answer_max),
-                            c.answer_min, c.answer_max, percent)
+        what = number_phrase(c.answer_unit, c.answer_min, c.answer_max)
+        value = number_value(raw, what, c.answer_min, c.answer_max, percent)
+        if c.answer_integer and not value.is_integer():
+            raise BadCell(f"expected a whole number ({what}), got {value:g}")
+        return value
     if c.answer_type == "single_choice":
         return choice_value(raw, c.choices, "one of the options in the drop-down list")
     if c.answer_type == "multi_choice":

@@ -42,8 +42,11 @@ INSTRUCTIONS, PROFILE, QUESTIONS, COSTS, META, LISTS = (
 HEADER_ROW = 3  # rows 1-2 hold the sheet title and a one-line hint
 KEY_HEADER = "Key"
 
-Q_HEADERS = ("Key", "No.", "Group", "Question", "Guidance", "How to answer", "Answer", "Evidence / comment",
+# "What to provide" carries the criterion's vendor-facing text only: the evaluators' guidance
+# (how to score, what to look for) never leaves the buyer.
+Q_HEADERS = ("Key", "No.", "Group", "Question", "What to provide", "How to answer", "Answer", "Evidence / comment",
              "Attachment reference")
+MANDATORY = "Mandatory requirement: an offer that does not meet it is excluded, whatever its other scores."
 Q_WIDTHS = (10, 5, 16, 50, 42, 30, 30, 36, 22)
 PROFILE_HEADERS = ("Key", "Field", "Answer", "How to answer")
 PROFILE_WIDTHS = (10, 32, 50, 70)
@@ -118,14 +121,16 @@ def how_to_answer(c: domain.Criterion) -> str:
     if c.answer_type == "yes_no_partial":
         return "Choose yes, no or partial."
     if c.answer_type == "number":
-        noun = _number_noun(c.answer_unit)
+        noun = ("A whole number of " + c.answer_unit) if c.answer_integer and c.answer_unit else _number_noun(c.answer_unit)
         if c.answer_min is not None and c.answer_max is not None:
-            return f"{noun} between {c.answer_min:g} and {c.answer_max:g}."
-        if c.answer_min is not None:
-            return f"{noun}, at least {c.answer_min:g}."
-        if c.answer_max is not None:
-            return f"{noun}, at most {c.answer_max:g}."
-        return f"{noun}."
+            text = f"{noun} between {c.answer_min:g} and {c.answer_max:g}."
+        elif c.answer_min is not None:
+            text = f"{noun}, at least {c.answer_min:g}."
+        elif c.answer_max is not None:
+            text = f"{noun}, at most {c.answer_max:g}."
+        else:
+            text = f"{noun}."
+        return f"{text} For example: {c.answer_example}." if c.answer_example else text
     if c.answer_type == "single_choice":
         return "Choose one option from the list."
     if c.answer_type == "multi_choice":
@@ -246,6 +251,30 @@ def _list_validation(ws: Worksheet, formula: str, prompt: str) -> DataValidation
     return dv
 
 
+def disclosed_weights(snapshot: domain.Snapshot) -> list[tuple[str, str]]:
+    """The lines the Instructions sheet adds when the evaluation discloses its weights and method:
+    each group's share and each criterion's share of the total, as the ranking computes them."""
+    group_total = sum(g.weight for g in snapshot.groups) or 1.0
+    lines = [("How offers are scored", (
+        "Each question is scored by the evaluation committee on its own scale (usually 0-5, against written "
+        "descriptors of each level); a score is turned into a share of the criterion's weight, and the weighted "
+        "shares are added up (weighted sum, out of 100). Price is scored by formula: lowest price / your price x "
+        "the criterion's weight. A mandatory requirement (knock-out) that is not met excludes the offer."))]
+    for g in snapshot.groups:
+        members = [c for c in snapshot.criteria if c.group_id == g.id]
+        inner = sum(c.weight for c in members) or 1.0
+        share = g.weight / group_total
+        parts = []
+        for c in members:
+            overall = share * c.weight / inner * 100
+            if c.knockout and overall == 0:
+                parts.append(f"{c.name}: pass/fail, no weight")
+            else:
+                parts.append(f"{c.name}: {overall:.1f} %" + (", and pass/fail" if c.knockout else ""))
+        lines.append((f"{g.name}: {share * 100:.1f} %", "; ".join(parts) + "."))
+    return lines
+
+
 def _write_instructions(ws: Worksheet, snapshot: domain.Snapshot) -> None:
     e = snapshot.evaluation
     _title(ws, f"Vendor questionnaire: {e.name}", f"Issued by {e.organisation or 'the buyer'}.", column=1)
@@ -265,7 +294,11 @@ def _write_instructions(ws: Worksheet, snapshot: domain.Snapshot) -> None:
                    "data-centre equipment comes from, and whether the contract lets you pass tariff changes through.")),
         ("Returning the file", ("Save as .xlsx (not .xls, .xlsm or PDF), without a password, and keep the sheet "
                                 "and column layout: rows may be re-sorted, but do not delete or rename sheets.")),
+        ("Mandatory requirements", ("Questions marked 'Mandatory requirement' are pass/fail: an offer that does not "
+                                    "meet one is excluded. 'What to provide' says what makes an answer compliant.")),
     ]
+    if e.disclose_weights:
+        lines += [("", ""), *disclosed_weights(snapshot)]
     for row, (label, text) in enumerate(lines, start=HEADER_ROW + 1):
         set_text_cell(ws.cell(row=row, column=1), label)
         ws.cell(row=row, column=1).font = Font(bold=True)
@@ -331,9 +364,10 @@ def _question_row(ws: Worksheet, lists: _ListSheet, row: int, number: int, group
     _body_cell(ws, row, 1, c.key)
     _body_cell(ws, row, 2, str(number))
     _body_cell(ws, row, 3, group)
-    _body_cell(ws, row, 4, f"{c.name}\n{c.question}" if c.question else c.name)
+    question = _question_text(c)
+    _body_cell(ws, row, 4, question)
     ws.cell(row=row, column=4).font = Font(bold=False)
-    _body_cell(ws, row, 5, c.guidance)
+    _body_cell(ws, row, 5, c.provide)
     _body_cell(ws, row, 6, how_to_answer(c))
     answer = ws.cell(row=row, column=7)
     _answer_cell(ws, row, 7, text_format=c.answer_type != "number")
@@ -345,8 +379,12 @@ def _question_row(ws: Worksheet, lists: _ListSheet, row: int, number: int, group
         _list_validation(ws, lists.range_for(c.choices), "Choose one option.").add(answer)
     elif c.answer_type == "number":
         _number_validation(ws, c).add(answer)
-    question = f"{c.name}\n{c.question}" if c.question else c.name
-    _fit_height(ws, row, [(question, Q_WIDTHS[3]), (c.guidance, Q_WIDTHS[4]), (how_to_answer(c), Q_WIDTHS[5])])
+    _fit_height(ws, row, [(question, Q_WIDTHS[3]), (c.provide, Q_WIDTHS[4]), (how_to_answer(c), Q_WIDTHS[5])])
+
+
+def _question_text(c: domain.Criterion) -> str:
+    text = f"{c.name}\n{c.question}" if c.question else c.name
+    return f"{text}\n{MANDATORY}" if c.knockout else text
 
 
 def _number_validation(ws: Worksheet, c: domain.Criterion) -> DataValidation:

@@ -34,6 +34,7 @@ class ReportData:
     method_text: list[str]
     method_table: rd.Table
     signatories: list[rt.Signatory]
+    conditions: rd.Table = rd.Table((), ())
 
 
 def build_report_data(inp: rd.ReportInputs, vendors_per_block: int = VENDORS_PER_BLOCK) -> ReportData:
@@ -48,5 +49,5 @@ def build_report_data(inp: rd.ReportInputs, vendors_per_block: int = VENDORS_PER
         critical=rt.critical_table(inp.sensitivity), acceptability=rt.acceptability_table(inp.sensitivity),
         tariffs=rt.tariff_table(inp.tariffs), vendors=rt.vendor_pages(snap, r),
         declarations=rt.declaration_table(snap), method_text=text, method_table=table,
-        signatories=rt.signatories(snap),
+        signatories=rt.signatories(snap), conditions=rd.conditions_table(snap),
     )

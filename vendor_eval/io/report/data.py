@@ -151,6 +151,22 @@ def _money(value: float) -> str:
 
 
 @dataclass(frozen=True)
+class ConditionRow:
+    applies_to: str  # a vendor's name, or "The winning vendor"
+    criterion: str  # the criterion's name, or ""
+    text: str
+
+
+def award_conditions(snap: Snapshot) -> list[ConditionRow]:
+    """What the winner must meet after signing and before go-live, in the committee's order."""
+    vendors = {v.id: v.name for v in snap.vendors}
+    criteria = {c.id: c.name for c in snap.criteria}
+    return [ConditionRow(vendors.get(x.vendor_id, "") if x.vendor_id is not None else "The winning vendor",
+                         criteria.get(x.criterion_id, "") if x.criterion_id is not None else "", x.text)
+            for x in snap.award_conditions]
+
+
+@dataclass(frozen=True)
 class RankingRow:
     rank: int | None  # None = disqualified
     vendor: str
@@ -295,3 +311,9 @@ def smallest_change(c: Any) -> float:
     """The smaller absolute weight change (up or down) that changes the winner; inf when none does."""
     options = [abs(x) for x in (c.delta_up, c.delta_down) if x is not None]
     return min(options) if options else math.inf
+
+
+def conditions_table(snap: Snapshot) -> Table:
+    """The conditions of award as the report prints them (empty rows: no section)."""
+    rows = tuple((x.applies_to, x.criterion or "-", x.text) for x in award_conditions(snap))
+    return Table(("Applies to", "From criterion", "Condition (met after signing, before go-live)"), rows)

@@ -190,9 +190,14 @@ def _matrix_table(block: rd.MatrixBlock, per_block: int) -> Table:
 
 def knockouts(data: ReportData) -> list[Flowable]:
     n = len(data.knockouts.header)
-    return [h1("Knock-out requirements"),
-            p("A vendor that fails any mandatory requirement is disqualified automatically, whatever its total.",
-              "small"), Spacer(1, 4), *table(data.knockouts, [2.5] + [1.4] * (n - 2) + [1.1])]
+    out = [h1("Knock-out requirements"),
+           p("A vendor that fails any mandatory requirement is disqualified automatically, whatever its total.",
+             "small"), Spacer(1, 4), *table(data.knockouts, [2.5] + [1.4] * (n - 2) + [1.1])]
+    if data.conditions.rows:
+        out += [h2("Conditions of award"),
+                p("What the awarded vendor must meet after signing and before go-live.", "small"), Spacer(1, 4),
+                *table(data.conditions, [1.6, 2, 5])]
+    return out
 
 
 def disagreement(data: ReportData) -> list[Flowable]:
