@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from vendor_eval import domain
-from vendor_eval.ui.models.scoring_grid import two_lines
+from vendor_eval.ui.models.scoring_grid import group_starts, short, two_lines
 
 Index = QModelIndex | QPersistentModelIndex
 BAND_ROLE = Qt.ItemDataRole.UserRole + 30
@@ -26,7 +26,8 @@ class ConsensusModel(QAbstractTableModel):
         super().__init__(parent)
         self.vendors: tuple[domain.Vendor, ...] = ()
         self.criteria: tuple[domain.Criterion, ...] = ()
-        self._individual: dict[tuple[int, int], list[tuple[str, float]]] = {}
+        self._groups: dict[int, str] = {}
+        self._individual: dict[tuple[int, int], list[tuple[str, float, str]]] = {}
         self._consensus: dict[tuple[int, int], domain.ConsensusEntry] = {}
         self.spread = np.zeros((0, 0))
         self.mean = np.zeros((0, 0))
@@ -35,12 +36,13 @@ class ConsensusModel(QAbstractTableModel):
     def set_snapshot(self, snap: domain.Snapshot) -> None:
         self.beginResetModel()
         self.vendors, self.criteria = snap.vendors, snap.criteria
+        self._groups = {g.id: g.name for g in snap.groups}
         self.discuss, self.must = snap.evaluation.discuss_threshold, snap.evaluation.must_discuss_threshold
         names = {e.id: e.name for e in snap.evaluators}
         self._individual = {}
         for s in snap.scores:
             cell = self._individual.setdefault((s.vendor_id, s.criterion_id), [])
-            cell.append((names.get(s.evaluator_id, "?"), s.value))
+            cell.append((names.get(s.evaluator_id, "?"), s.value, s.comment or ""))
         self._consensus = {(c.vendor_id, c.criterion_id): c for c in snap.consensus}
         cube = snap.score_cube()
         scale = np.array([c.scale_max - c.scale_min for c in snap.criteria]) if snap.criteria else np.zeros(0)
@@ -57,6 +59,10 @@ class ConsensusModel(QAbstractTableModel):
                 self.spread = self.mean.copy()
         self.endResetModel()
 
+    def group_starts(self) -> dict[int, str]:
+        """{row: group name} for the first criterion of each group (the grid draws a heading there)."""
+        return group_starts(self.criteria, self._groups)
+
     def key(self, index: Index) -> tuple[int, int]:
         """(vendor_id, criterion_id); rows are criteria, columns vendors (as in the scoring grid)."""
         return self.vendors[index.column()].id, self.criteria[index.row()].id
@@ -70,8 +76,35 @@ class ConsensusModel(QAbstractTableModel):
     def consensus(self, index: Index) -> domain.ConsensusEntry | None:
         return self._consensus.get(self.key(index))
 
-    def individual(self, index: Index) -> list[tuple[str, float]]:
+    def agreed_count(self) -> int:
+        return len(self._consensus)
+
+    def individual(self, index: Index) -> list[tuple[str, float, str]]:
+        """Each evaluator's (name, score, comment) for the cell."""
         return self._individual.get(self.key(index), [])
+
+    def is_open(self, row: int, column: int, bands: tuple[str, ...] = ("must_discuss", "discuss")) -> bool:
+        """A cell the committee still has to talk about: its spread is in one of the bands and
+        no consensus has been set for it."""
+        if self.band(row, column) not in bands:
+            return False
+        return (self.vendors[column].id, self.criteria[row].id) not in self._consensus
+
+    def open_cells(self, bands: tuple[str, ...] = ("must_discuss", "discuss")) -> list[tuple[int, int]]:
+        """(row, column) of every open cell in those bands, in reading order (criterion by criterion)."""
+        if not self.spread.size:
+            return []
+        with np.errstate(invalid="ignore"):
+            s = self.spread.T  # rows x columns, like the grid
+            hit = np.zeros(s.shape, dtype=bool)
+            if "must_discuss" in bands:
+                hit |= s > self.must
+            if "discuss" in bands:
+                hit |= (s >= self.discuss) & ~(s > self.must)
+        agreed = {(v, c) for v, c in self._consensus}
+        vendor_ids = [v.id for v in self.vendors]
+        criterion_ids = [c.id for c in self.criteria]
+        return [(int(r), int(c)) for r, c in np.argwhere(hit) if (vendor_ids[c], criterion_ids[r]) not in agreed]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.criteria)
@@ -102,7 +135,8 @@ class ConsensusModel(QAbstractTableModel):
             scores = self.individual(index)
             crit = self.criteria[r]
             lines = [f"{self.vendors[c].name} - {crit.name}"]
-            lines += [f"{name}: {value:g}" for name, value in scores] or ["No individual scores yet."]
+            lines += [f"{name}: {value:g}" + (f" ({short(note, 80)})" if note else "")
+                      for name, value, note in scores] or ["No individual scores yet."]
             if not np.isnan(self.spread[c, r]):
                 band = self.band(r, c).replace("_", " ")
                 lines.append(f"Spread {self.spread[c, r] * 100:.0f} % of the scale ({band})")
@@ -130,4 +164,4 @@ class ConsensusModel(QAbstractTableModel):
             return name
         if orientation == Qt.Orientation.Horizontal:
             return two_lines(name)
-        return name if len(name) <= 44 else name[:43].rstrip() + "…"
+        return short(name, 44)

@@ -36,6 +36,7 @@ class ScoringModel(QAbstractTableModel):
         super().__init__(parent)
         self.vendors: tuple[domain.Vendor, ...] = ()
         self.criteria: tuple[domain.Criterion, ...] = ()
+        self._groups: dict[int, str] = {}
         self.evaluator: domain.Evaluator | None = None
         self._mine: dict[tuple[int, int], domain.ScoreEntry] = {}
         self._others: dict[tuple[int, int], list[tuple[str, float]]] = {}
@@ -48,6 +49,7 @@ class ScoringModel(QAbstractTableModel):
     def set_snapshot(self, snap: domain.Snapshot, evaluator_id: int | None) -> None:
         self.beginResetModel()
         self.vendors, self.criteria = snap.vendors, snap.criteria
+        self._groups = {g.id: g.name for g in snap.groups}
         evaluator = next((e for e in snap.evaluators if e.id == evaluator_id), None)
         self.evaluator = evaluator
         self.read_only = snap.evaluation.status == "finalised" or evaluator is None
@@ -81,6 +83,10 @@ class ScoringModel(QAbstractTableModel):
         index = self.cell(vendor_id, criterion_id)
         self.dataChanged.emit(index, index)
         return True
+
+    def group_starts(self) -> dict[int, str]:
+        """{row: group name} for the first criterion of each group (the grid draws a heading there)."""
+        return group_starts(self.criteria, self._groups)
 
     # --- lookups used by the view and tests ---
     def key(self, index: Index) -> tuple[int, int]:
@@ -202,11 +208,21 @@ class ScoringModel(QAbstractTableModel):
             return None
         crit = self.criteria[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return ("⚑ " if crit.knockout else "") + _short(crit.name, 44)
+            return ("⚑ " if crit.knockout else "") + short(crit.name, 44)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"<b>{_esc(crit.name)}</b><br>{_esc(crit.guidance)}"
             return tip + ("<br><i>Knock-out criterion</i>" if crit.knockout else "")
         return None
+
+
+def group_starts(criteria: tuple[domain.Criterion, ...], groups: dict[int, str]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    previous: int | None = None
+    for row, crit in enumerate(criteria):
+        if crit.group_id != previous:
+            out[row] = groups.get(crit.group_id, "")
+        previous = crit.group_id
+    return out
 
 
 def two_lines(name: str, width: int = 16) -> str:
@@ -218,10 +234,10 @@ def two_lines(name: str, width: int = 16) -> str:
         first = f"{first} {words.pop(0)}".strip()
     if not first:
         first = words.pop(0)
-    return first + "\n" + _short(" ".join(words), width + 2)
+    return first + "\n" + short(" ".join(words), width + 2)
 
 
-def _short(name: str, limit: int = 22) -> str:
+def short(name: str, limit: int = 22) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
