@@ -36,7 +36,7 @@ def summary_sentences(inp: ReportInputs) -> list[str]:
             narrow = ": a narrow lead" if r.method == "weighted" and gap < NARROW_LEAD else ""
             out.append(f"{first.name} ranks first with {first.score:.1f} {unit}, {gap:.1f} ahead of the runner-up, "
                        f"{second.name} ({second.score:.1f}){narrow}.")
-    out += _robustness(inp.sensitivity, qualified[0].name if qualified else None)
+    out += robustness(inp.sensitivity, qualified[0].name if qualified else None)
     dq = [v for v in r.vendors if v.disqualified]
     if dq:
         shown = "; ".join(f"{v.name} ({' '.join(v.reasons).rstrip('.') or 'failed a knock-out'})" for v in dq[:5])
@@ -60,7 +60,8 @@ def summary_sentences(inp: ReportInputs) -> list[str]:
     return out
 
 
-def _robustness(s: SensitivityResult | None, winner: str | None) -> list[str]:
+def robustness(s: SensitivityResult | None, winner: str | None) -> list[str]:
+    """The sensitivity finding in plain words (the report's summary and the Sensitivity screen)."""
     if s is None or winner is None:
         return []
     out = []

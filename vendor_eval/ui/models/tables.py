@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from vendor_eval import domain
+from vendor_eval.io.report_data import smallest_change
 from vendor_eval.services.evaluations import EvaluationSummary
 from vendor_eval.ui.models.rows import Column, RowsModel
 
@@ -125,17 +127,26 @@ class AuditModel(RowsModel[Any]):
     )
 
 
+def _never_last(delta: float | None) -> float:
+    return math.inf if delta is None else abs(delta)
+
+
 class CriticalChangesModel(RowsModel[Any]):
-    """Rows are scoring.results.CriticalChange."""
+    """Rows are scoring.results.CriticalChange; sorted (through a proxy) by the smallest change."""
 
     columns = (
-        Column("Criterion", lambda r: r.criterion),
-        Column("Weight now", lambda r: f"{r.weight * 100:.1f} %", align_right=True),
+        Column("Criterion", lambda r: r.criterion, tooltip=lambda r: r.criterion),
+        Column("Smallest change", lambda r: "none flips it" if smallest_change(r) == math.inf
+               else f"{smallest_change(r) * 100:.1f} pts", align_right=True, sort_key=smallest_change,
+               header_tip="The smaller of the two changes (up or down), in percentage points, that changes the winner"),
+        Column("Weight now", lambda r: f"{r.weight * 100:.1f} %", align_right=True, sort_key=lambda r: r.weight),
         Column("Raise by", lambda r: "never" if r.delta_up is None else f"+{r.delta_up * 100:.1f} pts",
-               align_right=True, header_tip="Percentage points the weight must rise before the winner changes"),
+               align_right=True, sort_key=lambda r: _never_last(r.delta_up),
+               header_tip="Percentage points the weight must rise before the winner changes"),
         Column("New winner", lambda r: r.winner_up or ""),
         Column("Lower by", lambda r: "never" if r.delta_down is None else f"{r.delta_down * 100:.1f} pts",
-               align_right=True, header_tip="Percentage points the weight must fall before the winner changes"),
+               align_right=True, sort_key=lambda r: _never_last(r.delta_down),
+               header_tip="Percentage points the weight must fall before the winner changes"),
         Column("New winner ", lambda r: r.winner_down or ""),
     )
 
