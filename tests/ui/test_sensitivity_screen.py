@@ -36,9 +36,10 @@ def test_finding_leads_and_critical_weights_sort_by_smallest_change(window: Main
     assert changes == sorted(changes) and changes[0] < math.inf
     first = rows[0]
     finding = screen.finding.text()
-    assert finding.startswith("Beta Imaging wins with the current weights.")
+    assert finding.startswith("<b>Beta Imaging wins with the current weights.</b>")
     assert f"weight of {first.criterion} by {changes[0] * 100:.1f} percentage points" in finding
     assert "Alpha Reads" in finding and screen.finding.isVisible()
+    assert screen.criterion.currentText() == first.criterion  # the slider opens on the most critical weight
     # Sortable: a click on "Weight now" orders by the current weight instead.
     header = screen.critical.horizontalHeader()
     at = QPoint(header.sectionViewportPosition(2) + header.sectionSize(2) // 2, header.height() // 2)

@@ -4,6 +4,7 @@ shows the ranking move, and SMAA rank acceptability. Computed off the UI thread;
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -65,8 +66,8 @@ class SensitivityScreen(Screen):
         self.cancel_button.clicked.connect(self.cancel)
         self.finding = QLabel()
         self.finding.setWordWrap(True)
-        self.finding.setTextFormat(Qt.TextFormat.PlainText)
-        self.finding.setStyleSheet("font-size: 11pt; font-weight: 600;")
+        self.finding.setTextFormat(Qt.TextFormat.RichText)
+        self.finding.setStyleSheet("font-size: 10.5pt;")
         self.status = hint("")  # the variant text is long: it wraps, never widens the window
         top = QHBoxLayout()
         top.addWidget(QLabel("SMAA samples"))
@@ -106,7 +107,7 @@ class SensitivityScreen(Screen):
         sv.addWidget(self.sweep_view)
 
         self.smaa_chart = QChart()
-        self.smaa_chart.setTitle("SMAA: how often each vendor takes each rank")
+        self.smaa_chart.setTitle("How often each vendor ranks 1st, 2nd, 3rd (SMAA)")
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(crit_box)
         left.addWidget(sweep_box)
@@ -174,14 +175,17 @@ class SensitivityScreen(Screen):
     def _done(self, result: Any) -> None:
         self._idle()
         self.result = result
-        self.finding.setText(" ".join([f"{result.winner} wins with the current weights.",
-                                       *robustness(result, result.winner)]))
+        self.finding.setText(f"<b>{escape(result.winner)} wins with the current weights.</b> "
+                             + escape(" ".join(robustness(result, result.winner))))
         self.status.setText(engine.describe_variant_dict(result.variant))
         self.critical_model.set_rows(result.critical)
         fit_columns(self.critical)
         self.criterion.clear()
         for key, crit in zip(result.criterion_keys, self._criterion_names(result), strict=True):
             self.criterion.addItem(crit, key)
+        # The slider opens on the most critical weight (the top row of the sorted table).
+        if self.critical_sorted.rowCount():
+            self.criterion.setCurrentIndex(self.critical_sorted.mapToSource(self.critical_sorted.index(0, 0)).row())
         self._criterion_chosen()
         self._smaa(result)
 
