@@ -47,6 +47,7 @@ class AuditScreen(Screen):
         self.model = AuditModel(self)
         self.view = table_view(self.model)
         self.count = QLabel()
+        self.count.setWordWrap(True)
         self.actor = _combo("Who made the change")
         self.kind = _combo("What kind of record changed")
         self.vendor = _combo("Changes about this vendor: its record, scores, consensus, cost lines, imports")
@@ -68,16 +69,19 @@ class AuditScreen(Screen):
                               ("Criterion", self.criterion)):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget, 1)
-        filters.addWidget(self.dated)
-        filters.addWidget(self.since)
-        filters.addWidget(QLabel("to"))
-        filters.addWidget(self.until)
-        filters.addWidget(self.clear_button)
+        when = QHBoxLayout()
+        when.addWidget(self.dated)
+        when.addWidget(self.since)
+        when.addWidget(QLabel("to"))
+        when.addWidget(self.until)
+        when.addWidget(self.clear_button)
+        when.addSpacing(12)
+        when.addWidget(self.count, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(hint("Every change is recorded here with who, when, the old and the new value; "
                               "records cannot be edited (each is chained to the one before)."))
         layout.addLayout(filters)
-        layout.addWidget(self.count)
+        layout.addLayout(when)
         layout.addWidget(self.view, 1)
         self._total = 0
 

@@ -44,6 +44,8 @@ METHODS = (("weighted", "Weighted sum (0-100 points)"), ("topsis", "TOPSIS (clos
 AGGREGATIONS = (("", "The evaluation's setting"), ("mean", "Mean"), ("median", "Median"),
                 ("trimmed", "Trimmed mean"), ("consensus", "Consensus, else mean"))
 AS_QUOTED = "None (prices as quoted)"
+SCENARIO_TIP = ("Rank with each vendor's quoted prices raised by its tariff exposure under this scenario "
+                "(scenarios are set up on the Tariffs screen).")
 BAR_VENDORS = 12
 RADAR_VENDORS = 3
 SIDE_BY_SIDE = 1000  # a Results screen narrower than this (window below ~1200 px) shows the charts as tabs
@@ -99,13 +101,16 @@ class ResultsScreen(Screen):
         for key, text in AGGREGATIONS:
             self.aggregation.addItem(text, key)
         self.tariff_scenario = QComboBox()
-        self.tariff_scenario.setToolTip("Rank with each vendor's quoted prices raised by its tariff exposure under "
-                                        "this scenario (scenarios are set up on the Tariffs screen).")
+        self.tariff_scenario.setToolTip(SCENARIO_TIP)
         # Scenario names are long ("US Section 301: 25 % on China"): a steady width that never pushes the
         # row off a 1024 px window; the drop-down list shows them in full.
         self.tariff_scenario.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.tariff_scenario.setMinimumContentsLength(18)
+        self.tariff_scenario.setMinimumContentsLength(14)
         self.tariff_scenario.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+        for box, chars in ((self.method, 18), (self.aggregation, 14)):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(chars)  # the row fits a 1024 px window; the lists show names in full
+            box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         self.method.activated.connect(self._choice)
         self.aggregation.activated.connect(self._choice)
         self.tariff_scenario.activated.connect(self._choice)
@@ -134,7 +139,7 @@ class ResultsScreen(Screen):
         top.addWidget(QLabel("Evaluators"))
         top.addWidget(self.aggregation)
         top.addSpacing(12)
-        top.addWidget(QLabel("Tariff scenario"))
+        top.addWidget(QLabel("Tariffs"))
         top.addWidget(self.tariff_scenario)
         top.addStretch(1)
         upper = QWidget()
@@ -218,6 +223,7 @@ class ResultsScreen(Screen):
         box.setEnabled(bool(names))
         box.view().setMinimumWidth(max((box.fontMetrics().horizontalAdvance(box.itemText(i)) + 40
                                         for i in range(box.count())), default=0))
+        box.setToolTip(f"{box.currentText()}\n\n{SCENARIO_TIP}")
 
     def _fit_table(self) -> None:
         """Show every ranked vendor (disqualified ones last) without scrolling when there are few;
