@@ -4,7 +4,7 @@ keyboard, see every evaluator's score and comment, and watch the counters move."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from tests.ui.helpers import drive_modal, open_eval, show
 from vendor_eval.services import evaluators, scores
@@ -87,3 +87,34 @@ def test_filter_next_cell_dialog_and_counters(window: MainWindow, db: Database, 
     assert screen.next_open_cell() and screen.model.key(screen.view.currentIndex()) == cells["amber"]
     window.undo_action.trigger()
     assert "1 cell must be discussed" in screen.summary.text()
+
+
+def test_group_headings_and_fit_all_vendors(window: MainWindow, db: Database) -> None:
+    from vendor_eval.services.demo import load_demo
+
+    eid = load_demo(db)  # seven vendors
+    window.resize(1024, 700)
+    open_eval(window, eid)
+    screen = show(window, CommitteeScreen)
+    header, model = screen.view.verticalHeader(), screen.model
+    snap = window.session.snapshot  # type: ignore[union-attr]
+    firsts = {}
+    for row, c in enumerate(snap.criteria):
+        firsts.setdefault(c.group_id, row)
+    names = {g.id: g.name for g in snap.groups}
+    assert header.headings == {row: names[g] for g, row in firsts.items()}  # a heading row per group
+    assert header.sectionSize(0) == 2 * header.sectionSize(1)
+
+    screen.filter.setCurrentIndex(screen.filter.findText("Open: must or worth discussing"))
+    screen.filter.activated.emit(screen.filter.currentIndex())
+    shown = [r for r in range(model.rowCount()) if not screen.view.isRowHidden(r)]
+    assert shown and shown[0] in header.headings  # the first row shown still says which group it is in
+
+    columns = screen.view.horizontalHeader()
+    assert columns.length() > screen.view.viewport().width()  # seven vendors do not fit at 1024 px...
+    screen.fit.setChecked(True)
+    QApplication.processEvents()
+    visible = [c for c in range(model.columnCount()) if not screen.view.isColumnHidden(c)]
+    assert columns.length() <= screen.view.viewport().width() + 1  # ...until squeezed to fit
+    assert all(model.headerData(c, Qt.Orientation.Horizontal) == model.vendors[c].name.split()[0] for c in visible)
+    assert model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == model.vendors[0].name

@@ -143,12 +143,33 @@ class GroupHeader(QHeaderView):
     """A grid's criterion column (the vertical header: it stays put when the vendors scroll) with
     a heading band above the first criterion of each group."""
 
-    def __init__(self, band: int, parent: QWidget | None = None) -> None:
-        super().__init__(Qt.Orientation.Vertical, parent)
+    def __init__(self, view: QTableView, band: int) -> None:
+        super().__init__(Qt.Orientation.Vertical, view)
+        self.view = view
         self.band = band
+        self.row_height = band
         self.headings: dict[int, str] = {}
         self.setSectionsClickable(True)
         self.setHighlightSections(True)
+
+    def update_headings(self) -> None:
+        """A heading above the first shown criterion of each group (call after hiding rows)."""
+        model, view = self.view.model(), self.view
+        self.headings = {}
+        previous: str | None = None
+        for row in range(model.rowCount()):
+            if view.isRowHidden(row):
+                continue
+            group = model.group_name(row)
+            if group != previous:
+                self.headings[row] = group
+            previous = group
+        for row in range(model.rowCount()):
+            size = self.row_height * 2 if row in self.headings else self.row_height
+            if self.sectionSize(row) != size and not view.isRowHidden(row):
+                self.resizeSection(row, size)
+        self.updateGeometry()
+        self.viewport().update()
 
     def paintSection(self, painter: QPainter, rect: QRect, section: int) -> None:
         heading = self.headings.get(section)
@@ -214,31 +235,25 @@ class BandDelegate(QStyledItemDelegate):
 def dress_grid(view: QTableView, model: Any) -> QCheckBox:
     """The scoring and committee grids: group heading bands over a criterion column that never
     scrolls away, and a "Fit all vendors" switch that squeezes every vendor column into view
-    (full names stay in the header tooltips). ``model.group_starts()`` gives {row: group name}.
-    Returns the switch, for the screen's tool row."""
+    (headers then show each vendor's first word; full names stay in the header tooltips).
+    The model gives ``group_name(row)`` and has a ``compact_headers`` switch. Returns the switch,
+    for the screen's tool row."""
     row_height = view.fontMetrics().height() + 10
-    header = GroupHeader(row_height, view)
+    header = GroupHeader(view, row_height)
     header.setDefaultSectionSize(row_height)
     header.setMaximumWidth(250)  # criterion names elide (full text in the tooltip) so vendors keep the room
     header.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.setVerticalHeader(header)
     view.setItemDelegate(BandDelegate(header))
 
-    def headings() -> None:
-        header.headings = dict(model.group_starts())
-        for row in range(model.rowCount()):
-            size = row_height * 2 if row in header.headings else row_height
-            if header.sectionSize(row) != size:
-                header.resizeSection(row, size)
-        header.updateGeometry()
-
-    model.modelReset.connect(headings)
-    headings()
+    model.modelReset.connect(header.update_headings)
+    header.update_headings()
     fit = QCheckBox("Fit all vendors")
     fit.setToolTip("Squeeze every vendor column into the window; hover a header for the full name.")
 
     def toggle(on: bool) -> None:
         columns = view.horizontalHeader()
+        model.set_compact_headers(on)
         columns.setMinimumSectionSize(44 if on else 40)
         columns.setSectionResizeMode(QHeaderView.ResizeMode.Stretch if on else QHeaderView.ResizeMode.Interactive)
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from vendor_eval import domain
-from vendor_eval.ui.models.scoring_grid import group_starts, short, two_lines
+from vendor_eval.ui.models.scoring_grid import first_word, short, two_lines
 
 Index = QModelIndex | QPersistentModelIndex
 BAND_ROLE = Qt.ItemDataRole.UserRole + 30
@@ -27,6 +27,7 @@ class ConsensusModel(QAbstractTableModel):
         self.vendors: tuple[domain.Vendor, ...] = ()
         self.criteria: tuple[domain.Criterion, ...] = ()
         self._groups: dict[int, str] = {}
+        self.compact_headers = False
         self._individual: dict[tuple[int, int], list[tuple[str, float, str]]] = {}
         self._consensus: dict[tuple[int, int], domain.ConsensusEntry] = {}
         self.spread = np.zeros((0, 0))
@@ -59,9 +60,15 @@ class ConsensusModel(QAbstractTableModel):
                 self.spread = self.mean.copy()
         self.endResetModel()
 
-    def group_starts(self) -> dict[int, str]:
-        """{row: group name} for the first criterion of each group (the grid draws a heading there)."""
-        return group_starts(self.criteria, self._groups)
+    def group_name(self, row: int) -> str:
+        """The group of the criterion on this row (the grid draws a heading where it changes)."""
+        return self._groups.get(self.criteria[row].group_id, "")
+
+    def set_compact_headers(self, on: bool) -> None:
+        """Vendor headers as one short word, for a grid squeezed to fit every vendor."""
+        self.compact_headers = on
+        if self.vendors:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.vendors) - 1)
 
     def key(self, index: Index) -> tuple[int, int]:
         """(vendor_id, criterion_id); rows are criteria, columns vendors (as in the scoring grid)."""
@@ -163,5 +170,5 @@ class ConsensusModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return name
         if orientation == Qt.Orientation.Horizontal:
-            return two_lines(name)
+            return first_word(name) if self.compact_headers else two_lines(name)
         return short(name, 44)

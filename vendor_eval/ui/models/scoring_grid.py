@@ -37,6 +37,7 @@ class ScoringModel(QAbstractTableModel):
         self.vendors: tuple[domain.Vendor, ...] = ()
         self.criteria: tuple[domain.Criterion, ...] = ()
         self._groups: dict[int, str] = {}
+        self.compact_headers = False
         self.evaluator: domain.Evaluator | None = None
         self._mine: dict[tuple[int, int], domain.ScoreEntry] = {}
         self._others: dict[tuple[int, int], list[tuple[str, float]]] = {}
@@ -84,9 +85,15 @@ class ScoringModel(QAbstractTableModel):
         self.dataChanged.emit(index, index)
         return True
 
-    def group_starts(self) -> dict[int, str]:
-        """{row: group name} for the first criterion of each group (the grid draws a heading there)."""
-        return group_starts(self.criteria, self._groups)
+    def group_name(self, row: int) -> str:
+        """The group of the criterion on this row (the grid draws a heading where it changes)."""
+        return self._groups.get(self.criteria[row].group_id, "")
+
+    def set_compact_headers(self, on: bool) -> None:
+        """Vendor headers as one short word, for a grid squeezed to fit every vendor."""
+        self.compact_headers = on
+        if self.vendors:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.vendors) - 1)
 
     # --- lookups used by the view and tests ---
     def key(self, index: Index) -> tuple[int, int]:
@@ -202,7 +209,9 @@ class ScoringModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             if 0 <= section < len(self.vendors) and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                 name = self.vendors[section].name
-                return name if role == Qt.ItemDataRole.ToolTipRole else two_lines(name)
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return name
+                return first_word(name) if self.compact_headers else two_lines(name)
             return None
         if not 0 <= section < len(self.criteria):
             return None
@@ -215,14 +224,9 @@ class ScoringModel(QAbstractTableModel):
         return None
 
 
-def group_starts(criteria: tuple[domain.Criterion, ...], groups: dict[int, str]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    previous: int | None = None
-    for row, crit in enumerate(criteria):
-        if crit.group_id != previous:
-            out[row] = groups.get(crit.group_id, "")
-        previous = crit.group_id
-    return out
+def first_word(name: str) -> str:
+    """'Costaverde Teleimagen' -> 'Costaverde': a squeezed column's header (the tooltip has it all)."""
+    return short(name.split()[0] if name.split() else name, 12)
 
 
 def two_lines(name: str, width: int = 16) -> str:

@@ -184,6 +184,7 @@ class CommitteeScreen(Screen):
             self.view.setRowHidden(r, rows is not None and r not in rows)
         for c in range(self.model.columnCount()):
             self.view.setColumnHidden(c, cols is not None and c not in cols)
+        self.view.verticalHeader().update_headings()  # type: ignore[attr-defined]  # GroupHeader
         self.next_button.setEnabled(bool(must or discuss))
 
     def next_open_cell(self) -> bool:
