@@ -41,7 +41,7 @@ def main() -> int:
 
 
 def shoot(app: Any, tmp: Path, out: Path, width: int, height: int) -> None:
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
     from PySide6.QtWidgets import QWidget
 
     from vendor_eval.paths import sample_data_dir
@@ -72,6 +72,8 @@ def shoot(app: Any, tmp: Path, out: Path, width: int, height: int) -> None:
     def settle() -> None:
         for _ in range(5):
             app.processEvents()
+            # Charts delete replaced axes later; outside app.exec() only this runs those deletions.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def shot(widget: QWidget, name: str) -> None:
         settle()

@@ -254,6 +254,8 @@ def dress_grid(view: QTableView, model: Any) -> QCheckBox:
     def toggle(on: bool) -> None:
         columns = view.horizontalHeader()
         model.set_compact_headers(on)
+        columns.setTextElideMode(Qt.TextElideMode.ElideRight)  # "Costave…", never cut at both ends
+        header.setMaximumWidth(190 if on else 250)  # criterion names give up some room too
         columns.setMinimumSectionSize(44 if on else 40)
         columns.setSectionResizeMode(QHeaderView.ResizeMode.Stretch if on else QHeaderView.ResizeMode.Interactive)
 

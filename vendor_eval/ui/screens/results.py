@@ -40,10 +40,10 @@ from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, guidance, hint, table_view
 from vendor_eval.ui.wording import counted
 
-METHODS = (("weighted", "Weighted sum (0-100 points)"), ("topsis", "TOPSIS (closeness to the ideal)"))
-AGGREGATIONS = (("", "The evaluation's setting"), ("mean", "Mean"), ("median", "Median"),
+METHODS = (("weighted", "Weighted sum (points)"), ("topsis", "TOPSIS (closeness)"))
+AGGREGATIONS = (("", "Evaluation's setting"), ("mean", "Mean"), ("median", "Median"),
                 ("trimmed", "Trimmed mean"), ("consensus", "Consensus, else mean"))
-AS_QUOTED = "None (prices as quoted)"
+AS_QUOTED = "None (as quoted)"
 SCENARIO_TIP = ("Rank with each vendor's quoted prices raised by its tariff exposure under this scenario "
                 "(scenarios are set up on the Tariffs screen).")
 BAR_VENDORS = 12
@@ -63,6 +63,14 @@ def chart_view(chart: QChart, legend: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignB
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(220)
     return view
+
+
+def clear_chart(chart: QChart) -> None:
+    """Remove a chart's series and axes for a redraw (the chart hands a removed axis back: delete it)."""
+    chart.removeAllSeries()
+    for axis in chart.axes():
+        chart.removeAxis(axis)
+        axis.deleteLater()
 
 
 def _dark() -> bool:
@@ -105,9 +113,9 @@ class ResultsScreen(Screen):
         # Scenario names are long ("US Section 301: 25 % on China"): a steady width that never pushes the
         # row off a 1024 px window; the drop-down list shows them in full.
         self.tariff_scenario.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.tariff_scenario.setMinimumContentsLength(14)
+        self.tariff_scenario.setMinimumContentsLength(16)
         self.tariff_scenario.view().setTextElideMode(Qt.TextElideMode.ElideNone)
-        for box, chars in ((self.method, 18), (self.aggregation, 14)):
+        for box, chars in ((self.method, 21), (self.aggregation, 20)):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(chars)  # the row fits a 1024 px window; the lists show names in full
             box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
@@ -240,14 +248,14 @@ class ResultsScreen(Screen):
 
     def _bars(self, result: Any) -> None:
         chart = self.bar_chart
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        clear_chart(chart)
         if result is None or not result.vendors:
             return
         shown = [v for v in result.vendors if not v.disqualified][:BAR_VENDORS]
         shown.reverse()  # horizontal bars draw bottom-up: put the leader on top
-        if result.method == "topsis":
+        topsis = result.method == "topsis"
+        self.chart_tabs.setTabText(0, "Closeness to the ideal" if topsis else "Scores by group")
+        if topsis:
             self._closeness(result, shown)
             return
         chart.setTitle("Contribution by criteria group")
@@ -303,9 +311,7 @@ class ResultsScreen(Screen):
 
     def _radar(self, result: Any) -> None:
         chart = self.radar
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        clear_chart(chart)
         if result is None:
             return
         leaders = [v for v in result.vendors if not v.disqualified][:RADAR_VENDORS]

@@ -32,7 +32,7 @@ from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.rows import SORT_ROLE, Column, RowsModel
 from vendor_eval.ui.models.tables import CriticalChangesModel
 from vendor_eval.ui.screens.base import Screen
-from vendor_eval.ui.screens.results import chart_view
+from vendor_eval.ui.screens.results import chart_view, clear_chart
 from vendor_eval.ui.tasks import Task, run_task
 from vendor_eval.ui.widgets import fit_columns, hint, table_view
 
@@ -199,7 +199,7 @@ class SensitivityScreen(Screen):
             self.status.setText(f"No sensitivity analysis: {exc}")
             self.critical_model.set_rows([])
             self.sweep_model.set_rows([])
-            self.smaa_chart.removeAllSeries()
+            clear_chart(self.smaa_chart)
         else:
             raise exc
 
@@ -239,9 +239,7 @@ class SensitivityScreen(Screen):
 
     def _smaa(self, result: Any) -> None:
         chart = self.smaa_chart
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        clear_chart(chart)
         smaa = result.smaa
         if smaa is None:
             return
