@@ -196,7 +196,7 @@ class AhpDialog(QDialog):
         names = self.model.names
         self.weights_model.set_rows([WeightRow(n, self.current[k] if self.current is not None else None, float(w))
                                      for k, (n, w) in enumerate(zip(names, r.weights, strict=True))])
-        fit_columns(self.weights_view)
+        fit_columns(self.weights_view, cap=200)
         verdict = "consistent" if r.consistent else "too inconsistent: revise the comparisons"
         self.result_label.setText(f"<b>Consistency ratio {r.cr:.3f}</b> ({verdict}; at most {CR_LIMIT:.2f} "
                                   "is acceptable).")

@@ -30,9 +30,10 @@ def in_words(a: str, b: str, value: float) -> str:
 
 
 def _text(value: float) -> str:
-    if value >= 1:
-        return f"{value:g}"
-    return f"1/{1 / value:g}"
+    """'3', '1/3' for judgements on Saaty's scale; '1.07', '0.93' for ratios taken from weights."""
+    if value >= 1 or abs(1 / value - round(1 / value)) > 1e-9:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"1/{round(1 / value)}"
 
 
 def parse_judgement(raw: Any) -> float:
@@ -80,7 +81,7 @@ class PairwiseModel(QAbstractTableModel):
             return None
         value = float(self.matrix[index.row(), index.column()])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return _text(round(value, 2) if value >= 1 else 1 / round(1 / value, 2))
+            return _text(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() <= index.row():

@@ -179,7 +179,7 @@ class SensitivityScreen(Screen):
                              + escape(" ".join(robustness(result, result.winner))))
         self.status.setText(engine.describe_variant_dict(result.variant))
         self.critical_model.set_rows(result.critical)
-        fit_columns(self.critical)
+        fit_columns(self.critical, cap=220)
         self.criterion.clear()
         for key, crit in zip(result.criterion_keys, self._criterion_names(result), strict=True):
             self.criterion.addItem(crit, key)
