@@ -95,6 +95,7 @@ def test_names_the_most_inconsistent_judgement(qtbot) -> None:  # type: ignore[n
     i, j = max(error, key=error.__getitem__)
     assert (i, j) == (2, 3)
     assert dialog.worst.isVisibleTo(dialog)
+    assert [(p.i, p.j) for p in dialog.pairs if p.styleSheet()] == [(2, 3)]  # its slider is flagged
     text = dialog.worst.text()
     assert text.startswith("Most inconsistent judgement: “Support is very strongly more important than Security")
     implied = w[2] / w[3]  # what the weights of all judgements say about this pair

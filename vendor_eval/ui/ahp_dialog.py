@@ -67,6 +67,7 @@ class PairSlider(QWidget):
 
     def __init__(self, dialog: AhpDialog, i: int, j: int) -> None:
         super().__init__()
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # so the flag colour shows
         self.dialog, self.i, self.j = dialog, i, j
         names = dialog.model.names
         left, right = QLabel(names[i]), QLabel(names[j])
@@ -140,7 +141,7 @@ class AhpDialog(QDialog):
         for pair in self.pairs:
             pairs_layout.addWidget(pair)
         pairs_layout.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(pairs)
         left = QWidget()
@@ -197,16 +198,26 @@ class AhpDialog(QDialog):
         self.weights_model.set_rows([WeightRow(n, self.current[k] if self.current is not None else None, float(w))
                                      for k, (n, w) in enumerate(zip(names, r.weights, strict=True))])
         fit_columns(self.weights_view, cap=200)
+        for col in (1, 3):  # "now" and "change" mean nothing without current weights
+            self.weights_view.setColumnHidden(col, self.current is None)
         verdict = "consistent" if r.consistent else "too inconsistent: revise the comparisons"
         self.result_label.setText(f"<b>Consistency ratio {r.cr:.3f}</b> ({verdict}; at most {CR_LIMIT:.2f} "
                                   "is acceptable).")
         self.worst.setVisible(not r.consistent)
+        worst: tuple[int, int] | None = None
         if not r.consistent:
             i, j, implied = most_inconsistent(self.model.matrix, r.weights)
+            worst = (i, j)
             said = in_words(names[i], names[j], float(self.model.matrix[i, j]))
             better = in_words(names[i], names[j], _saaty(implied))
             self.worst.setText(f"Most inconsistent judgement: “{said}”. Your other judgements suggest "
                                f"“{better}” instead.")
+        for pair in self.pairs:  # the judgement to revise stands out among the sliders
+            flagged = (pair.i, pair.j) == worst
+            pair.setStyleSheet("PairSlider { background: rgba(179, 38, 30, 40); border-radius: 4px; }"
+                               if flagged else "")
+            if flagged:
+                self.scroll.ensureWidgetVisible(pair)
         self.insist.setVisible(not r.consistent)
         ok.setEnabled(r.consistent or self.insist.isChecked())
 
