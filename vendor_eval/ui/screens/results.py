@@ -322,7 +322,7 @@ class ResultsScreen(Screen):
         angular.setRange(0, len(groups))
         angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         for i, g in enumerate(groups):
-            angular.append(short(g, 16), i)
+            angular.append(short(g, 28 if self.radar_view.width() >= 520 else 16), i)
         radial = QValueAxis()
         radial.setRange(0, 100)
         radial.setLabelFormat("%d %%")

@@ -115,6 +115,10 @@ class SensitivityScreen(Screen):
         split.addWidget(left)
         split.addWidget(chart_view(self.smaa_chart, Qt.AlignmentFlag.AlignBottom))
         split.setSizes([700, 420])
+        split.setStretchFactor(0, 2)  # a wider window widens the tables first: their columns are cut before
+        split.setStretchFactor(1, 1)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.finding)
