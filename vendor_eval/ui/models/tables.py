@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,6 +104,7 @@ ENTITY_LABELS = {"score": "Score", "consensus": "Consensus", "criterion": "Crite
 FIELD_LABELS = {"value": "score", "submitted_at": "submitted", "conflict_vendors": "declared conflicts",
                 "knockout_min": "knock-out pass mark", "scale_min": "scale minimum", "scale_max": "scale maximum",
                 "hq_country": "HQ country", "contract_term_years": "contract term (years)"}
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}\.\d+$")
 # Keys of a stored value that say what it is about: shown first, by name.
 LEADING_KEYS = ("vendor", "criterion", "evaluator")
 
@@ -159,6 +161,8 @@ def _readable(value: Any, names: AuditNames) -> str:
         return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, str) and TIMESTAMP.match(value):
+        return value[:19].replace("T", " ")  # to the second, as the When column
     return "" if value is None else str(value)
 
 
