@@ -57,7 +57,8 @@ class WeightsModel(RowsModel[WeightRow]):
     columns = (
         Column("Item", lambda r: r.name, tooltip=lambda r: r.name),
         Column("Now", lambda r: "" if r.now is None else f"{r.now * 100:.1f} %", align_right=True),
-        Column("From the comparisons", lambda r: f"{r.ahp * 100:.1f} %", align_right=True),
+        Column("AHP", lambda r: f"{r.ahp * 100:.1f} %", align_right=True,
+               header_tip="The weight these comparisons give"),
         Column("Change", lambda r: "" if r.now is None else f"{(r.ahp - r.now) * 100:+.1f} pts", align_right=True),
     )
 
@@ -179,7 +180,10 @@ class AhpDialog(QDialog):
         layout.addWidget(self.worst)
         layout.addWidget(self.insist)
         layout.addWidget(self.buttons)
-        self.resize(1000, 640)
+        # Room for the sliders and the matrix: most of the window it belongs to, within reason.
+        room = parent.window().size() if parent is not None else None
+        self.resize(min(1320, int(room.width() * 0.9)) if room else 1000,
+                    min(880, int(room.height() * 0.9)) if room else 640)
         self.weights: np.ndarray | None = None
         self.model.matrixChanged.connect(self.update_result)
         self.update_result()
