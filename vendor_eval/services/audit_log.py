@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from vendor_eval.domain import AuditRow
 from vendor_eval.services.lookup import Ref, get_evaluation
@@ -80,7 +81,7 @@ def audit_row(e: AuditEvent) -> AuditRow:
                     e.reason)
 
 
-def _conditions(s: object, evaluation_id: int, where: AuditFilter) -> list[ColumnElement[bool]]:
+def _conditions(s: Session, evaluation_id: int, where: AuditFilter) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = [AuditEvent.evaluation_id == evaluation_id]
     if where.actor:
         out.append(AuditEvent.actor == where.actor)
@@ -91,32 +92,27 @@ def _conditions(s: object, evaluation_id: int, where: AuditFilter) -> list[Colum
     if where.until:
         out.append(AuditEvent.at < where.until + "\uffff")  # the whole last day
     if where.vendor_id is not None:
-        out.append(_about(s, evaluation_id, "vendor", where.vendor_id))
+        vendor = s.get(Vendor, where.vendor_id)
+        out.append(false() if vendor is None or vendor.evaluation_id != evaluation_id else _about(
+            "vendor", vendor.id, vendor.name, Score.vendor_id, ConsensusScore.vendor_id, ("vendor", "cost_lines")))
     if where.criterion_id is not None:
-        out.append(_about(s, evaluation_id, "criterion", where.criterion_id))
+        crit = s.get(Criterion, where.criterion_id)
+        out.append(false() if crit is None or crit.evaluation_id != evaluation_id else _about(
+            "criterion", crit.id, crit.key, Score.criterion_id, ConsensusScore.criterion_id, ("criterion",)))
     return out
 
 
-def _about(s: object, evaluation_id: int, kind: str, member_id: int) -> ColumnElement[bool]:
-    """Events about one vendor or criterion: the record itself, its scores and consensus (by id, so
-    score comments count too), and any event whose values name it (imports, cost lines...)."""
-    from sqlalchemy.orm import Session
-
-    assert isinstance(s, Session)
-    table, column = (Vendor, "vendor") if kind == "vendor" else (Criterion, "criterion")
-    member = s.get(table, member_id)
-    if member is None or member.evaluation_id != evaluation_id:
-        return false()
-    label = member.name if kind == "vendor" else member.key  # how events' values name it
-    score_ids = select(Score.id).where(getattr(Score, f"{column}_id") == member_id)
-    consensus_ids = select(ConsensusScore.id).where(getattr(ConsensusScore, f"{column}_id") == member_id)
-    named = f'%"{column}": {_like(json.dumps(label))}%'
-    # Records keyed by the member's own id: the member itself, and (for a vendor) its cost lines.
-    own = (column, "cost_lines") if kind == "vendor" else (column,)
+def _about(kind: str, member_id: int, label: str, score_column: InstrumentedAttribute[int],
+           consensus_column: InstrumentedAttribute[int], own: tuple[str, ...]) -> ColumnElement[bool]:
+    """Events about one vendor or criterion: records keyed by its own id (itself; a vendor's cost
+    lines), its scores and consensus (by id, so score comments count too), and any event whose
+    values name it as they store it (a vendor by name, a criterion by key)."""
+    named = f'%"{kind}": {_like(json.dumps(label))}%'
     return or_(
         and_(AuditEvent.entity.in_(own), AuditEvent.entity_id == member_id),
-        and_(AuditEvent.entity == "score", AuditEvent.entity_id.in_(score_ids)),
-        and_(AuditEvent.entity == "consensus", AuditEvent.entity_id.in_(consensus_ids)),
+        and_(AuditEvent.entity == "score", AuditEvent.entity_id.in_(select(Score.id).where(score_column == member_id))),
+        and_(AuditEvent.entity == "consensus",
+             AuditEvent.entity_id.in_(select(ConsensusScore.id).where(consensus_column == member_id))),
         AuditEvent.new_value.like(named, escape="\\"),
         AuditEvent.old_value.like(named, escape="\\"),
     )
