@@ -9,7 +9,6 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-
 Index = QModelIndex | QPersistentModelIndex
 # Saaty's 1-9 scale in words (the even values lie between their neighbours).
 SAATY = {1: "equally important as", 2: "equally to moderately more important than",
