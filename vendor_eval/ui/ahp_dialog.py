@@ -142,7 +142,7 @@ class AhpDialog(QDialog):
         for pair in self.pairs:
             pairs_layout.addWidget(pair)
         pairs_layout.addStretch(1)
-        scroll = self.scroll = QScrollArea()
+        scroll = self.pairs_area = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(pairs)
         left = QWidget()
@@ -221,7 +221,7 @@ class AhpDialog(QDialog):
             pair.setStyleSheet("PairSlider { background: rgba(179, 38, 30, 40); border-radius: 4px; }"
                                if flagged else "")
             if flagged:
-                self.scroll.ensureWidgetVisible(pair)
+                self.pairs_area.ensureWidgetVisible(pair)
         self.insist.setVisible(not r.consistent)
         ok.setEnabled(r.consistent or self.insist.isChecked())
 

@@ -96,11 +96,10 @@ class ExportDone(QMessageBox):
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path.parent)))
 
 
-def confirm_export(parent: QWidget | None, what: str, path: Path, notify: Callable[[str], None]) -> ExportDone:
+def confirm_export(parent: QWidget | None, what: str, path: Path, notify: Callable[[str], None]) -> None:
+    """The status bar line, and the box with Open / Show folder (its parent keeps it alive)."""
     notify(f"{what} written to {path}")
-    box = ExportDone(parent, what, path)
-    box.show()
-    return box
+    ExportDone(parent, what, path).show()
 
 
 def export_report(parent: QWidget | None, session: EvaluationSession, fmt: str,

@@ -154,7 +154,8 @@ class GroupHeader(QHeaderView):
 
     def update_headings(self) -> None:
         """A heading above the first shown criterion of each group (call after hiding rows)."""
-        model, view = self.view.model(), self.view
+        model: Any = self.view.model()  # a grid model: ScoringModel or ConsensusModel
+        view = self.view
         self.headings = {}
         previous: str | None = None
         for row in range(model.rowCount()):

@@ -183,7 +183,7 @@ class AuditModel(RowsModel[Any]):
         self.loader: Callable[[int | None], list[Any]] | None = None
         self.page = 500
         self._more = False
-        n = lambda: self.names  # noqa: E731 - the columns read the names current at display time
+        n = self._names  # the columns read the names current at display time
         self.columns = (
             Column("#", lambda r: r.seq, align_right=True),
             Column("When (UTC)", lambda r: r.at[:19].replace("T", " ")),
@@ -194,6 +194,9 @@ class AuditModel(RowsModel[Any]):
             Column("New", lambda r: readable(r.new_value, n()), tooltip=lambda r: readable(r.new_value, n())),
             Column("Reason", lambda r: r.reason, tooltip=lambda r: r.reason),
         )
+
+    def _names(self) -> AuditNames:
+        return self.names
 
     def start(self, loader: Callable[[int | None], list[Any]] | None) -> None:
         """Empty the table and fetch the first page from loader."""

@@ -91,8 +91,13 @@ class ConsensusDialog(QDialog):
 
     def comments(self) -> list[str]:
         """The comment column as shown (tests and screen readers)."""
-        return [self.scores.itemAtPosition(r, 2).widget().text() for r in range(1, self.scores.rowCount())
-                if self.scores.itemAtPosition(r, 2) is not None]
+        out = []
+        for row in range(1, self.scores.rowCount()):
+            item = self.scores.itemAtPosition(row, 2)
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel):
+                out.append(label.text())
+        return out
 
     def _check(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason.text().strip()))
