@@ -54,3 +54,19 @@ def test_radar_keeps_its_size_at_1024x700(window: MainWindow, db: Database) -> N
     QApplication.processEvents()
     assert screen.charts.currentWidget() is screen.side_by_side
     assert screen.radar_view.isVisible() and screen.bar_view.isVisible()
+
+
+def test_blocked_ranking_message_is_shown_whole_at_1024x700(window: MainWindow, db: Database,
+                                                            imaging_eval: int) -> None:
+    from vendor_eval.services import vendors
+
+    vendors.add_vendor(db, imaging_eval, "Alpha Reads", "officer")
+    vendors.add_vendor(db, imaging_eval, "Beta Imaging", "officer")
+    window.resize(1024, 700)
+    open_eval(window, imaging_eval)
+    screen = show(window, ResultsScreen)
+    QApplication.processEvents()
+    message = screen.message
+    assert message.isVisible() and "Ranking is blocked" in message.text()
+    assert message.height() >= message.heightForWidth(message.width())  # every wrapped line fits
+    assert not screen.table.isVisible() and not screen.charts.isVisible()  # no empty table or charts

@@ -213,6 +213,7 @@ class ResultsScreen(Screen):
             self.message.setText(f"{counted('%n cell(s) have no score yet', len(result.missing))} (e.g. {first}); "
                                  "the evaluation's missing-score policy decides how they count.")
         self.variant.setText(engine.describe_variant(result) if result is not None else "")
+        self.charts.setVisible(result is not None and bool(result.vendors))  # nothing to chart: the message has room
         self._fit_table()
         self._bars(result)
         self._radar(result)
@@ -239,9 +240,11 @@ class ResultsScreen(Screen):
         if self._user_sized:
             return
         rows = self.model.rowCount()
-        wanted = (self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
-                  + 6 + self.variant.sizeHint().height() + (self.message.sizeHint().height()
-                                                             if self.message.isVisibleTo(self) else 0))
+        self.table.setVisible(rows > 0)  # no ranking: the message says why, with nothing empty above it
+        width = max(self.split.width() - 12, 300)  # wrapped labels: their height at the width they get
+        wanted = ((self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
+                   + 6 if rows else 0) + self.variant.heightForWidth(width)
+                  + (self.message.heightForWidth(width) if self.message.isVisibleTo(self) else 0))
         total = max(sum(self.split.sizes()), 600)
         top = min(wanted, int(total * 0.5))
         self.split.setSizes([top, total - top])
