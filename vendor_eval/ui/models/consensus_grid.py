@@ -28,8 +28,10 @@ class ConsensusModel(QAbstractTableModel):
         self.criteria: tuple[domain.Criterion, ...] = ()
         self._groups: dict[int, str] = {}
         self.compact_headers = False
-        self._individual: dict[tuple[int, int], list[tuple[str, float, str]]] = {}
+        self._scores: tuple[domain.ScoreEntry, ...] = ()
+        self._names: dict[int, str] = {}
         self._consensus: dict[tuple[int, int], domain.ConsensusEntry] = {}
+        self._agreed = np.zeros((0, 0), dtype=bool)
         self.spread = np.zeros((0, 0))
         self.mean = np.zeros((0, 0))
         self.discuss, self.must = 0.2, 0.5
@@ -39,12 +41,14 @@ class ConsensusModel(QAbstractTableModel):
         self.vendors, self.criteria = snap.vendors, snap.criteria
         self._groups = {g.id: g.name for g in snap.groups}
         self.discuss, self.must = snap.evaluation.discuss_threshold, snap.evaluation.must_discuss_threshold
-        names = {e.id: e.name for e in snap.evaluators}
-        self._individual = {}
-        for s in snap.scores:
-            cell = self._individual.setdefault((s.vendor_id, s.criterion_id), [])
-            cell.append((names.get(s.evaluator_id, "?"), s.value, s.comment or ""))
+        # Each cell's individual scores are looked up when asked (dialog, tooltip): indexing 180,000
+        # scores on every refresh would cost a large evaluation a third of a second.
+        self._scores = snap.scores
+        self._names = {e.id: e.name for e in snap.evaluators}
         self._consensus = {(c.vendor_id, c.criterion_id): c for c in snap.consensus}
+        self._agreed = np.zeros((len(snap.criteria), len(snap.vendors)), dtype=bool)  # rows x columns
+        for c in snap.consensus:
+            self._agreed[snap.index_of("criterion", c.criterion_id), snap.index_of("vendor", c.vendor_id)] = True
         cube = snap.score_cube()
         scale = np.array([c.scale_max - c.scale_min for c in snap.criteria]) if snap.criteria else np.zeros(0)
         with np.errstate(all="ignore"):
@@ -88,7 +92,9 @@ class ConsensusModel(QAbstractTableModel):
 
     def individual(self, index: Index) -> list[tuple[str, float, str]]:
         """Each evaluator's (name, score, comment) for the cell."""
-        return self._individual.get(self.key(index), [])
+        vendor_id, criterion_id = self.key(index)
+        return [(self._names.get(s.evaluator_id, "?"), s.value, s.comment or "") for s in self._scores
+                if s.criterion_id == criterion_id and s.vendor_id == vendor_id]
 
     def is_open(self, row: int, column: int, bands: tuple[str, ...] = ("must_discuss", "discuss")) -> bool:
         """A cell the committee still has to talk about: its spread is in one of the bands and
@@ -108,10 +114,7 @@ class ConsensusModel(QAbstractTableModel):
                 hit |= s > self.must
             if "discuss" in bands:
                 hit |= (s >= self.discuss) & ~(s > self.must)
-        agreed = {(v, c) for v, c in self._consensus}
-        vendor_ids = [v.id for v in self.vendors]
-        criterion_ids = [c.id for c in self.criteria]
-        return [(int(r), int(c)) for r, c in np.argwhere(hit) if (vendor_ids[c], criterion_ids[r]) not in agreed]
+        return [(int(r), int(c)) for r, c in np.argwhere(hit & ~self._agreed)]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.criteria)
