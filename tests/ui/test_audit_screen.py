@@ -26,7 +26,7 @@ def _shown(screen: AuditScreen, column: int) -> list[str]:
     return [m.data(m.index(r, column)) for r in range(m.rowCount())]
 
 
-def test_audit_log_pages_filters_and_names(window: MainWindow, db: Database) -> None:
+def test_audit_log_pages_filters_and_names(qtmodeltester, window: MainWindow, db: Database) -> None:
     eid = load_demo(db)
     with db.read() as s:
         total = s.query(AuditEvent).filter_by(evaluation_id=eid).count()
@@ -41,6 +41,9 @@ def test_audit_log_pages_filters_and_names(window: MainWindow, db: Database) -> 
     assert screen.model.rowCount() == 1000  # the next page arrived as the table scrolled
     seqs = [r.seq for r in screen.model.rows()]
     assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == 1000
+    qtmodeltester.check(screen.model)  # Qt's model contract, fetchMore included
+    seqs = [r.seq for r in screen.model.rows()]
+    assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == len(seqs)  # pages never overlap
 
     # Human labels, never stored keys.
     whats, changes = set(_shown(screen, 3)), set(_shown(screen, 4))

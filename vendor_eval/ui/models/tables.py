@@ -183,6 +183,7 @@ class AuditModel(RowsModel[Any]):
         self.loader: Callable[[int | None], list[Any]] | None = None
         self.page = 500
         self._more = False
+        self._fetching = False
         n = self._names  # the columns read the names current at display time
         self.columns = (
             Column("#", lambda r: r.seq, align_right=True),
@@ -201,24 +202,30 @@ class AuditModel(RowsModel[Any]):
     def start(self, loader: Callable[[int | None], list[Any]] | None) -> None:
         """Empty the table and fetch the first page from loader."""
         self.beginResetModel()
-        self._rows, self.loader, self._more = [], loader, loader is not None
+        self._rows, self.loader, self._more = [], loader, False  # nothing to fetch while the reset is announced
         self.endResetModel()
+        self._more = loader is not None
         if self.canFetchMore(QModelIndex()):
             self.fetchMore(QModelIndex())
 
     def canFetchMore(self, parent: Any) -> bool:
-        return not parent.isValid() and self._more and self.loader is not None
+        return not parent.isValid() and self._more and self.loader is not None and not self._fetching
 
     def fetchMore(self, parent: Any) -> None:
         if not self.canFetchMore(parent):
             return
         assert self.loader is not None
-        rows = self.loader(self._rows[-1].seq if self._rows else None)
-        self._more = len(rows) >= self.page
-        if rows:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
+        # Views (and the model tester) may ask again while rows are being inserted: one page at a time.
+        self._fetching = True
+        try:
+            rows = self.loader(self._rows[-1].seq if self._rows else None)
+            self._more = len(rows) >= self.page
+            if rows:
+                self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+                self._rows.extend(rows)
+                self.endInsertRows()
+        finally:
+            self._fetching = False
 
 
 def _never_last(delta: float | None) -> float:
