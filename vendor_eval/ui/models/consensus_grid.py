@@ -171,7 +171,7 @@ class ConsensusModel(QAbstractTableModel):
                 return None
             name = self.criteria[section].name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return name
+            return name if orientation == Qt.Orientation.Horizontal else f"{name}\n({self.group_name(section)})"
         if orientation == Qt.Orientation.Horizontal:
             return first_word(name) if self.compact_headers else two_lines(name)
         return short(name, 44)

@@ -219,7 +219,7 @@ class ScoringModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return ("⚑ " if crit.knockout else "") + short(crit.name, 44)
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"<b>{_esc(crit.name)}</b><br>{_esc(crit.guidance)}"
+            tip = f"<b>{_esc(crit.name)}</b> ({_esc(self.group_name(section))})<br>{_esc(crit.guidance)}"
             return tip + ("<br><i>Knock-out criterion</i>" if crit.knockout else "")
         return None
 
