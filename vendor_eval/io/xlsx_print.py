@@ -72,4 +72,4 @@ def setup_print(sheet: Any, frame: PrintFrame, *, landscape: bool = False, title
 def printable_units(landscape: bool) -> float:
     """Roughly how many column-width units fit across A4 inside the margins (1 unit ~ 5.6 pt)."""
     width_pt = (842 if landscape else 595) - 72 * (MARGINS.left + MARGINS.right)
-    return width_pt / 5.6
+    return float(width_pt / 5.6)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -202,10 +202,11 @@ def input_cell(cell: Any) -> None:
     cell.number_format = "0.00"
 
 
-def widths(ws: Any, spec: dict[str, float]) -> dict[str, float]:
+def widths(ws: Any, spec: Mapping[str, float]) -> float:
+    """Set column widths; returns their total (the printed width, for setup_print)."""
     for letter, width in spec.items():
         ws.column_dimensions[letter].width = width
-    return spec
+    return float(sum(spec.values()))
 
 
 def colour_scale(ws: Any, ref: str, low: float | None = None, high: float | None = None) -> None:
@@ -434,7 +435,7 @@ def comments_sheet(book: Book, snap: Snapshot) -> None:
     end = 4 + len(rows)
     add_table(ws, "CommentsTable", 4, labels, end)
     ws.freeze_panes = "A5"
-    units = sum(widths(ws, {"D": 7, "E": 70}).values())
+    units = widths(ws, {"D": 7, "E": 70})
     units += fit_width(ws, "A", [x.name for x in snap.evaluators], 12, 24)
     units += fit_width(ws, "B", [v.name for v in snap.vendors], 12, 28)
     units += fit_width(ws, "C", [c.name for c in snap.criteria], 12, 36)
@@ -464,9 +465,8 @@ def disagreement_sheets(book: Book, snap: Snapshot, d: DisagreementResult | None
     ws.cell(head - 1, 1, f"Cells to discuss{note}").font = TITLE_FONT
     rows = [(c.vendor, c.criterion, c.n_scores, c.low, c.high, c.spread, c.band.replace("_", " ")) for c in shown]
     end = table(ws, head, ("Vendor", "Criterion", "Scores", "Lowest", "Highest", "Spread", "Band"), rows, {5: "0%"})
-    spec = {"A": 30, "B": 44, "C": 8, "D": 8, "E": 8, "F": 8, "G": 14}
-    widths(ws, spec)
-    book.print(ws, title_rows=f"{head}:{head}", area=f"A1:G{end}", width_units=sum(spec.values()))
+    units = widths(ws, {"A": 30, "B": 44, "C": 8, "D": 8, "E": 8, "F": 8, "G": 14})
+    book.print(ws, title_rows=f"{head}:{head}", area=f"A1:G{end}", width_units=units)
     spread_sheet(book, snap, d)
 
 
@@ -509,8 +509,7 @@ def sensitivity_sheet(book: Book, s: SensitivityResult | None) -> None:
              c.winner_down or "") for c in s.critical]
     end = table(ws, 4, ("Key", "Criterion", "Weight", "Raise by", "New winner", "Lower by", "New winner"), rows,
                 {2: "0.00%", 3: "+0.00%;-0.00%", 5: "+0.00%;-0.00%"})
-    spec = {"A": 14, "B": 40, "C": 10, "D": 10, "E": 26, "F": 10, "G": 26}
-    widths(ws, spec)
+    units = widths(ws, {"A": 14, "B": 40, "C": 10, "D": 10, "E": 26, "F": 10, "G": 26})
     last_col = 7
     if s.smaa is not None:
         acc = s.smaa.acceptability
@@ -526,7 +525,7 @@ def sensitivity_sheet(book: Book, s: SensitivityResult | None) -> None:
             colour_scale(ws, f"B{r0 + 1}:{col(1 + acc.shape[1])}{r0 + len(s.vendor_names)}", 0.0, 1.0)
         end = r0 + len(s.vendor_names)
         last_col = max(last_col, 1 + acc.shape[1])
-    units = sum(spec.values()) + 10 * max(0, last_col - 7)
+    units += 10 * max(0, last_col - 7)
     book.print(ws, title_rows="4:4", area=f"A1:{col(last_col)}{end}", width_units=units)
 
 
@@ -543,9 +542,8 @@ def tariffs_sheet(book: Book, t: TariffResult | None) -> None:
     end = table(ws, 4, ("Vendor", "Scenario", "Term (years)", "Annual baseline", "Baseline over term",
                         "Total over term", "Increase", "Exposure", "Currency"), rows,
                 {2: "0.0", 3: money, 4: money, 5: money, 6: money, 7: "0.0%"})
-    spec = {"A": 28, "B": 32, "C": 8, "D": 13, "E": 13, "F": 13, "G": 12, "H": 10, "I": 9}
-    widths(ws, spec)
-    book.print(ws, landscape=True, title_rows="4:4", area=f"A1:I{end}", width_units=sum(spec.values()))
+    units = widths(ws, {"A": 28, "B": 32, "C": 8, "D": 13, "E": 13, "F": 13, "G": 12, "H": 10, "I": 9})
+    book.print(ws, landscape=True, title_rows="4:4", area=f"A1:I{end}", width_units=units)
 
 
 AUDIT_LABELS = ("#", "When (UTC)", "Who", "What", "Vendor", "Criterion", "Change", "Before", "After", "Reason")
@@ -575,7 +573,7 @@ def audit_sheet(book: Book, snap: Snapshot, audit: Sequence[AuditRow], intact: b
     end = 4 + len(lines)
     add_table(ws, "AuditTrail", 4, AUDIT_LABELS, end)
     ws.freeze_panes = "A5"
-    units = sum(widths(ws, {"A": 6, "B": 18, "C": 9, "D": 26, "G": 16, "H": 12, "I": 60, "J": 26}).values())
+    units = widths(ws, {"A": 6, "B": 18, "C": 9, "D": 26, "G": 16, "H": 12, "I": 60, "J": 26})
     units += fit_width(ws, "E", [a.vendor for a in lines], 12, 28)
     units += fit_width(ws, "F", [a.criterion for a in lines], 12, 36)
     book.print(ws, landscape=True, title_rows="4:4", area=f"A1:J{max(end, 4)}", width_units=units)
