@@ -19,15 +19,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter as col
 
 from vendor_eval.io import xlsx_sheets as sh
-from vendor_eval.io.report_data import ReportInputs, fingerprint
+from vendor_eval.io.report_data import ReportInputs, cover, fingerprint, ranking_rows
 from vendor_eval.io.text_safety import set_text_cell
 from vendor_eval.io.xlsx_print import PrintFrame
 
 Progress = Callable[[float, str], None]
+STATUS_FILL = {"Recommended": PatternFill("solid", fgColor="DCEFD9"),  # pdf_styles.FLAG_BG
+               "Disqualified": PatternFill("solid", fgColor="F8D7D5")}
 GROUP_ROW0 = 5  # first group row on Weights
 GROUP_NO_COL = 8  # Weights column H: the group number the SUMIFs match on (a helper, not printed)
 HEAD_ROW, RANK_ROW, TOTAL_ROW = 4, 5, 6  # Consensus and Normalised: vendor names, rank, live total
@@ -138,6 +140,8 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
     for ws in (cons, norm):
         sh.vendor_header(ws, HEAD_ROW, FIRST_COL, [v.name for v in vendors],
                          ("Criterion", "Weight", "Scale min", "Scale max"))
+        for k in (2, 3, 4):
+            ws.cell(HEAD_ROW, k).alignment = sh.NUMBER_HEAD if k == 2 else sh.CENTRE_WRAP
         ws.cell(RANK_ROW, 1, "Rank").font = sh.BOLD
         ws.cell(TOTAL_ROW, 1, "Total (live, 0-100)").font = sh.BOLD
         grid = grids[ws.title] = sh.criteria_rows(ws, snap, GRID_ROW0, last_col)
@@ -146,13 +150,12 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
         for c in snap.criteria:
             row = grid.row_of[c.id]
             ws.cell(row, 2, f"={weight_cells[c.id]}").number_format = "0.0%"
-            ws.put(row, 3, float(c.scale_min))
-            ws.put(row, 4, float(c.scale_max))
+            ws.cell(row, 3, float(c.scale_min)).alignment = sh.CENTRE
+            ws.cell(row, 4, float(c.scale_max)).alignment = sh.CENTRE
             set_text_cell(ws.cell(row, last_col + 2), c.key)  # beside the print area: for lookups
         ws.cell(HEAD_ROW, last_col + 2, "Key").font = sh.BOLD
         for n, v in enumerate(vendors):
-            cell = ws.cell(RANK_ROW, FIRST_COL + n, "DQ" if v.disqualified else v.rank)
-            cell.alignment = sh.CENTRE
+            ws.cell(RANK_ROW, FIRST_COL + n, "DQ" if v.disqualified else v.rank).alignment = sh.RIGHT
     grid = grids[cons.title]
     row_of = {vid: i for i, vid in enumerate(r.vendor_ids)}
     crit_of = {cid: j for j, cid in enumerate(r.criterion_ids)}
@@ -204,8 +207,9 @@ def summary_sheet(book: sh.Book, ws: Any, inp: ReportInputs, totals: dict[int, s
     snap, r, e = inp.snapshot, inp.ranking, inp.snapshot.evaluation
     sh.title(ws, e.name, "Committee workbook exported by vendor_eval. Scores come from the app; the live totals "
              "recalculate from the Weights sheet.", 6)
-    facts = [("Organisation", e.organisation), ("Status", e.status),
-             ("Generated (UTC)", f"{inp.generated_at:%Y-%m-%d %H:%M}"), ("Fingerprint (SHA-256)", fingerprint(snap)),
+    about = cover(inp)
+    facts = [("Organisation", e.organisation), ("Status", about.status), ("Scope", about.counts),
+             ("Generated (UTC)", f"{inp.generated_at:%Y-%m-%d %H:%M}"), ("Fingerprint (SHA-256)", book.frame.fingerprint),
              ("Audit chain head", snap.audit_head),
              ("Method", f"{r.method} ({r.score_scale})")]
     facts += [(k.replace("_", " ").capitalize(), v) for k, v in r.variant.items() if k != "method"]
@@ -217,19 +221,26 @@ def summary_sheet(book: sh.Book, ws: Any, inp: ReportInputs, totals: dict[int, s
         ws.merge_wrapped(row, 2, 6)
         if label.startswith(("Fingerprint", "Audit chain")):
             ws.cell(row, 2).font = Font(name="Courier New", size=10)
-    head = 5 + len(facts)
+    head = 6 + len(facts)
+    ws.cell(head - 1, 1, "Ranking").font = sh.SECTION_FONT
     sh.header(ws, head, ("Rank", "Vendor", "Total (live)", "Score in the app", "Status", "Knock-out findings"))
-    for n, v in enumerate(r.vendors):
+    for k in (1, 3, 4, 5):
+        ws.cell(head, k).alignment = sh.CENTRE_WRAP
+    for n, (v, line) in enumerate(zip(r.vendors, ranking_rows(r), strict=True)):
         row = head + 1 + n
-        ws.cell(row, 1, "DQ" if v.disqualified else v.rank).alignment = Alignment(horizontal="center", vertical="top")
+        ws.cell(row, 1, "DQ" if line.rank is None else line.rank).alignment = sh.TOP_CENTRE
         set_text_cell(ws.cell(row, 2), v.name)
         ws.cell(row, 3, f"={totals[v.vendor_id]}").number_format = "0.00"
         ws.cell(row, 3).font = sh.BOLD
         ws.cell(row, 4, float(v.score)).number_format = "0.00"
-        set_text_cell(ws.cell(row, 5), "Disqualified" if v.disqualified else "Qualified")
-        set_text_cell(ws.cell(row, 6), " ".join(v.reasons))
-        for k in (2, 3, 4, 5, 6):
+        set_text_cell(ws.cell(row, 5), line.status)
+        set_text_cell(ws.cell(row, 6), " ".join(line.reasons))
+        for k in (2, 6):
             ws.cell(row, k).alignment = sh.WRAP
+        for k in (3, 4, 5):
+            ws.cell(row, k).alignment = sh.TOP_CENTRE
+        if line.status in STATUS_FILL:
+            ws.cell(row, 5).fill = STATUS_FILL[line.status]
         ws.fit_height(row, 6)
     end = head + len(r.vendors)
     ws.freeze_panes = f"A{head + 1}"
@@ -237,5 +248,5 @@ def summary_sheet(book: sh.Book, ws: Any, inp: ReportInputs, totals: dict[int, s
     sh.widths(ws, {"A": 22, "C": 12, "D": 12, "E": 13, "F": 40})
     sh.fit_width(ws, "B", [v.name for v in r.vendors], 24, 40)
     sh.bar_chart(ws, "Weighted totals (live)", head, end, 2, 3, f"A{end + 2}", width_cm=23)
-    chart_rows = 2 + math.ceil((max(7.5, 0.5 * (end - head) + 2) / 2.54 * 72) / 15)  # bar_chart's height in rows
+    chart_rows = 2 + math.ceil(max(7.5, 0.5 * (end - head) + 2) / 2.54 * 72 / 15)  # bar_chart's height in rows
     book.print(ws, area=f"A1:F{end + chart_rows}", one_page=True)

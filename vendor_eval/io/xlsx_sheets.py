@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from copy import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter as col
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -34,13 +35,19 @@ FONT = "Calibri"  # the workbook's default; named everywhere, or LibreOffice fal
 BOLD = Font(name=FONT, bold=True)
 HEAD_FONT = Font(name=FONT, bold=True, color="1F2933")
 HEAD_FILL = PatternFill("solid", fgColor="E6ECF3")
+BAND_FILL = {"discuss": PatternFill("solid", fgColor="FCEFC7"),  # pdf_styles.FLAG_BG warn / bad
+             "must_discuss": PatternFill("solid", fgColor="F8D7D5")}
+HEAD_RULE = Border(bottom=Side(style="thin", color="1D4E89"))  # the PDF's accent line under a header
 INPUT_FONT = Font(name=FONT, color="1D4E89", bold=True)
 INPUT_FILL = PatternFill("solid", fgColor="EEF4FB")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 TOP_CENTRE = Alignment(horizontal="center", vertical="top")
 CENTRE = Alignment(horizontal="center")
+RIGHT = Alignment(horizontal="right")
 CENTRE_WRAP = Alignment(horizontal="center", vertical="bottom", wrap_text=True)
+NUMBER_HEAD = Alignment(horizontal="right", vertical="bottom", wrap_text=True)  # over right-aligned numbers
+SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1D4E89")
 SUBTITLE_FONT = Font(name=FONT, italic=True, color="5F6B7A")
 HEAT = ("F5B8B3", "FCEBA8", "B3E0B0")  # pdf_styles.heat's stops: worst (red), middle (amber), best (green)
 LINE_HEIGHT = 15.0  # points: a row of one line of 11 pt text
@@ -163,6 +170,7 @@ def header_cell(cell: Any, text: str) -> None:
     set_text_cell(cell, text)
     cell.font = HEAD_FONT
     cell.fill = HEAD_FILL
+    cell.border = HEAD_RULE
     cell.alignment = Alignment(wrap_text=True, vertical="bottom")
 
 
@@ -232,6 +240,8 @@ def bar_chart(ws: Any, name: str, head: int, end: int, label_col: int, value_col
     chart.style = 10
     chart.legend = None
     chart.y_axis.title = "points (0-100)"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+    chart.y_axis.number_format = "0"
     chart.x_axis.scaling.orientation = "maxMin"  # best vendor at the top
     chart.add_data(Reference(ws, min_col=value_col, min_row=head, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=label_col, min_row=head + 1, max_row=end))
@@ -244,6 +254,9 @@ def table(ws: Any, row: int, labels: Sequence[str], rows: Sequence[Sequence[Any]
           formats: dict[int, str] | None = None) -> int:
     """Header plus rows (str through set_text_cell, numbers as numbers); frozen, filtered; returns the last row."""
     header(ws, row, labels)
+    for k, value in enumerate(rows[0] if rows else ()):
+        if isinstance(value, (int, float)):
+            ws.cell(row, 1 + k).alignment = NUMBER_HEAD
     fmt = formats or {}
     for i, values in enumerate(rows):
         for k, value in enumerate(values):
@@ -316,10 +329,11 @@ def criteria_rows(ws: Any, snap: Snapshot, row0: int, width: int) -> Grid:
     for g in snap.groups:
         if not by_group[g.id]:
             continue
-        set_text_cell(ws.cell(r, 1), g.name)
-        for k in range(1, width + 1):
-            ws.cell(r, k).fill = HEAD_FILL
-            ws.cell(r, k).font = BOLD
+        label = ws.cell(r, 1)
+        set_text_cell(label, g.name)
+        label.fill, label.font = HEAD_FILL, BOLD
+        for k in range(2, width + 1):
+            ws.cell(r, k)._style = copy(label._style)  # the same look, minus openpyxl's per-attribute lookups
         for i, c in enumerate(by_group[g.id]):
             row_of[c.id] = r + 1 + i
             set_text_cell(ws.cell(r + 1 + i, 1), f"{c.name} (lower is better)" if c.direction == "min" else c.name)
@@ -329,12 +343,19 @@ def criteria_rows(ws: Any, snap: Snapshot, row0: int, width: int) -> Grid:
 
 
 def vendor_header(ws: Any, row: int, col0: int, names: Sequence[str], labels: Sequence[str]) -> None:
-    """The matrix header: labels over the label columns, then one wrapped, centred vendor name per column."""
+    """The matrix header: labels over the label columns, then one wrapped vendor name per column,
+    right-aligned like the numbers below it."""
     header(ws, row, labels)
+    look = None
     for k, name in enumerate(names):
         cell = ws.cell(row, col0 + k)
-        header_cell(cell, name)
-        cell.alignment = CENTRE_WRAP
+        if look is None:
+            header_cell(cell, name)
+            cell.alignment = NUMBER_HEAD
+            look = cell._style
+        else:  # many vendors: copy the first one's look rather than set four style attributes again
+            set_text_cell(cell, name)
+            cell._style = copy(look)
         ws.fit_height(row, col0 + k, density=BOLD_CHARS_PER_UNIT)
 
 
@@ -349,15 +370,17 @@ def heat_rows(ws: Any, snap: Snapshot, grid: Grid, first_col: int, last_col: int
     of the normalised score, so a cell has the colour it has in the PDF."""
     if last_col < first_col:
         return
+    rows: dict[tuple[float, float, str], list[str]] = {}  # one rule per kind of scale, over all its rows
     for c in snap.criteria:
         r = grid.row_of.get(c.id)
-        if r is None or c.scale_max <= c.scale_min:
-            continue
-        ends = (HEAT[2], HEAT[0]) if c.direction == "min" else (HEAT[0], HEAT[2])
-        rule = ColorScaleRule(start_type="num", start_value=c.scale_min, start_color=ends[0], mid_type="num",
-                              mid_value=(c.scale_min + c.scale_max) / 2, mid_color=HEAT[1], end_type="num",
-                              end_value=c.scale_max, end_color=ends[1])
-        ws.conditional_formatting.add(f"{col(first_col)}{r}:{col(last_col)}{r}", rule)
+        if r is not None and c.scale_max > c.scale_min:
+            rows.setdefault((c.scale_min, c.scale_max, c.direction), []).append(f"{col(first_col)}{r}:{col(last_col)}{r}")
+    for (low, high, direction), refs in rows.items():
+        ends = (HEAT[2], HEAT[0]) if direction == "min" else (HEAT[0], HEAT[2])
+        rule = ColorScaleRule(start_type="num", start_value=low, start_color=ends[0], mid_type="num",
+                              mid_value=(low + high) / 2, mid_color=HEAT[1], end_type="num", end_value=high,
+                              end_color=ends[1])
+        ws.conditional_formatting.add(" ".join(refs), rule)
 
 
 def label_width(ws: Any, snap: Snapshot) -> float:
@@ -394,6 +417,7 @@ def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> N
         title(ws, x.name, f"{x.role or 'Evaluator'}: scores on each criterion's scale, coloured from worst (red) to "
               "best (green). Their comments are on the Comments sheet.", last)
         vendor_header(ws, 4, 3, [names[v] for v in vendor_ids], ("Criterion", "Scale"))
+        ws.cell(4, 2).alignment = CENTRE_WRAP
         grid = criteria_rows(ws, snap, 5, last)
         for c in snap.criteria:
             if c.id in grid.row_of:
@@ -452,7 +476,8 @@ def disagreement_sheets(book: Book, snap: Snapshot, d: DisagreementResult | None
     title(ws, "Evaluator disagreement", f"Spread = (highest - lowest) / scale range; discuss from "
           f"{d.discuss_threshold:.0%}, must discuss from {d.must_discuss_threshold:.0%}. The Spread sheet maps "
           "every cell.", 7)
-    header(ws, 4, ("Evaluator", "Bias vs. the panel", "Cells compared"))
+    header(ws, 4, ("Evaluator", "Bias vs. the panel", "Cells"))
+    ws.cell(4, 2).alignment = ws.cell(4, 3).alignment = NUMBER_HEAD
     for i, b in enumerate(d.evaluators):
         set_text_cell(ws.cell(5 + i, 1), b.name)
         if math.isfinite(b.bias):
@@ -462,10 +487,15 @@ def disagreement_sheets(book: Book, snap: Snapshot, d: DisagreementResult | None
     flagged = d.flagged()
     shown = flagged[:MAX_FLAGGED_ROWS]
     note = f": the {len(shown):,} largest spreads of {len(flagged):,}" if len(flagged) > len(shown) else ""
-    ws.cell(head - 1, 1, f"Cells to discuss{note}").font = TITLE_FONT
+    ws.cell(head - 1, 1, f"Cells to discuss{note}").font = SECTION_FONT
     rows = [(c.vendor, c.criterion, c.n_scores, c.low, c.high, c.spread, c.band.replace("_", " ")) for c in shown]
     end = table(ws, head, ("Vendor", "Criterion", "Scores", "Lowest", "Highest", "Spread", "Band"), rows, {5: "0%"})
-    units = widths(ws, {"A": 30, "B": 44, "C": 8, "D": 8, "E": 8, "F": 8, "G": 14})
+    for i, c in enumerate(shown):
+        if c.band in BAND_FILL:
+            ws.cell(head + 1 + i, 7).fill = BAND_FILL[c.band]
+    units = widths(ws, {"C": 8, "D": 8, "E": 8, "F": 8, "G": 14})
+    units += fit_width(ws, "A", [c.vendor for c in shown] + [b.name for b in d.evaluators], 16, 32)
+    units += fit_width(ws, "B", [c.criterion for c in shown], 16, 44)
     book.print(ws, title_rows=f"{head}:{head}", area=f"A1:G{end}", width_units=units)
     spread_sheet(book, snap, d)
 
@@ -498,6 +528,8 @@ def spread_sheet(book: Book, snap: Snapshot, d: DisagreementResult) -> None:
                width_units=units)
 
 def sensitivity_sheet(book: Book, s: SensitivityResult | None) -> None:
+    """Sensitivity: the critical weight changes; Acceptability (when sampled): how often each
+    vendor takes each rank."""
     ws = book.sheet("Sensitivity")
     if s is None:
         title(ws, "Sensitivity", "Not computed.", 7)
@@ -509,24 +541,38 @@ def sensitivity_sheet(book: Book, s: SensitivityResult | None) -> None:
              c.winner_down or "") for c in s.critical]
     end = table(ws, 4, ("Key", "Criterion", "Weight", "Raise by", "New winner", "Lower by", "New winner"), rows,
                 {2: "0.00%", 3: "+0.00%;-0.00%", 5: "+0.00%;-0.00%"})
-    units = widths(ws, {"A": 14, "B": 40, "C": 10, "D": 10, "E": 26, "F": 10, "G": 26})
-    last_col = 7
+    winners = [w for c in s.critical for w in (c.winner_up or "", c.winner_down or "")]
+    units = widths(ws, {"C": 9, "D": 9, "F": 9})
+    units += fit_width(ws, "A", [c.criterion_key for c in s.critical], 8, 30)
+    units += fit_width(ws, "B", [c.criterion for c in s.critical], 16, 44)
+    units += fit_width(ws, "E", winners, 12, 28) + fit_width(ws, "G", winners, 12, 28)
+    book.print(ws, title_rows="4:4", area=f"A1:G{end}", width_units=units)
     if s.smaa is not None:
-        acc = s.smaa.acceptability
-        r0 = end + 3
-        ws.cell(r0 - 1, 1, f"Rank acceptability: share of {s.smaa.samples:,} sampled weight vectors "
-                f"({s.smaa.sampling}, seed {s.smaa.seed})").font = TITLE_FONT
-        header(ws, r0, ("Vendor", *(f"Rank {k + 1}" for k in range(acc.shape[1]))))
-        for i, name in enumerate(s.vendor_names):
-            set_text_cell(ws.cell(r0 + 1 + i, 1), name)
-            for k in range(acc.shape[1]):
-                ws.cell(r0 + 1 + i, 2 + k, float(acc[i, k])).number_format = "0.0%"
-        if len(s.vendor_names):
-            colour_scale(ws, f"B{r0 + 1}:{col(1 + acc.shape[1])}{r0 + len(s.vendor_names)}", 0.0, 1.0)
-        end = r0 + len(s.vendor_names)
-        last_col = max(last_col, 1 + acc.shape[1])
-    units += 10 * max(0, last_col - 7)
-    book.print(ws, title_rows="4:4", area=f"A1:{col(last_col)}{end}", width_units=units)
+        acceptability_sheet(book, s)
+
+
+def acceptability_sheet(book: Book, s: SensitivityResult) -> None:
+    assert s.smaa is not None
+    acc = s.smaa.acceptability
+    ranks = acc.shape[1]
+    ws = book.sheet("Acceptability")
+    title(ws, "Rank acceptability", f"Share of {s.smaa.samples:,} sampled weight vectors ({s.smaa.sampling}, "
+          f"seed {s.smaa.seed}) under which each vendor takes each rank.", 1 + ranks)
+    header(ws, 4, ("Vendor", *(f"Rank {k + 1}" for k in range(ranks))))
+    for k in range(ranks):
+        ws.cell(4, 2 + k).alignment = NUMBER_HEAD
+        ws.column_dimensions[col(2 + k)].width = 9
+    for i, name in enumerate(s.vendor_names):
+        set_text_cell(ws.cell(5 + i, 1), name)
+        for k in range(ranks):
+            ws.cell(5 + i, 2 + k, float(acc[i, k])).number_format = "0.0%"
+    end = 4 + len(s.vendor_names)
+    if len(s.vendor_names):
+        colour_scale(ws, f"B5:{col(1 + ranks)}{end}", 0.0, 1.0)
+    ws.freeze_panes = "B5"
+    units = fit_width(ws, "A", list(s.vendor_names), 16, 40) + 9 * ranks
+    book.print(ws, landscape=ranks > 10, title_rows="4:4", title_cols="A:A", area=f"A1:{col(1 + ranks)}{max(end, 4)}",
+               width_units=units)
 
 
 def tariffs_sheet(book: Book, t: TariffResult | None) -> None:
