@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from copy import copy
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
