@@ -25,6 +25,7 @@ from report_fixtures import (
 from xlsx_formulas import Evaluator
 
 from vendor_eval.errors import ValidationError
+from vendor_eval.io.report_data import fingerprint, short_fingerprint
 from vendor_eval.io.report_xlsx import write_xlsx
 from vendor_eval.io.xlsx_sheets import sheet_name
 from vendor_eval.scoring import engine
@@ -202,3 +203,26 @@ def test_evaluator_sheet_names_are_legal_and_unique() -> None:
     second = sheet_name(wb, "E01 Dr. A/B [chair]: who? *all*")
     assert second != first and len(second) <= 31
     assert sheet_name(wb, "'quoted'") == "quoted"
+
+
+def test_every_sheet_prints_on_a4_fit_to_width_with_the_footer(tmp_path: Path) -> None:
+    inp = make_inputs()
+    path = tmp_path / "report.xlsx"
+    write_xlsx(inp, path)
+    wb = load(path)
+    short = short_fingerprint(fingerprint(inp.snapshot))
+    for ws in wb.worksheets:
+        assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.print_area, ws.title
+        footer = ws.oddFooter
+        # '&' starts a code in a footer: the evaluation's "& co" must come out as a literal ampersand.
+        assert footer.left.text == "Teleradiology RFP <2026> && co"
+        assert footer.center.text == "Page &P of &N" and footer.right.text == f"Fingerprint {short}"
+        assert ws.oddHeader.left.text == "&A"  # the sheet's name on every page
+    assert wb["Summary"].page_setup.fitToHeight == 1  # the Summary is one page
+    assert wb["Consensus"].print_title_rows == "$4:$6" and wb["Consensus"].print_title_cols == "$A:$A"
+    audit = wb["Audit"]
+    assert audit.tables["AuditTrail"].ref.startswith("A4:J")  # an Excel table: filter buttons on every column
+    assert [c.value for c in audit[4]] == ["#", "When (UTC)", "Who", "What", "Vendor", "Criterion", "Change",
+                                           "Before", "After", "Reason"]
+    assert [c.value for c in audit[5]][2:9] == ["officer", "Vendor", None, None, "Name", None, ACME]

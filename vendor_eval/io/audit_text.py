@@ -65,7 +65,7 @@ def _event_lines(rows: Sequence[AuditRow], snap: Snapshot) -> list[AuditLine]:
     criterion_names = {c.key: c.name for c in snap.criteria}
     names: dict[tuple[str, int], str] = {}
     for kind, items in (("vendor", snap.vendors), ("evaluator", snap.evaluators), ("criterion", snap.criteria),
-                        ("group", snap.groups)):
+                        ("group", snap.groups), ("tariff_scenario", snap.tariff_scenarios)):
         for item in items:
             names[(kind, item.id)] = item.name
     context: dict[tuple[str, int], dict[str, Any]] = {}

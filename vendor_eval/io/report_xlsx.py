@@ -193,7 +193,7 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
         sh.widths(ws, {"B": 9, "C": 7, "D": 7})
         units = sh.label_width(ws, snap) + 23 + sh.vendor_columns(ws, FIRST_COL, [v.name for v in vendors])
         sh.fit_width(ws, col(last_col + 2), [c.key for c in snap.criteria], 10, 40)
-        book.print(ws, landscape=len(vendors) > 6, title_rows=f"{HEAD_ROW}:{TOTAL_ROW}", title_cols="A:A",
+        book.print(ws, landscape=None, title_rows=f"{HEAD_ROW}:{TOTAL_ROW}", title_cols="A:A",
                    area=f"A1:{last}{end}", width_units=units)
     sh.heat_rows(cons, snap, grid, FIRST_COL, last_col)
     if vendors and end >= first:

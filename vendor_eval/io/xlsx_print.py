@@ -14,10 +14,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from vendor_eval.io.report_data import short_fingerprint
 from vendor_eval.io.text_safety import XML_ILLEGAL
 
-A4 = "9"  # OOXML paperSize code
+A4 = 9  # OOXML paperSize code
 NAME_LIMIT = 90  # Excel refuses a header or footer over 255 characters
 MARGINS = PageMargins(left=0.4, right=0.4, top=0.65, bottom=0.65, header=0.25, footer=0.25)  # inches
 MIN_FIT_SCALE = 0.55  # below this a page is too small to read: print across pages instead
+PORTRAIT_SCALE = 0.8  # an "automatic" sheet turns landscape when portrait would shrink it more
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,15 @@ def hf_text(text: str) -> str:
     return XML_ILLEGAL.sub("\ufffd", text).replace("\r", " ").replace("\n", " ").replace("&", "&&")
 
 
-def setup_print(sheet: Any, frame: PrintFrame, *, landscape: bool = False, title_rows: str | None = None,
+def setup_print(sheet: Any, frame: PrintFrame, *, landscape: bool | None = False, title_rows: str | None = None,
                 title_cols: str | None = None, area: str | None = None, one_page: bool = False,
                 width_units: float | None = None) -> None:
     """Page setup of one sheet. Fit to one page wide (height free), or to one page when
     one_page; when width_units (the printed columns' total width) says fitting would shrink
-    the text below MIN_FIT_SCALE, pages go across instead, the label columns repeated."""
+    the text below MIN_FIT_SCALE, pages go across instead, the label columns repeated.
+    landscape=None chooses: portrait unless that would shrink the text below PORTRAIT_SCALE."""
+    if landscape is None:
+        landscape = width_units is not None and width_units > printable_units(False) / PORTRAIT_SCALE
     ws = getattr(sheet, "ws", sheet)  # xlsx_sheets.Sheet wraps the worksheet
     setup = ws.page_setup
     setup.orientation = "landscape" if landscape else "portrait"

@@ -430,7 +430,7 @@ def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> N
         units = label_width(ws, snap) + 8 + vendor_columns(ws, 3, [names[v] for v in vendor_ids])
         ws.column_dimensions["B"].width = 8
         heat_rows(ws, snap, grid, 3, last)
-        book.print(ws, title_rows="4:4", title_cols="A:A", area=f"A1:{col(last)}{grid.last}",
+        book.print(ws, landscape=None, title_rows="4:4", title_cols="A:A", area=f"A1:{col(last)}{grid.last}",
                    width_units=units)
 
 
@@ -524,7 +524,7 @@ def spread_sheet(book: Book, snap: Snapshot, d: DisagreementResult) -> None:
                               end_value=max(d.must_discuss_threshold, d.discuss_threshold + 0.01),
                               end_color=HEAT[0])
         ws.conditional_formatting.add(f"B{grid.first}:{col(last)}{grid.last}", rule)
-    book.print(ws, title_rows="4:4", title_cols="A:A", area=f"A1:{col(last)}{max(grid.last, 4)}",
+    book.print(ws, landscape=None, title_rows="4:4", title_cols="A:A", area=f"A1:{col(last)}{max(grid.last, 4)}",
                width_units=units)
 
 def sensitivity_sheet(book: Book, s: SensitivityResult | None) -> None:
@@ -571,7 +571,7 @@ def acceptability_sheet(book: Book, s: SensitivityResult) -> None:
         colour_scale(ws, f"B5:{col(1 + ranks)}{end}", 0.0, 1.0)
     ws.freeze_panes = "B5"
     units = fit_width(ws, "A", list(s.vendor_names), 16, 40) + 9 * ranks
-    book.print(ws, landscape=ranks > 10, title_rows="4:4", title_cols="A:A", area=f"A1:{col(1 + ranks)}{max(end, 4)}",
+    book.print(ws, landscape=None, title_rows="4:4", title_cols="A:A", area=f"A1:{col(1 + ranks)}{max(end, 4)}",
                width_units=units)
 
 
