@@ -1,6 +1,6 @@
 """Workbook plumbing (a write-only Book of Sheets, styles, tables, charts, the criteria-as-rows
 grid) and the plain, formula-free sheets of the committee workbook: one per evaluator,
-Comments, Disagreement, Spread, Sensitivity, Tariffs, Audit."""
+Comments, Disagreement, Spread, Sensitivity, Acceptability, Tariffs, Audit."""
 
 from __future__ import annotations
 
