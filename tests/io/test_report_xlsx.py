@@ -25,6 +25,7 @@ from report_fixtures import (
 from xlsx_formulas import Evaluator
 
 from vendor_eval.errors import ValidationError
+from vendor_eval.io.pdf_styles import heat
 from vendor_eval.io.report_data import fingerprint, short_fingerprint
 from vendor_eval.io.report_xlsx import write_xlsx
 from vendor_eval.io.xlsx_sheets import sheet_name
@@ -164,6 +165,11 @@ def test_workbook_structure(tmp_path: Path) -> None:
     assert "Discrepancy rate (lower is better)" in rows
     assert cons.freeze_panes == "E7"
     assert cons.conditional_formatting and wb["Normalised"].conditional_formatting
+    # Cells take the PDF's heat colours: worst red, amber, best green; reversed where lower is better.
+    pdf = tuple("".join(f"{round(x * 255):02X}" for x in heat(v).rgb()) for v in (0.0, 0.5, 1.0))
+    scales = {tuple(c.rgb[-6:] for c in rule.colorScale.color)
+              for cf in cons.conditional_formatting for rule in cf.rules}
+    assert scales == {pdf, pdf[::-1]}
     assert cons.cell(rows["STAT turnaround"], vendors["Northwind Teleradiology"]).number_format == "0.00"
     with zipfile.ZipFile(path) as z:
         assert any(n.startswith("xl/charts/chart") for n in z.namelist()), "the native bar chart is missing"

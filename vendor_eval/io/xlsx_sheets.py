@@ -23,6 +23,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from vendor_eval.domain import AuditRow, Criterion, Group, Snapshot
 from vendor_eval.io.audit_text import audit_lines
+from vendor_eval.io.pdf_styles import HEAT_STOPS
 from vendor_eval.io.text_safety import set_text_cell
 from vendor_eval.io.xlsx_print import PrintFrame, setup_print
 from vendor_eval.scoring.results import (
@@ -49,7 +50,8 @@ CENTRE_WRAP = Alignment(horizontal="center", vertical="bottom", wrap_text=True)
 NUMBER_HEAD = Alignment(horizontal="right", vertical="bottom", wrap_text=True)  # over right-aligned numbers
 SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1D4E89")
 SUBTITLE_FONT = Font(name=FONT, italic=True, color="5F6B7A")
-HEAT = ("F5B8B3", "FCEBA8", "B3E0B0")  # pdf_styles.heat's stops: worst (red), middle (amber), best (green)
+# The PDF's heat colours (worst red, middle amber, best green) as Excel RGB.
+HEAT = tuple("".join(f"{round(x * 255):02X}" for x in rgb) for _, rgb in HEAT_STOPS)
 LINE_HEIGHT = 15.0  # points: a row of one line of 11 pt text
 MORE_LINES = 14.0  # points per further line of wrapped text (Excel ~15, LibreOffice ~13.5)
 CHARS_PER_UNIT = 1.15  # characters of 11 pt text per column-width unit (the unit is one digit's width)
