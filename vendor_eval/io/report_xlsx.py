@@ -146,7 +146,8 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
         ws.cell(TOTAL_ROW, 1, "Total (live, 0-100)").font = sh.BOLD
         grid = grids[ws.title] = sh.criteria_rows(ws, snap, GRID_ROW0, last_col)
         for band in grid.bands:
-            ws.cell(band.row, 2, f"=Weights!$E${group_row[band.group.id]}").number_format = "0.0%"
+            share = ws.cell(band.row, 2, f"=Weights!$E${group_row[band.group.id]}")
+            share.number_format, share.font = "0.0%", sh.BOLD
         for c in snap.criteria:
             row = grid.row_of[c.id]
             ws.cell(row, 2, f"={weight_cells[c.id]}").number_format = "0.0%"
@@ -185,7 +186,7 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
         for band in grid.bands:
             sub = cons.cell(band.row, x, f"=100*SUMPRODUCT($B${band.first}:$B${band.last},"
                                          f"Normalised!{letter}{band.first}:{letter}{band.last}){scored}")
-            sub.number_format = "0.00"
+            sub.number_format, sub.font = "0.00", sh.BOLD
         norm.cell(TOTAL_ROW, x, f"=Consensus!{letter}{TOTAL_ROW}").number_format = "0.00"
         totals[v.vendor_id] = f"Consensus!${letter}${TOTAL_ROW}"
     for ws in (cons, norm):

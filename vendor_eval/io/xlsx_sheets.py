@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter as col
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
@@ -334,13 +334,14 @@ def criteria_rows(ws: Any, snap: Snapshot, row0: int, width: int) -> Grid:
         label = ws.cell(r, 1)
         set_text_cell(label, g.name)
         label.fill, label.font = HEAD_FILL, BOLD
-        for k in range(2, width + 1):
-            ws.cell(r, k)._style = copy(label._style)  # the same look, minus openpyxl's per-attribute lookups
         for i, c in enumerate(by_group[g.id]):
             row_of[c.id] = r + 1 + i
             set_text_cell(ws.cell(r + 1 + i, 1), f"{c.name} (lower is better)" if c.direction == "min" else c.name)
         bands.append(Band(g, r, r + 1, r + len(by_group[g.id])))
         r += 1 + len(by_group[g.id])
+    if bands and width > 1:  # the band's shade across the row: one rule, not a styled cell per vendor
+        ws.conditional_formatting.add(" ".join(f"B{b.row}:{col(width)}{b.row}" for b in bands),
+                                      FormulaRule(formula=["TRUE"], fill=HEAD_FILL))
     return Grid(row_of, tuple(bands), row0, r - 1)
 
 
