@@ -168,7 +168,7 @@ def test_workbook_structure(tmp_path: Path) -> None:
     # Cells take the PDF's heat colours: worst red, amber, best green; reversed where lower is better.
     pdf = tuple("".join(f"{round(x * 255):02X}" for x in heat(v).rgb()) for v in (0.0, 0.5, 1.0))
     scales = {tuple(c.rgb[-6:] for c in rule.colorScale.color)
-              for cf in cons.conditional_formatting for rule in cf.rules}
+              for cf in cons.conditional_formatting for rule in cf.rules if rule.colorScale}
     assert scales == {pdf, pdf[::-1]}
     assert cons.cell(rows["STAT turnaround"], vendors["Northwind Teleradiology"]).number_format == "0.00"
     with zipfile.ZipFile(path) as z:
