@@ -64,3 +64,12 @@ def test_settings_and_created_records_read_without_keys_or_json() -> None:
     assert renamed.what == "Vendor Northwind Teleradiology"  # named from the evaluation's vendors
     assert (exemption.what, exemption.change, exemption.before, exemption.after) == (
         "Tariff scenario EU 15 % without exemption", "Imaging exemption", "no", "yes")
+
+
+def test_cost_lines_name_their_vendor_and_amounts_read_as_numbers() -> None:
+    lines = [{"annual_amount": 1164000.0, "category": "hardware", "origin_country": "India", "pass_through": False}]
+    [replaced] = audit_lines([event(7, "2026-03-20T09:00:00", "cost_lines", 10, "replaced", None, lines,
+                                    "northwind.xlsx")], make_snapshot())
+    assert (replaced.what, replaced.vendor, replaced.change, replaced.reason) == (
+        "Cost lines", "Northwind Teleradiology", "Replaced", "northwind.xlsx")
+    assert replaced.after == "Annual amount: 1,164,000; Category: hardware; Origin country: India; Pass through: no"

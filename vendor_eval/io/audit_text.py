@@ -20,6 +20,7 @@ FIELD_WORDS = {"value": "Value", "submitted_at": "Submitted", "conflict_vendors"
                "imported_matrix": "Imported a scoring matrix", "frozen_result": "Frozen result"}
 # Keys of a stored dict that the Vendor / Criterion columns (or the subject) already show.
 CONTEXT_KEYS = ("evaluator", "vendor", "criterion")
+VENDOR_IDS = frozenset({"cost_lines"})  # entities recorded under their vendor's id
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ def _event_lines(rows: Sequence[AuditRow], snap: Snapshot) -> list[AuditLine]:
         else:
             what = label
         vendor = str(where.get("vendor", ""))
+        if not vendor and a.entity in VENDOR_IDS and a.entity_id is not None:
+            vendor = names.get(("vendor", a.entity_id), "")
         criterion = str(where.get("criterion", ""))
         criterion = criterion_names.get(criterion, criterion)
         out.append(AuditLine(a.seq, 1, a.at[:19].replace("T", " "), a.actor, what, vendor, criterion,
@@ -113,8 +116,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, (int, float)):
+        return f"{value:,.4f}".rstrip("0").rstrip(".")  # 1164000.0 -> 1,164,000; 3.125 -> 3.125
     if isinstance(value, dict):
         rest = {k: v for k, v in value.items() if k not in CONTEXT_KEYS}
         if set(rest) == {"value"}:

@@ -54,7 +54,7 @@ SUBTITLE_FONT = Font(name=FONT, italic=True, color="5F6B7A")
 HEAT = tuple("".join(f"{round(x * 255):02X}" for x in rgb) for _, rgb in HEAT_STOPS)
 LINE_HEIGHT = 15.0  # points: a row of one line of 11 pt text
 MORE_LINES = 14.0  # points per further line of wrapped text (Excel ~15, LibreOffice ~13.5)
-CHARS_PER_UNIT = 1.15  # characters of 11 pt text per column-width unit (the unit is one digit's width)
+CHARS_PER_UNIT = 1.2  # characters of 11 pt text per column-width unit (the unit is one digit's width)
 BOLD_CHARS_PER_UNIT = 0.95
 TITLE_FONT = Font(name=FONT, bold=True, size=14, color="1D4E89")
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -610,7 +610,7 @@ def audit_sheet(book: Book, snap: Snapshot, audit: Sequence[AuditRow], intact: b
     lines = audit_lines(audit, snap)
     for i, a in enumerate(lines):
         r = 5 + i
-        ws.cell(r, 1, a.seq).alignment = TOP
+        ws.cell(r, 1, a.seq).alignment = TOP_CENTRE
         for k, text in enumerate((a.when, a.who, a.what, a.vendor, a.criterion, a.change, a.before, a.after,
                                   a.reason), start=2):
             if text:
