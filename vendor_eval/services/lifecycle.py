@@ -52,6 +52,10 @@ class Check:
     fix: str = ""  # where to fix it: "settings" (missing-score policy), "scoring", "committee", "criteria", ""
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def finalise_checks(snap: domain.Snapshot) -> list[Check]:
     """What stands between this evaluation and a frozen ranking, blockers first; computed on the
     snapshot so the window can show it before asking "Freeze the ranking?"."""
@@ -61,7 +65,7 @@ def finalise_checks(snap: domain.Snapshot) -> list[Check]:
     try:
         result = rank_snapshot(snap)
     except MissingScores as exc:
-        checks.append(Check("blocker", f"{len(exc.cells)} cells have no score and the missing-score policy is "
+        checks.append(Check("blocker", f"{_count(len(exc.cells), 'cell has', 'cells have')} no score and the missing-score policy is "
                             f"'block' (e.g. {exc.cells[0].describe()}). Score them, or change the policy in "
                             "the evaluation settings.", "settings"))
         result = None
@@ -76,12 +80,13 @@ def finalise_checks(snap: domain.Snapshot) -> list[Check]:
             checks.append(Check("warning", "Every vendor is disqualified by a knock-out: the frozen ranking "
                                            "will have no winner.", "scoring"))
         if result.missing:
-            checks.append(Check("warning", f"{len(result.missing)} cells have no score; the "
+            checks.append(Check("warning", f"{_count(len(result.missing), 'cell has', 'cells have')} no score; the "
                                            f"'{snap.evaluation.missing_policy}' policy decides how they count.",
                                 "settings"))
     pending = [e.name for e in snap.evaluators if e.submitted_at is None]
     if pending:
-        checks.append(Check("warning", f"{len(pending)} of {len(snap.evaluators)} evaluators have not submitted "
+        checks.append(Check("warning", f"{len(pending)} of {_count(len(snap.evaluators), 'evaluator', 'evaluators')} "
+                                       f"{'has' if len(pending) == 1 else 'have'} not submitted "
                                        f"their scores: {', '.join(pending)}.", "scoring"))
     declared = {d.evaluator_id for d in snap.declarations}
     undeclared = [e.name for e in snap.evaluators if e.id not in declared]
@@ -95,8 +100,8 @@ def finalise_checks(snap: domain.Snapshot) -> list[Check]:
         settled = {(c.vendor_id, c.criterion_id) for c in snap.consensus}
         open_cells = [c for c in flagged if c.band == "must_discuss" and (c.vendor_id, c.criterion_id) not in settled]
         if open_cells:
-            checks.append(Check("warning", f"{len(open_cells)} cells must be discussed and have no consensus "
-                                           f"score yet (e.g. {open_cells[0].vendor}, {open_cells[0].criterion}).",
+            checks.append(Check("warning", f"{_count(len(open_cells), 'cell must be discussed and has', 'cells must be discussed and have')} "
+                                           f"no consensus score yet (e.g. {open_cells[0].vendor}, {open_cells[0].criterion}).",
                                 "committee"))
     gsum = sum(g.weight for g in snap.groups)
     if snap.groups and abs(gsum - 100.0) >= 0.05:
