@@ -290,7 +290,9 @@ class CriteriaScreen(Screen):
         name, ok = QInputDialog.getText(self, "Add criteria group", "Name of the new group:")
         if ok and name.strip():
             self._selected = None
-            self.session.push(AddGroupCommand(self.session, name.strip()))
+            command = AddGroupCommand(self.session, name.strip())
+            if self.session.push(command) and command.group_id is not None:
+                self._reselect_group(command.group_id)
 
     def rename_group(self, group: domain.Group) -> None:
         assert self.session is not None
