@@ -117,21 +117,25 @@ class TariffsScreen(Screen):
             return
         vendors.reverse()  # horizontal bars draw bottom-up: first vendor on top
         series = QHorizontalBarSeries()
+        # In thousands: a value axis cannot print thousands separators, and 114787 / 229573 reads as noise.
         for scen in scenarios:
             bar = QBarSet(scen)
             for v in vendors:
-                bar.append(next((x.increase for x in result.lines if x.vendor == v and x.scenario == scen), 0.0))
+                bar.append(next((x.increase for x in result.lines if x.vendor == v and x.scenario == scen), 0.0) / 1000)
             series.append(bar)
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
         axis_y.append(vendors)
         axis_x = QValueAxis()
         axis_x.setLabelFormat("%.0f")
+        currency = next((x.currency for x in result.lines if x.currency), "")
+        axis_x.setTitleText(f"thousand {currency}".strip())
         axis_x.setTickCount(4)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         series.attachAxis(axis_y)
+        axis_x.applyNiceNumbers()  # round ticks: 0, 100, 200 rather than 0, 114.8, 229.6
 
     def _edit(self, row: domain.TariffScenarioEntry, field: str, value: Any) -> bool:
         assert self.session is not None
