@@ -311,3 +311,16 @@ def test_a_new_evaluation_starts_from_the_imaging_template(qtbot) -> None:
     qtbot.addWidget(dialog)
     assert dialog.template.currentText() == "Medical imaging outsourcing and teleradiology"
     assert dialog.template_ref() == "Medical imaging outsourcing and teleradiology"
+
+
+def test_the_evaluation_menu_opens_each_step(window: MainWindow, scored_eval: int) -> None:
+    open_eval(window, scored_eval)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "E&valuation")
+    actions = {a.text(): a for a in menu.actions()}
+    opened: list[str] = []
+    for text, kind in (("Evaluation settings…", SettingsDialog), ("Cost lines and tariff scenarios…", CostsDialog),
+                       ("Finalise…", FinaliseDialog)):
+        errors = drive_modal(kind, lambda d: (opened.append(type(d).__name__), d.reject()))
+        actions[text].trigger()
+        assert not errors, errors
+    assert opened == ["SettingsDialog", "CostsDialog", "FinaliseDialog"]

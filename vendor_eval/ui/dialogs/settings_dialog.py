@@ -144,7 +144,9 @@ def open_settings(parent: QWidget | None, session: EvaluationSession, focus: str
     dialog = SettingsDialog(parent, session.snapshot.evaluation)
     if focus == "missing_policy":
         dialog.missing_policy.setFocus()
-    if not dialog.exec():
+    accepted = dialog.exec()
+    dialog.deleteLater()  # one dialog per use, not kept under its parent
+    if not accepted:
         return False
     changes = dialog.changes()
     if not changes:

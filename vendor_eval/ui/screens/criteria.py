@@ -280,7 +280,9 @@ class CriteriaScreen(Screen):
             self.rename_group(item)
             return
         form = CriterionForm(self, self.session.snapshot, item)
-        if form.exec():
+        accepted = form.exec()
+        form.deleteLater()  # one form per edit, not kept under the screen
+        if accepted:
             changes = form.changes()
             if changes:
                 self._push_edit(item.id, **changes)
@@ -305,7 +307,9 @@ class CriteriaScreen(Screen):
         item = self.model.item(self.tree.currentIndex())
         group_id = item.id if isinstance(item, domain.Group) else item.group_id if item is not None else None
         form = CriterionForm(self, self.session.snapshot, None, group_id)
-        if form.exec():
+        accepted = form.exec()
+        form.deleteLater()
+        if accepted:
             group, name, fields = form.fields()
             command = AddCriterionCommand(self.session, group, name, **fields)
             if self.session.push(command):

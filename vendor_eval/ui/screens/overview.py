@@ -179,7 +179,9 @@ class OverviewScreen(Screen):
         dialog = FinaliseDialog(self, self.session.snapshot.evaluation.name, checks)
         dialog.fix_requested.connect(lambda where: self.open_settings("missing_policy") if where == "settings"
                                      else None)
-        if dialog.exec():
+        accepted = dialog.exec()
+        dialog.deleteLater()  # one dialog per use, not kept under the screen
+        if accepted:
             self.session.call(lifecycle.finalise, self.session.actor, kind=Change.STATUS)
 
     def reopen(self) -> None:
@@ -189,7 +191,9 @@ class OverviewScreen(Screen):
         e = self.session.snapshot.evaluation
         when = f"on {e.finalised_at:%Y-%m-%d %H:%M} UTC by {e.finalised_by}" if e.finalised_at else ""
         dialog = ReopenDialog(self, e.name, when)
-        if dialog.exec():
+        accepted = dialog.exec()
+        dialog.deleteLater()
+        if accepted:
             self.session.call(lifecycle.reopen, self.session.actor, dialog.text(), kind=Change.STATUS)
 
     def declare(self) -> None:

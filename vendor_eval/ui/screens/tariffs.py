@@ -166,6 +166,7 @@ class TariffsScreen(Screen):
             dialog.set_rates(scenario_id, rates)
             dialog.show_problems(dialog.problems())
         dialog.exec()
+        dialog.deleteLater()  # one dialog per use: its tables are not kept alive under the screen
 
     def add_defaults(self) -> None:
         assert self.session is not None
