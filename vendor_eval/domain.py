@@ -31,6 +31,7 @@ class EvaluationInfo:
     updated_at: datetime
     finalised_at: datetime | None
     finalised_by: str | None
+    price_formula: str = "ratio"  # "ratio" | "linear" | "scores" (scoring.engine.PRICE_FORMULAS)
 
 
 @dataclass(frozen=True)

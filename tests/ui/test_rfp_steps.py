@@ -179,13 +179,19 @@ def test_settings_dialog_changes_the_policy_the_results_ask_for(qtbot, window: M
         assert "must be above 'discuss'" in dialog.error.text() and not dialog.save_button.isEnabled()
         dialog.must_discuss.setValue(40)
         dialog.two_envelope.setChecked(True)
+        dialog.price_formula.setCurrentIndex(dialog.price_formula.findData("linear"))
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     errors = drive_modal(SettingsDialog, fill)
     overview.settings_button.click()
     assert not errors, errors
     info = load_snapshot(db, scored_eval).evaluation
-    assert (info.missing_policy, info.must_discuss_threshold, info.two_envelope) == ("renormalise", 0.40, True)
+    assert (info.missing_policy, info.must_discuss_threshold, info.two_envelope, info.price_formula) == (
+        "renormalise", 0.40, True, "linear")
+    from vendor_eval.ui import engine
+
+    result, _ = engine.try_rank(window.session)  # type: ignore[arg-type]
+    assert result is not None and result.variant["missing_policy"] == "renormalise"  # what Results ranks with
     assert overview.policy_label.text() == "Leave it out and share its weight among the scored criteria"
     assert overview.envelope.isChecked()
 

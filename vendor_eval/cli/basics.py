@@ -109,6 +109,7 @@ def cmd_show(args: argparse.Namespace) -> None:
         emit_json({
             "id": e.id, "name": e.name, "organisation": e.organisation, "status": e.status,
             "template": e.template_name, "missing_policy": e.missing_policy, "aggregation": e.aggregation,
+            "price_formula": e.price_formula,
             "groups": [
                 {"name": g.name, "weight": g.weight,
                  "criteria": [{"key": c.key, "name": c.name, "weight": c.weight, "scale": [c.scale_min, c.scale_max],
@@ -121,7 +122,8 @@ def cmd_show(args: argparse.Namespace) -> None:
         })
         return
     print(f"{e.name} (id {e.id}) - {e.organisation or 'no organisation'} - status {e.status}")
-    print(f"template: {e.template_name}; missing scores: {e.missing_policy}; aggregation: {e.aggregation}")
+    print(f"template: {e.template_name}; missing scores: {e.missing_policy}; aggregation: {e.aggregation}; "
+          f"price formula: {e.price_formula}")
     print()
     for g in snap.groups:
         print(f"{g.name}  [{g.weight:g} %]")

@@ -18,8 +18,9 @@ def register(sub: Any) -> None:
                    help="how evaluators' scores combine (default: the evaluation's setting)")
     p.add_argument("--missing", choices=["block", "minimum", "renormalise"], default=None,
                    help="missing-score policy (default: the evaluation's setting)")
-    p.add_argument("--price-formula", choices=["ratio", "linear", "scores"], default="ratio",
-                   help="score cost criteria from quoted prices (ratio, linear) or from evaluators' scores")
+    p.add_argument("--price-formula", choices=["ratio", "linear", "scores"], default=None,
+                   help="score cost criteria from quoted prices (ratio, linear) or from evaluators' scores "
+                        "(default: the evaluation's setting)")
     p.add_argument("--scenario", default=None, metavar="NAME",
                    help="rank with quoted prices raised by each vendor's exposure under this tariff scenario")
 

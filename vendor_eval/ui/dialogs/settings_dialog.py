@@ -1,5 +1,6 @@
-"""Evaluation settings in one dialog: how scores combine, what a missing score counts as,
-when evaluators' disagreement must be discussed, blind scoring and two envelopes.
+"""Evaluation settings in one dialog: how scores combine, what a missing score counts as, how
+quoted prices are scored, when evaluators' disagreement must be discussed, blind scoring and
+two envelopes.
 
 Saved as one audited change (services.evaluations.update_settings) when the user presses Save.
 """
@@ -31,6 +32,9 @@ AGGREGATIONS = (("mean", "Mean of the evaluators"), ("median", "Median of the ev
 MISSING_POLICIES = (("block", "Block the ranking until every cell is scored"),
                     ("minimum", "Count a missing score as the worst point of the scale"),
                     ("renormalise", "Leave it out and share its weight among the scored criteria"))
+PRICE_FORMULAS = (("ratio", "Lowest price ÷ price × scale maximum"),
+                  ("linear", "Straight line from the lowest price (top score) to the highest (bottom score)"),
+                  ("scores", "No formula: evaluators score price criteria like the others"))
 POLICY_HELP = {
     "block": "The safest: nobody can rank a vendor on half its scores.",
     "minimum": "Penalises a vendor that did not answer; a missing knock-out score disqualifies.",
@@ -73,6 +77,9 @@ class SettingsDialog(QDialog):
         form.addRow("Combine evaluators' scores by", self.aggregation)
         form.addRow("A missing score", self.missing_policy)
         form.addRow("", self.policy_help)
+        self.price_formula = _combo(PRICE_FORMULAS, info.price_formula)
+        self.price_formula.setToolTip("How price criteria are scored when vendors quoted a price in the questionnaire")
+        form.addRow("Score quoted prices by", self.price_formula)
 
         committee = QGroupBox("Committee discussion")
         cform = QFormLayout(committee)
@@ -125,6 +132,7 @@ class SettingsDialog(QDialog):
         """The settings that differ from the evaluation's, as update_settings takes them."""
         values: dict[str, Any] = {
             "aggregation": self.aggregation.currentData(), "missing_policy": self.missing_policy.currentData(),
+            "price_formula": self.price_formula.currentData(),
             "discuss_threshold": self.discuss.value() / 100.0, "must_discuss_threshold": self.must_discuss.value() / 100.0,
             "blind_mode": self.blind.isChecked(), "two_envelope": self.two_envelope.isChecked(),
         }
