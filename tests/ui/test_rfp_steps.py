@@ -296,6 +296,9 @@ def test_finalise_lists_what_blocks_before_asking_then_reopen_needs_a_reason(
     assert not errors, errors
     assert load_snapshot(db, scored_eval).evaluation.status == "finalised"
     assert overview.reopen_button.isVisible() and not overview.finalise_button.isVisible()
+    criteria = show(window, CriteriaScreen)
+    assert not criteria.add_group_action.isEnabled() and not criteria.delete_action.isEnabled()  # read-only
+    show(window, OverviewScreen)
 
     def reopen(dialog: QDialog) -> None:
         assert isinstance(dialog, ReopenDialog)
