@@ -83,11 +83,12 @@ def test_opening_an_old_database_backs_it_up_then_migrates(tmp_path: Path) -> No
     path = tmp_path / "old.db"
     engine = make_engine(path)
     upgrade(engine, "0001")
-    with engine.begin() as conn:
-        conn.execute(Evaluation.__table__.insert().values(
-            name="Legacy RFP", organisation="", description="", status="draft", template_name="",
-            missing_policy="block", aggregation="mean", discuss_threshold=0.2, must_discuss_threshold=0.5,
-            blind_mode=True, two_envelope=False, questionnaire_deadline="", questionnaire_contact=""))
+    with engine.begin() as conn:  # the 0001 schema's columns, not today's model (it has more)
+        conn.exec_driver_sql(
+            "INSERT INTO evaluation (name, organisation, description, status, template_name, missing_policy, "
+            "aggregation, discuss_threshold, must_discuss_threshold, blind_mode, two_envelope, "
+            "questionnaire_deadline, questionnaire_contact, created_at, updated_at) VALUES ('Legacy RFP', '', '', "
+            "'draft', '', 'block', 'mean', 0.2, 0.5, 1, 0, '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
     engine.dispose()
 
     db = open_database(path)
@@ -99,6 +100,7 @@ def test_opening_an_old_database_backs_it_up_then_migrates(tmp_path: Path) -> No
         assert copy.execute("SELECT name FROM evaluation").fetchall() == [("Legacy RFP",)]
     with db.read() as s:
         assert s.scalar(select(Evaluation.name)) == "Legacy RFP"
+        assert s.scalar(select(Evaluation.price_formula)) == "ratio"  # the column added since, with its default
     db.dispose()
 
 
