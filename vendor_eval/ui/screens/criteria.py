@@ -40,6 +40,7 @@ from vendor_eval.ui.commands import (
     RenameGroupCommand,
     SetWeightsCommand,
 )
+from vendor_eval.ui.dialogs import label_of
 from vendor_eval.ui.dialogs.criterion_form import ANSWER_TYPES, DIRECTIONS, RULE_KINDS, CriterionForm
 from vendor_eval.ui.models.criteria_tree import (
     EFFECTIVE,
@@ -442,10 +443,6 @@ class CriteriaScreen(Screen):
                 self.session.push(SetWeightsCommand(self.session, "AHP weights", new))
 
 
-def _label(options: tuple[tuple[str, str], ...], key: str) -> str:
-    return next((text for k, text in options if k == key), key)
-
-
 def describe_rule(rule: dict[str, Any] | None, unit: str = "") -> str:
     """A scoring rule in words (never its JSON keys)."""
     if not rule:
@@ -464,20 +461,20 @@ def describe_rule(rule: dict[str, Any] | None, unit: str = "") -> str:
     if kind in ("yes_no_partial", "choice_map"):
         words = {"yes": "Yes", "partial": "Partly", "no": "No"} if kind == "yes_no_partial" else {}
         pairs = "; ".join(f"{words.get(k, k)} → {v:g}" for k, v in rule.get("map", {}).items())
-        return f"{_label(RULE_KINDS, kind)}: {pairs}."
-    return _label(RULE_KINDS, kind)
+        return f"{label_of(RULE_KINDS, kind)}: {pairs}."
+    return label_of(RULE_KINDS, kind)
 
 
 def describe_criterion(c: domain.Criterion) -> str:
     """The selected criterion as the detail panel shows it (rich text, user text escaped)."""
-    lines = [f"<b>Scale</b> {c.scale_min:g} to {c.scale_max:g}; {_label(DIRECTIONS, c.direction).lower()}."]
+    lines = [f"<b>Scale</b> {c.scale_min:g} to {c.scale_max:g}; {label_of(DIRECTIONS, c.direction).lower()}."]
     if c.knockout:
         lines.append(f"<b>Knock-out:</b> a score below {c.knockout_min or 0:g} disqualifies the vendor.")
     if c.is_cost:
         lines.append("<b>Price criterion:</b> scored from the vendors' quoted prices.")
     if c.question:
         lines.append(f"<b>Question to vendors</b><br>{escape(c.question)}")
-    answer = _label(ANSWER_TYPES, c.answer_type)
+    answer = label_of(ANSWER_TYPES, c.answer_type)
     lines.append(f"<b>Vendors answer with</b> {answer.lower()}{f' ({escape(c.answer_unit)})' if c.answer_unit else ''}.")
     lines.append(f"<b>Suggested score</b> {escape(describe_rule(c.scoring_rule, c.answer_unit))}")
     if c.guidance:

@@ -19,14 +19,11 @@ from PySide6.QtWidgets import (
 from vendor_eval.services import declarations, evaluations, lifecycle
 from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
+from vendor_eval.ui.dialogs import label_of
 from vendor_eval.ui.dialogs.settings_dialog import MISSING_POLICIES
 from vendor_eval.ui.models.tables import STATUS_TEXT, EvaluatorProgress, ProgressModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, hint, table_view
-
-
-def _label(options: tuple[tuple[str, str], ...], key: str) -> str:
-    return next((text for k, text in options if k == key), key)
 
 
 class OverviewScreen(Screen):
@@ -125,7 +122,7 @@ class OverviewScreen(Screen):
             self.blind.setChecked(e.blind_mode)
             self.envelope.setChecked(e.two_envelope)
             self.aggregation.setCurrentIndex(max(self.aggregation.findData(e.aggregation), 0))
-            self.policy_label.setText(_label(MISSING_POLICIES, e.missing_policy))
+            self.policy_label.setText(label_of(MISSING_POLICIES, e.missing_policy))
             ro = self.session.read_only
             for w in (self.status_box, self.blind, self.envelope, self.aggregation, self.declare_button,
                       self.settings_button):
