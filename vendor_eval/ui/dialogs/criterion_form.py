@@ -255,6 +255,8 @@ class CriterionForm(QDialog):
         self.tabs.addTab(page, "Questionnaire and scoring rule")
         self.answer_type.currentIndexChanged.connect(self._answer_changed)
         self.rule_kind.currentIndexChanged.connect(self._kind_changed)
+        self.better.currentIndexChanged.connect(self._better_changed)
+        self.unit.textChanged.connect(self._better_changed)
         self.choices.textChanged.connect(self._choices_changed)
         self.pairs.itemChanged.connect(lambda _i: self.validate())
         self.otherwise.textChanged.connect(self.validate)
@@ -313,12 +315,21 @@ class CriterionForm(QDialog):
                                 [(ch, f"{mapping[ch]:g}" if ch in mapping else "") for ch in choices],
                                 fixed_keys=True)
         elif kind in ("thresholds", "count_of"):
-            first = "Answer up to / at least" if kind == "thresholds" else "At least this many items"
+            first = self._limit_header() if kind == "thresholds" else "At least this many items"
             self.pairs.set_rows((first, "Score"), [(f"{a:g}", f"{b:g}") for a, b in rule.get("thresholds", [])],
                                 fixed_keys=False)
         else:
             self.pairs.set_rows(("", ""), [], fixed_keys=False)
         self._rule_visibility()
+
+    def _limit_header(self) -> str:
+        unit = self.unit.text().strip()
+        word = "up to" if self.better.currentData() == "lower" else "at least"
+        return f"Answer {word}" + (f" ({unit})" if unit else "")
+
+    def _better_changed(self) -> None:
+        if self.rule_kind.currentData() == "thresholds":
+            self.pairs.setHorizontalHeaderLabels([self._limit_header(), "Score"])
 
     def _rule_visibility(self) -> None:
         kind = self.rule_kind.currentData()
