@@ -11,6 +11,7 @@ from tests.ui.helpers import drive_modal, open_eval, show
 from vendor_eval.services import scores
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.dialogs.costs_dialog import AMOUNT, S_RATES, CostsDialog
 from vendor_eval.ui.dialogs.criterion_form import CriterionForm
 from vendor_eval.ui.dialogs.finalise_dialog import FinaliseDialog, ReopenDialog
@@ -333,3 +334,18 @@ def test_the_evaluation_menu_opens_each_step(window: MainWindow, scored_eval: in
         actions[text].trigger()
         assert not errors, errors
     assert opened == ["SettingsDialog", "CostsDialog", "FinaliseDialog"]
+
+
+def test_overview_shows_the_declarations_in_force(window: MainWindow, db: Database, scored_eval: int) -> None:
+    from vendor_eval.services import declarations, evaluators
+
+    newcomer = evaluators.add_evaluator(db, scored_eval, "Tomasz Lind", "officer")
+    open_eval(window, scored_eval)
+    overview = show(window, OverviewScreen)
+    assert "Not yet declared (conflict of interest): Tomasz Lind" in overview.undeclared.text()
+    snap = window.session.snapshot  # type: ignore[union-attr]
+    window.session.call(declarations.declare, newcomer, [snap.vendors[1].id], "officer",  # type: ignore[union-attr]
+                        statement="Former employer", kind=Change.DECLARATIONS)
+    text = overview.undeclared.text()
+    assert "Every evaluator has declared" in text
+    assert "Declared conflicts (they cannot score these vendors): Tomasz Lind: Beta Imaging." in text

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vendor_eval.services import declarations, evaluations, lifecycle
+from vendor_eval.services import evaluations, lifecycle
 from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
 from vendor_eval.ui.dialogs import label_of
@@ -145,10 +145,19 @@ class OverviewScreen(Screen):
         self.reopen_button.setVisible(finalised)
 
     def _declarations(self) -> None:
+        """The declarations in force, from the snapshot (the latest per evaluator), and who has none yet."""
         assert self.session is not None
-        missing = declarations.undeclared_evaluators(self.session.db, self.session.evaluation_id)
-        self.undeclared.setText(("Not yet declared (conflict of interest): " + ", ".join(missing)) if missing
-                                else "Every evaluator has declared their conflicts of interest.")
+        snap = self.session.snapshot
+        latest = {d.evaluator_id: d for d in snap.declarations}  # in insertion order: the last one is in force
+        vendor_names = {v.id: v.name for v in snap.vendors}
+        missing = [e.name for e in snap.evaluators if e.id not in latest]
+        conflicts = [f"{e.name}: " + ", ".join(vendor_names.get(v, "a removed vendor") for v in latest[e.id].vendor_ids)
+                     for e in snap.evaluators if e.id in latest and latest[e.id].vendor_ids]
+        parts = [("Not yet declared (conflict of interest): " + ", ".join(missing)) if missing
+                 else "Every evaluator has declared their conflicts of interest."]
+        if conflicts:
+            parts.append("Declared conflicts (they cannot score these vendors): " + "; ".join(conflicts) + ".")
+        self.undeclared.setText(" ".join(parts))
 
     def _status_chosen(self, _index: int) -> None:
         if self._loading or self.session is None:
