@@ -33,6 +33,7 @@ class EvaluationInfo:
     finalised_by: str | None
     disclose_weights: bool = False  # questionnaire Instructions show weights and method
     template_version: str = ""
+    price_formula: str = "ratio"  # vocabulary.PRICE_FORMULAS
 
 
 @dataclass(frozen=True)

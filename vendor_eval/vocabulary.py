@@ -26,6 +26,13 @@ MISSING_POLICIES = {
     "renormalise": "a cell without a score is left out and the vendor's remaining weights are rescaled to 100 %",
 }
 
+# What each policy means for the committee, beside the drop-down that picks it.
+MISSING_POLICY_ADVICE = {
+    "block": "The safest: nobody can rank a vendor on half its scores.",
+    "minimum": "Penalises a vendor that did not answer; a missing knock-out score disqualifies.",
+    "renormalise": "Ranks each vendor on what was scored; say so in the committee report.",
+}
+
 # How a cost criterion is scored from the vendors' quoted prices ...
 QUOTED_PRICE_FORMULAS = {
     "ratio": "lowest price / price x scale maximum",
@@ -55,6 +62,14 @@ RULE_KINDS = {
     "thresholds": "points from the band a number falls in",
     "count_of": "points per choice ticked",
     "choice_map": "points per choice",
+}
+
+# How each kind of rule reads in the criterion form.
+RULE_KIND_HELP = {
+    "yes_no_partial": "A 'yes', 'partly' or 'no' answer suggests the score beside it.",
+    "thresholds": "The first step the answer meets wins: list steps from the best score down.",
+    "count_of": "Counts how many of the items the answer includes; the first count reached wins.",
+    "choice_map": "Each choice a vendor can pick suggests the score beside it (edit the choices above).",
 }
 
 # Which criteria an evaluator scores in two-envelope mode.

@@ -101,6 +101,7 @@ def test_opening_an_old_database_backs_it_up_then_migrates(tmp_path: Path) -> No
         assert copy.execute("SELECT name FROM evaluation").fetchall() == [("Legacy RFP",)]
     with db.read() as s:
         assert s.scalar(select(Evaluation.name)) == "Legacy RFP"
+        assert s.scalar(select(Evaluation.price_formula)) == "ratio"  # the column added since, with its default
     db.dispose()
 
 

@@ -85,6 +85,12 @@ def test_price_formula_from_quoted_prices(db: Database, small: str) -> None:
                                                                          ("Borealis Imaging", 77.0)]
     assert "lowest price / price" in result.variant["price_formula"]
     assert ranking.rank_evaluation(db, small, price_formula="scores").vendors[0].name == "Borealis Imaging"
+    # Stored as the evaluation's setting (the settings dialog), the formula applies without being asked for.
+    evaluations.update_settings(db, small, "officer", price_formula="scores")
+    assert ranking.rank_evaluation(db, small).vendors[0].name == "Borealis Imaging"
+    assert ranking.rank_evaluation(db, small, price_formula="ratio").vendors[0].name == "Aurora Reads"
+    with pytest.raises(ValidationError, match="price_formula must be one of ratio, linear, scores"):
+        evaluations.update_settings(db, small, "officer", price_formula="cheapest")
 
 
 def test_price_of_zero_is_refused(db: Database, small: str) -> None:

@@ -111,6 +111,7 @@ def cmd_show(args: argparse.Namespace) -> None:
             "id": e.id, "name": e.name, "organisation": e.organisation, "status": e.status,
             "template": e.template_name, "template_version": e.template_version,
             "disclose_weights": e.disclose_weights, "missing_policy": e.missing_policy, "aggregation": e.aggregation,
+            "price_formula": e.price_formula,
             "groups": [
                 {"name": g.name, "weight": g.weight,
                  "criteria": [{"key": c.key, "name": c.name, "weight": c.weight, "scale": [c.scale_min, c.scale_max],
@@ -126,7 +127,7 @@ def cmd_show(args: argparse.Namespace) -> None:
     version = f" (version {e.template_version})" if e.template_version else ""
     disclosed = "disclosed to vendors" if e.disclose_weights else "not disclosed to vendors"
     print(f"template: {e.template_name}{version}; missing scores: {e.missing_policy}; aggregation: {e.aggregation}; "
-          f"weights {disclosed}")
+          f"price formula: {e.price_formula}; weights {disclosed}")
     print()
     for g in snap.groups:
         print(f"{g.name}  [{g.weight:g} %]")

@@ -19,8 +19,9 @@ def register(sub: Any) -> None:
                    help="how evaluators' scores combine (default: the evaluation's setting)")
     p.add_argument("--missing", choices=list(MISSING_POLICIES), default=None,
                    help="missing-score policy (default: the evaluation's setting)")
-    p.add_argument("--price-formula", choices=list(PRICE_FORMULAS), default="ratio",
-                   help="score cost criteria from quoted prices (ratio, linear) or from evaluators' scores")
+    p.add_argument("--price-formula", choices=list(PRICE_FORMULAS), default=None,
+                   help="score cost criteria from quoted prices (ratio, linear) or from evaluators' scores "
+                        "(default: the evaluation's setting)")
     p.add_argument("--scenario", default=None, metavar="NAME",
                    help="rank with quoted prices raised by each vendor's exposure under this tariff scenario")
 

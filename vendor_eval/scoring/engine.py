@@ -104,7 +104,7 @@ def _tariff_uplift(snap: Snapshot, scenario: str | None) -> np.ndarray:
 
 
 def prepare(snap: Snapshot, aggregation: str | None = None, missing_policy: str | None = None,
-            price_formula: str = "ratio", cube: np.ndarray | None = None,
+            price_formula: str | None = None, cube: np.ndarray | None = None,
             tariff_scenario: str | None = None) -> Prepared:
     """cube: snap.score_cube() when the caller already has it (benchmarks, repeated analyses).
     tariff_scenario: price quoted prices as they would be under that scenario (None: as quoted)."""
@@ -115,6 +115,7 @@ def prepare(snap: Snapshot, aggregation: str | None = None, missing_policy: str 
         raise ValidationError(f"Evaluation {name!r} has no criteria to rank on.")
     aggregation = aggregation or snap.evaluation.aggregation
     policy = missing_policy or snap.evaluation.missing_policy
+    price_formula = price_formula or snap.evaluation.price_formula
     if policy not in MISSING_POLICIES:
         raise ValidationError(f"The missing-score policy must be one of {', '.join(MISSING_POLICIES)}, got {policy!r}.")
     if price_formula not in PRICE_FORMULAS:
@@ -221,7 +222,7 @@ def rank(p: Prepared, method: str = "weighted") -> RankingResult:
 
 
 def rank_snapshot(snap: Snapshot, method: str = "weighted", aggregation: str | None = None,
-                  missing_policy: str | None = None, price_formula: str = "ratio",
+                  missing_policy: str | None = None, price_formula: str | None = None,
                   cube: np.ndarray | None = None, tariff_scenario: str | None = None) -> RankingResult:
     return rank(prepare(snap, aggregation, missing_policy, price_formula, cube, tariff_scenario), method)
 
@@ -251,7 +252,7 @@ def disagreement_snapshot(snap: Snapshot) -> DisagreementResult:
 
 def sensitivity_snapshot(snap: Snapshot, samples: int = 10_000, seed: int = 0, sampling: str = "simplex",
                          bounds: float = 0.25, aggregation: str | None = None, missing_policy: str | None = None,
-                         price_formula: str = "ratio", sweep_points: int = 21,
+                         price_formula: str | None = None, sweep_points: int = 21,
                          tariff_scenario: str | None = None) -> SensitivityResult:
     """Weighted-sum sensitivity over the qualified vendors (disqualified ones cannot win)."""
     p = prepare(snap, aggregation, missing_policy, price_formula, tariff_scenario=tariff_scenario)

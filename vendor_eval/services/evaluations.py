@@ -32,7 +32,7 @@ from vendor_eval.storage.models import (
     TariffScenario,
     Vendor,
 )
-from vendor_eval.vocabulary import AGGREGATIONS, MISSING_POLICIES, STATUSES
+from vendor_eval.vocabulary import AGGREGATIONS, MISSING_POLICIES, PRICE_FORMULAS, STATUSES
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,7 @@ def delete_evaluation(db: Database, ref: Ref) -> None:
 
 SETTINGS = {
     "name": str, "organisation": str, "description": str, "missing_policy": str, "aggregation": str,
+    "price_formula": str,
     "discuss_threshold": float, "must_discuss_threshold": float, "blind_mode": bool, "two_envelope": bool,
     "questionnaire_deadline": str, "questionnaire_contact": str, "disclose_weights": bool,
 }
@@ -188,6 +189,8 @@ def _check_setting(field: str, value: Any) -> Any:
         return _check_name(value)
     if field == "missing_policy" and value not in MISSING_POLICIES:
         raise ValidationError(f"missing_policy must be one of {', '.join(MISSING_POLICIES)}, got {value!r}.")
+    if field == "price_formula" and value not in PRICE_FORMULAS:
+        raise ValidationError(f"price_formula must be one of {', '.join(PRICE_FORMULAS)}, got {value!r}.")
     if field == "aggregation" and value not in AGGREGATIONS:
         raise ValidationError(f"aggregation must be one of {', '.join(AGGREGATIONS)}, got {value!r}.")
     return value

@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from vendor_eval.errors import ConflictError, ReadOnlyError, ValidationError
+from vendor_eval import domain
+from vendor_eval.errors import ConflictError, ReadOnlyError, UserError, ValidationError
+from vendor_eval.scoring.engine import MissingScores, disagreement_snapshot, rank_snapshot
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.services.ranking import rank_evaluation
+from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import AuditEvent, utcnow
 
@@ -38,6 +41,81 @@ def ranking_digest(ranking: dict[str, Any] | None) -> str:
     """SHA-256 of the frozen ranking in canonical JSON (sorted keys), as recorded in the trail."""
     payload = json.dumps(ranking, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the check before finalising: a blocker stops it, a warning is for the committee to weigh."""
+
+    level: str  # "blocker" | "warning" | "ok"
+    text: str
+    fix: str = ""  # where to fix it: "settings" (missing-score policy), "scoring", "committee", "criteria", ""
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def finalise_checks(snap: domain.Snapshot) -> list[Check]:
+    """What stands between this evaluation and a frozen ranking, blockers first; computed on the
+    snapshot so the window can show it before asking "Freeze the ranking?"."""
+    checks: list[Check] = []
+    if snap.evaluation.status == "finalised":
+        return [Check("blocker", f"Evaluation {snap.evaluation.name!r} is already finalised.")]
+    try:
+        result = rank_snapshot(snap)
+    except MissingScores as exc:
+        checks.append(Check("blocker", f"{_count(len(exc.cells), 'cell has', 'cells have')} no score and the missing-score policy is "
+                            f"'block' (e.g. {exc.cells[0].describe()}). Score them, or change the policy in "
+                            "the evaluation settings.", "settings"))
+        result = None
+    except UserError as exc:
+        checks.append(Check("blocker", f"The ranking cannot be computed: {exc}"))
+        result = None
+    if result is not None:
+        if result.winner is not None:
+            checks.append(Check("ok", f"The ranking computes: {result.winner.name} leads with "
+                                      f"{result.winner.score:.2f} ({result.score_scale})."))
+        else:
+            checks.append(Check("warning", "Every vendor is disqualified by a knock-out: the frozen ranking "
+                                           "will have no winner.", "scoring"))
+        if result.missing:
+            checks.append(Check("warning", f"{_count(len(result.missing), 'cell has', 'cells have')} no score; the "
+                                           f"'{snap.evaluation.missing_policy}' policy decides how they count.",
+                                "settings"))
+    pending = [e.name for e in snap.evaluators if e.submitted_at is None]
+    if pending:
+        checks.append(Check("warning", f"{len(pending)} of {_count(len(snap.evaluators), 'evaluator', 'evaluators')} "
+                                       f"{'has' if len(pending) == 1 else 'have'} not submitted "
+                                       f"their scores: {', '.join(pending)}.", "scoring"))
+    declared = {d.evaluator_id for d in snap.declarations}
+    undeclared = [e.name for e in snap.evaluators if e.id not in declared]
+    if undeclared:
+        checks.append(Check("warning", "No conflict-of-interest declaration from " + ", ".join(undeclared) + "."))
+    if snap.vendors and snap.criteria and len(snap.evaluators) > 1:
+        try:
+            flagged = disagreement_snapshot(snap).flagged()
+        except UserError:
+            flagged = ()
+        settled = {(c.vendor_id, c.criterion_id) for c in snap.consensus}
+        open_cells = [c for c in flagged if c.band == "must_discuss" and (c.vendor_id, c.criterion_id) not in settled]
+        if open_cells:
+            checks.append(Check("warning", f"{_count(len(open_cells), 'cell must be discussed and has', 'cells must be discussed and have')} "
+                                           f"no consensus score yet (e.g. {open_cells[0].vendor}, {open_cells[0].criterion}).",
+                                "committee"))
+    gsum = sum(g.weight for g in snap.groups)
+    if snap.groups and abs(gsum - 100.0) >= 0.05:
+        checks.append(Check("warning", f"The group weights sum to {gsum:.1f} %, not 100 %; the ranking uses "
+                                       "them as proportions.", "criteria"))
+    if not any(c.level != "ok" for c in checks):
+        checks.append(Check("ok", "Nothing else stands in the way."))
+    order = {"blocker": 0, "warning": 1, "ok": 2}
+    return sorted(checks, key=lambda c: order[c.level])
+
+
+def check_finalise(db: Database, ref: Ref) -> list[Check]:
+    """finalise_checks on the evaluation as stored."""
+    return finalise_checks(load_snapshot(db, ref))
 
 
 def _require(text: str | None, what: str) -> str:

@@ -18,9 +18,9 @@ from vendor_eval.storage import Database
 
 
 def rank_evaluation(db: Database, ref: Ref, method: str = "weighted", aggregation: str | None = None,
-                    missing_policy: str | None = None, price_formula: str = "ratio",
+                    missing_policy: str | None = None, price_formula: str | None = None,
                     tariff_scenario: str | None = None) -> RankingResult:
-    """Rank the vendors. aggregation / missing_policy None: the evaluation's own settings.
+    """Rank the vendors. aggregation / missing_policy / price_formula None: the evaluation's own settings.
     price_formula "ratio" | "linear" scores cost criteria from the vendors' quoted prices where
     answers exist; "scores" uses the evaluators' scores throughout. tariff_scenario: rank with
     each quoted price raised by the vendor's exposure under that scenario."""
@@ -35,7 +35,7 @@ def disagreement(db: Database, ref: Ref) -> DisagreementResult:
 
 def sensitivity(db: Database, ref: Ref, samples: int = 10_000, seed: int = 0, sampling: str = "simplex",
                 bounds: float = 0.25, aggregation: str | None = None, missing_policy: str | None = None,
-                price_formula: str = "ratio", tariff_scenario: str | None = None) -> SensitivityResult:
+                price_formula: str | None = None, tariff_scenario: str | None = None) -> SensitivityResult:
     """Critical weight changes, one-at-a-time sweeps and SMAA (seeded: same seed, same answer),
     optionally with prices as they would be under a tariff scenario."""
     return engine.sensitivity_snapshot(load_snapshot(db, ref), samples, seed, sampling, bounds, aggregation,

@@ -138,6 +138,7 @@ def _criteria_part(
     info = domain.EvaluationInfo(
         id=e.id, name=e.name, organisation=e.organisation, description=e.description, status=e.status,
         template_name=e.template_name, missing_policy=e.missing_policy, aggregation=e.aggregation,
+        price_formula=e.price_formula,
         discuss_threshold=e.discuss_threshold, must_discuss_threshold=e.must_discuss_threshold,
         blind_mode=e.blind_mode, two_envelope=e.two_envelope,
         questionnaire_deadline=e.questionnaire_deadline, questionnaire_contact=e.questionnaire_contact,

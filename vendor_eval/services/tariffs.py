@@ -6,6 +6,7 @@ Every change is one audited transaction and is refused on a finalised evaluation
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -40,7 +41,7 @@ def _amount(value: Any) -> float:
     return number
 
 
-def _check_line(changes: dict[str, Any]) -> dict[str, Any]:
+def check_line(changes: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for field, value in changes.items():
         if field == "category":
@@ -74,7 +75,7 @@ def _line(s: Session, evaluation: Evaluation, line_id: int) -> tuple[CostLine, V
 def add_cost_line(db: Database, ref: Ref, vendor: Ref, actor: str, category: str, annual_amount: Any,
                   origin_country: str = "", pass_through: bool = False, imaging_equipment: bool = False,
                   description: str = "", currency: str = "USD") -> int:
-    fields = _check_line({"category": category, "annual_amount": annual_amount, "origin_country": origin_country,
+    fields = check_line({"category": category, "annual_amount": annual_amount, "origin_country": origin_country,
                           "pass_through": pass_through, "imaging_equipment": imaging_equipment,
                           "description": description, "currency": currency})
     with db.write() as s:
@@ -89,7 +90,7 @@ def add_cost_line(db: Database, ref: Ref, vendor: Ref, actor: str, category: str
 
 
 def update_cost_line(db: Database, ref: Ref, line_id: int, actor: str, **changes: Any) -> None:
-    fields = _check_line(changes)
+    fields = check_line(changes)
     with db.write() as s:
         evaluation = editable_evaluation(s, ref)
         line, _ = _line(s, evaluation, line_id)
@@ -206,6 +207,72 @@ def remove_scenario(db: Database, ref: Ref, scenario: Ref, actor: str) -> None:
         audit.record(s, evaluation.id, actor, "tariff_scenario", row.id, "deleted",
                      {"name": row.name, "rates": row.rates, "imaging_exemption": row.imaging_exemption}, None)
         s.delete(row)
+
+
+def save_costs(db: Database, ref: Ref, actor: str, lines: Sequence[dict[str, Any]] = (),
+               removed_lines: Sequence[int] = (), scenarios: Sequence[dict[str, Any]] = (),
+               removed_scenarios: Sequence[int] = ()) -> None:
+    """Cost lines and tariff scenarios as edited together in one dialog, saved in one transaction:
+    every row is checked first, so one bad rate saves nothing and loses nothing.
+
+    A line is {"id": id or None for a new one, "vendor": vendor ref, and the LINE_FIELDS};
+    a scenario is {"id": id or None, "name", "rates" (as parse_rates takes), "imaging_exemption"}."""
+    checked_lines = [(spec.get("id"), spec.get("vendor"), check_line({k: v for k, v in spec.items() if k in LINE_FIELDS}))
+                     for spec in lines]
+    checked_scenarios = []
+    for spec in scenarios:
+        name = str(spec.get("name", "")).strip()
+        if not name or len(name) > 200:
+            raise ValidationError("A tariff scenario needs a name of at most 200 characters.")
+        checked_scenarios.append((spec.get("id"), name, parse_rates(spec.get("rates", {})),
+                                  bool(spec.get("imaging_exemption", False))))
+    names = [n for _, n, _, _ in checked_scenarios]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise ValidationError(f"Two tariff scenarios are named {twice!r}; give each its own name.")
+    with db.write() as s:
+        evaluation = editable_evaluation(s, ref)
+        for removed_id in removed_lines:
+            line, vendor = _line(s, evaluation, removed_id)
+            audit.record(s, evaluation.id, actor, "cost_line", line.id, "deleted",
+                         {"vendor": vendor.name, **{f: getattr(line, f) for f in LINE_FIELDS}}, None)
+            s.delete(line)
+        for gone in removed_scenarios:
+            row = _scenario(s, evaluation.id, gone)
+            audit.record(s, evaluation.id, actor, "tariff_scenario", row.id, "deleted",
+                         {"name": row.name, "rates": row.rates, "imaging_exemption": row.imaging_exemption}, None)
+            s.delete(row)
+        s.flush()
+        for stored_id, vendor_ref, fields in checked_lines:
+            if stored_id is not None:
+                line, _ = _line(s, evaluation, int(stored_id))
+                for field, value in fields.items():
+                    audit.set_field(s, evaluation.id, actor, "cost_line", line, field, value)
+                continue
+            if vendor_ref is None:
+                raise ValidationError("A new cost line needs the vendor it belongs to.")
+            v = get_member(s, Vendor, evaluation.id, vendor_ref)
+            position = s.scalar(select(func.count()).where(CostLine.vendor_id == v.id)) or 0
+            new_line = CostLine(vendor_id=v.id, position=position, **fields)
+            s.add(new_line)
+            s.flush()
+            audit.record(s, evaluation.id, actor, "cost_line", new_line.id, "created", None, {"vendor": v.name, **fields})
+        existing = {r.id: r for r in s.scalars(select(TariffScenario).where(TariffScenario.evaluation_id == evaluation.id))}
+        for scenario_id, name, rates, exemption in checked_scenarios:
+            if scenario_id is not None:
+                row = _scenario(s, evaluation.id, int(scenario_id))
+                audit.set_field(s, evaluation.id, actor, "tariff_scenario", row, "name", name)
+                audit.set_field(s, evaluation.id, actor, "tariff_scenario", row, "rates", rates)
+                audit.set_field(s, evaluation.id, actor, "tariff_scenario", row, "imaging_exemption", exemption)
+                continue
+            row = TariffScenario(evaluation_id=evaluation.id, name=name, rates=rates, imaging_exemption=exemption,
+                                 position=len(existing))
+            s.add(row)
+            s.flush()
+            existing[row.id] = row
+            audit.record(s, evaluation.id, actor, "tariff_scenario", row.id, "created", None,
+                         {"name": name, "rates": rates, "imaging_exemption": exemption})
+        s.flush()  # a duplicate name among stored scenarios fails here, inside the transaction
 
 
 def compute_tariffs(db: Database, ref: Ref) -> TariffResult:

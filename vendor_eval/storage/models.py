@@ -60,6 +60,8 @@ class Evaluation(Base):
     template_name: Mapped[str] = mapped_column(String(200), default="")
     missing_policy: Mapped[str] = mapped_column(String(20), default="block")
     aggregation: Mapped[str] = mapped_column(String(20), default="mean")
+    # How price criteria are scored from quoted prices: "ratio", "linear", or "scores" (by the evaluators).
+    price_formula: Mapped[str] = mapped_column(String(20), default="ratio", server_default="ratio")
     discuss_threshold: Mapped[float] = mapped_column(Float, default=0.20)
     must_discuss_threshold: Mapped[float] = mapped_column(Float, default=0.50)
     blind_mode: Mapped[bool] = mapped_column(Boolean, default=True)

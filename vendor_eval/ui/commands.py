@@ -215,3 +215,78 @@ class NormaliseCommand(SetWeightsCommand):
         s = self.session
         criteria.normalise_weights(s.db, s.evaluation_id, s.actor)
         self._applied = (self.new_c, self.new_g)
+
+
+# --- building the criteria tree (groups and criteria added, renamed, moved) ---
+
+class AddGroupCommand(ServiceCommand):
+    kind = Change.CRITERIA | Change.WEIGHTS
+
+    def __init__(self, session: EvaluationSession, name: str, weight: float = 0.0, description: str = "") -> None:
+        super().__init__(session, f"Add group {name}")
+        self.name, self.weight, self.description = name, weight, description
+        self.group_id: int | None = None
+
+    def do(self) -> None:
+        s = self.session
+        self.group_id = criteria.add_group(s.db, s.evaluation_id, self.name, s.actor, self.weight, self.description)
+
+    def revert(self) -> None:
+        s = self.session
+        assert self.group_id is not None
+        criteria.remove_group(s.db, s.evaluation_id, self.group_id, s.actor)
+
+
+class AddCriterionCommand(ServiceCommand):
+    """Add a criterion with every field of the form in one transaction; undo removes it again."""
+
+    kind = Change.CRITERIA | Change.WEIGHTS
+
+    def __init__(self, session: EvaluationSession, group_id: int, name: str, **fields: Any) -> None:
+        super().__init__(session, f"Add criterion {name}")
+        self.group_id, self.name, self.fields = group_id, name, fields
+        self.criterion_id: int | None = None
+
+    def do(self) -> None:
+        s = self.session
+        self.criterion_id = criteria.add_criterion(s.db, s.evaluation_id, self.group_id, self.name, s.actor,
+                                                   **self.fields)
+
+    def revert(self) -> None:
+        s = self.session
+        assert self.criterion_id is not None
+        criteria.remove_criterion(s.db, s.evaluation_id, self.criterion_id, s.actor)
+
+
+class RenameGroupCommand(ServiceCommand):
+    kind = Change.CRITERIA
+
+    def __init__(self, session: EvaluationSession, group_id: int, name: str) -> None:
+        group = session.snapshot.groups[session.snapshot.index_of("group", group_id)]
+        super().__init__(session, f"Rename group {group.name}")
+        self.group_id, self.old, self.new = group_id, group.name, name
+
+    def do(self) -> None:
+        s = self.session
+        criteria.update_group(s.db, s.evaluation_id, self.group_id, s.actor, name=self.new)
+
+    def revert(self) -> None:
+        s = self.session
+        criteria.update_group(s.db, s.evaluation_id, self.group_id, s.actor, name=self.old)
+
+
+class MoveGroupCommand(ServiceCommand):
+    kind = Change.CRITERIA
+
+    def __init__(self, session: EvaluationSession, group_id: int, position: int) -> None:
+        super().__init__(session, "Move group")
+        self.group_id = group_id
+        self.old, self.new = session.snapshot.index_of("group", group_id), position
+
+    def do(self) -> None:
+        s = self.session
+        criteria.move_group(s.db, s.evaluation_id, self.group_id, self.new, s.actor)
+
+    def revert(self) -> None:
+        s = self.session
+        criteria.move_group(s.db, s.evaluation_id, self.group_id, self.old, s.actor)

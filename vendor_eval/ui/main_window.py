@@ -182,6 +182,14 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(self._action("Your name in the audit trail…", self.set_actor, None,
                                     "The name recorded with every change you make"))
+        # The RFP steps that live in dialogs (i11b): each opens on the screen that owns it.
+        steps = self.menuBar().addMenu("E&valuation")
+        overview, costs = self.screen_of(OverviewScreen), self.screen_of(TariffsScreen)
+        for text, slot in (("Evaluation settings…", overview.open_settings),
+                           ("Cost lines and tariff scenarios…", costs.edit_costs),
+                           ("Conflict-of-interest declaration…", overview.declare),
+                           ("Finalise…", overview.finalise), ("Reopen…", overview.reopen)):
+            steps.addAction(self._action(text, lambda slot=slot: slot() if self.session is not None else None))
         view = self.menuBar().addMenu("&View")
         view.addAction(self.list_dock.toggleViewAction())
         for i, screen in enumerate(self.screens):

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 from vendor_eval.errors import UserError
 from vendor_eval.io.templates import builtin_templates, load_template
 
+DEFAULT_TEMPLATE = "Medical imaging outsourcing and teleradiology"
+
 
 class NewEvaluationDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -28,6 +30,8 @@ class NewEvaluationDialog(QDialog):
         self.template = QComboBox()
         for name, path in builtin_templates().items():
             self.template.addItem(name, str(path))
+        # What the app is for: the imaging template first, the generic one for other services.
+        self.template.setCurrentIndex(max(self.template.findText(DEFAULT_TEMPLATE), 0))
         self.template.currentIndexChanged.connect(lambda _i: self._describe())
         browse = QPushButton("Template file…")
         browse.clicked.connect(self._browse)

@@ -160,7 +160,7 @@ class CriteriaTreeModel(QAbstractItemModel):
             return flags
         is_group = index.internalId() == 0
         col = index.column()
-        if col == WEIGHT or (col == NAME and not is_group):
+        if col in (WEIGHT, NAME):
             flags |= Qt.ItemFlag.ItemIsEditable
         if col == KNOCKOUT and not is_group:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
@@ -179,7 +179,7 @@ class CriteriaTreeModel(QAbstractItemModel):
             return False
         if col == WEIGHT:
             return self.edit_handler(kind, item.id, "weight", value)
-        if col == NAME and kind == "criterion":
+        if col == NAME:
             return self.edit_handler(kind, item.id, "name", str(value))
         return False
 

@@ -1,34 +1,47 @@
 """Criteria & weights: the group/criterion tree, weights with live sums, normalise, AHP,
-and an editor for the selected criterion's texts, descriptors and knock-out rule."""
+building the tree (add, rename, delete, move), and the selected criterion in words with its form."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
+    QMenu,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from vendor_eval import domain
+from vendor_eval.services import criteria as criteria_service
 from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
-from vendor_eval.ui.commands import EditCriterionCommand, MoveCriterionCommand, NormaliseCommand, SetWeightsCommand
+from vendor_eval.ui.commands import (
+    AddCriterionCommand,
+    AddGroupCommand,
+    EditCriterionCommand,
+    MoveCriterionCommand,
+    MoveGroupCommand,
+    NormaliseCommand,
+    RenameGroupCommand,
+    SetWeightsCommand,
+)
+from vendor_eval.ui.dialogs import label_of
+from vendor_eval.ui.dialogs.criterion_form import ANSWER_TYPES, DIRECTIONS, RULE_KINDS, CriterionForm
 from vendor_eval.ui.models.criteria_tree import (
     EFFECTIVE,
     ID_ROLE,
@@ -41,28 +54,6 @@ from vendor_eval.ui.models.criteria_tree import (
 from vendor_eval.ui.models.tables import RankingModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, hint, table_view
-
-
-class CommitTextEdit(QPlainTextEdit):
-    """Multi-line text that saves when focus leaves it (every edit saved at once)."""
-
-    committed = Signal(str)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        if self.document().isModified():
-            self.document().setModified(False)
-            self.committed.emit(self.toPlainText())
-
-
-def parse_descriptors(text: str) -> dict[str, str]:
-    """'3: Committed within 90 minutes' per line -> {"3": "..."}; lines without a score are ignored."""
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        point, sep, rest = line.partition(":")
-        if sep and point.strip().lstrip("-").isdigit() and rest.strip():
-            out[str(int(point.strip()))] = rest.strip()
-    return out
 
 
 class CriteriaScreen(Screen):
@@ -105,11 +96,20 @@ class CriteriaScreen(Screen):
                                    "from pairwise comparisons.")
         self.ahp_button.clicked.connect(self.open_ahp)
 
+        self._build_tree_actions()
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(hint("Double-click a weight or a name to edit it; drag a criterion to reorder it or move it "
-                          "to another group. Weights are percentages within their level."))
+        lv.addWidget(hint("Double-click a weight or a name to change it, Enter to edit a criterion; drag a "
+                          "criterion to reorder it or move it to another group. Right-click for more. Weights are "
+                          "percentages within their level."))
+        tools = QHBoxLayout()
+        for action in self.tree_actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            tools.addWidget(button)
+        tools.addStretch(1)
+        lv.addLayout(tools)
         lv.addWidget(self.tree, 1)
         row = QHBoxLayout()
         row.addWidget(self.sum_label, 1)
@@ -118,35 +118,21 @@ class CriteriaScreen(Screen):
         lv.addLayout(row)
         lv.addWidget(self.warning)
 
-        # Detail editor for the selected criterion.
+        # What the selected criterion asks and how it is scored, in words; edited in the form.
         self.detail = QGroupBox("Selected criterion")
-        form = QFormLayout(self.detail)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.name_edit = QLineEdit()
-        self.name_edit.editingFinished.connect(lambda: self._detail_changed("name", self.name_edit.text()))
-        self.guidance_edit = CommitTextEdit()
-        self.guidance_edit.setPlaceholderText("What good evidence looks like")
-        self.guidance_edit.setMaximumHeight(96)
-        self.guidance_edit.committed.connect(lambda t: self._detail_changed("guidance", t))
-        self.descriptors_edit = CommitTextEdit()
-        self.descriptors_edit.setPlaceholderText("One scale point per line, e.g.\n5: Committed within 30 minutes")
-        self.descriptors_edit.setMaximumHeight(130)
-        self.descriptors_edit.committed.connect(lambda t: self._detail_changed("descriptors", parse_descriptors(t)))
-        self.knockout_box = QCheckBox("Knock-out: a score below the minimum disqualifies")
-        self.knockout_box.toggled.connect(self._knockout_toggled)
-        self.knockout_min = QDoubleSpinBox()
-        self.knockout_min.setDecimals(1)
-        self.knockout_min.editingFinished.connect(
-            lambda: self._detail_changed("knockout_min", float(self.knockout_min.value())))
-        self.rule_label = QLabel()
-        self.rule_label.setWordWrap(True)
-        form.addRow("Name", self.name_edit)
-        form.addRow("Guidance", self.guidance_edit)
-        form.addRow("Scale descriptors", self.descriptors_edit)
-        form.addRow(self.knockout_box)
-        form.addRow("Minimum to pass", self.knockout_min)
-        form.addRow("Scoring rule", self.rule_label)
-        self.detail.setEnabled(False)
+        self.detail_text = QLabel()
+        self.detail_text.setWordWrap(True)
+        self.detail_text.setTextFormat(Qt.TextFormat.RichText)
+        self.detail_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.detail_text)
+        self.edit_button = QPushButton("Edit criterion…")
+        self.edit_button.clicked.connect(self.edit_current)
+        dv = QVBoxLayout(self.detail)
+        dv.addWidget(scroll, 1)
+        dv.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignRight)
 
         # Live ranking preview: the effect of a weight change is visible without leaving the screen.
         self.preview_model = RankingModel(self)
@@ -170,6 +156,54 @@ class CriteriaScreen(Screen):
         layout.addWidget(splitter)
         self._selected: int | None = None
         self._loading = False
+
+    def _build_tree_actions(self) -> None:
+        def action(text: str, slot: Any, shortcut: Any, tip: str) -> QAction:
+            a = QAction(text, self)
+            keys = QKeySequence(shortcut)
+            a.setShortcut(keys)
+            # Only while the tree has focus, and never while a cell editor is open (its Enter commits).
+            a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            a.setToolTip(f"{tip} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+            a.triggered.connect(lambda _checked=False: slot())
+            self.tree.addAction(a)
+            return a
+
+        self.add_group_action = action("Add group…", self.add_group, "Ctrl+Shift+G", "Add a criteria group")
+        self.add_criterion_action = action("Add criterion…", self.add_criterion, "Ctrl+Shift+N",
+                                           "Add a criterion to the selected group")
+        self.edit_action = action("Edit…", self.edit_current, "Return",
+                                  "Edit the selected criterion, or rename the selected group")
+        self.edit_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
+        self.delete_action = action("Delete…", self.delete_current, QKeySequence.StandardKey.Delete,
+                                    "Delete the selected criterion or group with its scores")
+        self.up_action = action("Move up", lambda: self.move_current(-1), "Alt+Up", "Move the selection up")
+        self.down_action = action("Move down", lambda: self.move_current(1), "Alt+Down", "Move the selection down")
+        self.tree_actions = (self.add_group_action, self.add_criterion_action, self.edit_action, self.delete_action,
+                             self.up_action, self.down_action)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.tree.indexAt(pos)
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+        self._update_actions()
+        menu = QMenu(self)
+        for a in self.tree_actions:
+            if a is self.up_action:
+                menu.addSeparator()
+            menu.addAction(a)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def _update_actions(self) -> None:
+        writable = self.session is not None and not self.session.read_only
+        item = self.model.item(self.tree.currentIndex())
+        self.add_group_action.setEnabled(writable)
+        self.add_criterion_action.setEnabled(writable and bool(self.model.groups))
+        for a in (self.edit_action, self.delete_action, self.up_action, self.down_action):
+            a.setEnabled(writable and item is not None)
+        self.edit_button.setEnabled(writable and isinstance(item, domain.Criterion))
 
     # --- refresh ---
     def refresh(self) -> None:
@@ -226,49 +260,109 @@ class CriteriaScreen(Screen):
 
     def _show_detail(self) -> None:
         crit = self.current_criterion()
-        self._loading = True
-        try:
-            self.detail.setEnabled(crit is not None and not (self.session and self.session.read_only))
-            if crit is None:
-                self._selected = None
-                self.detail.setTitle("Select a criterion to edit its texts and knock-out rule")
-                return
-            self._selected = crit.id
-            self.detail.setTitle(f"Criterion: {crit.name}")
-            self.name_edit.setText(crit.name)
-            self.guidance_edit.setPlainText(crit.guidance)
-            self.descriptors_edit.setPlainText("\n".join(f"{k}: {v}" for k, v in
-                                                         sorted(crit.descriptors.items(), key=lambda kv: int(kv[0]))))
-            self.knockout_box.setChecked(crit.knockout)
-            self.knockout_min.setRange(crit.scale_min, crit.scale_max)
-            self.knockout_min.setValue(crit.knockout_min if crit.knockout_min is not None else crit.scale_min)
-            self.knockout_min.setEnabled(crit.knockout)
-            self.rule_label.setText(_describe_rule(crit.scoring_rule))
-        finally:
-            self._loading = False
-
-    def _knockout_toggled(self, on: bool) -> None:
-        self.knockout_min.setEnabled(on)
-        if self._loading:
-            return
-        crit = self.current_criterion()
+        self._update_actions()
         if crit is None:
+            self._selected = None
+            self.detail.setTitle("Selected criterion")
+            self.detail_text.setText("Select a criterion to see what it asks and how it is scored; press Enter or "
+                                     "Edit criterion… to change it.")
             return
-        changes: dict[str, Any] = {"knockout": on}
-        if on and crit.knockout_min is None:
-            changes["knockout_min"] = float(self.knockout_min.value())
-        self._push_edit(crit.id, **changes)
+        self._selected = crit.id
+        self.detail.setTitle(f"Criterion: {crit.name}")
+        self.detail_text.setText(describe_criterion(crit))
 
-    def _detail_changed(self, field: str, value: Any) -> None:
-        crit = self.current_criterion()
-        if self._loading or crit is None:
+    def edit_current(self) -> None:
+        """Enter / Edit…: the form for a criterion, a new name for a group."""
+        assert self.session is not None
+        item = self.model.item(self.tree.currentIndex())
+        if self.session.read_only or item is None:
             return
-        current = getattr(crit, field)
-        if field == "descriptors":
-            current = dict(current)
-        if current == value:
+        if isinstance(item, domain.Group):
+            self.rename_group(item)
             return
-        self._push_edit(crit.id, **{field: value})
+        form = CriterionForm(self, self.session.snapshot, item)
+        accepted = form.exec()
+        form.deleteLater()  # one form per edit, not kept under the screen
+        if accepted:
+            changes = form.changes()
+            if changes:
+                self._push_edit(item.id, **changes)
+
+    def add_group(self) -> None:
+        assert self.session is not None
+        name, ok = QInputDialog.getText(self, "Add criteria group", "Name of the new group:")
+        if ok and name.strip():
+            self._selected = None
+            command = AddGroupCommand(self.session, name.strip())
+            if self.session.push(command) and command.group_id is not None:
+                self._reselect_group(command.group_id)
+
+    def rename_group(self, group: domain.Group) -> None:
+        assert self.session is not None
+        name, ok = QInputDialog.getText(self, "Rename group", "New name of the group:", text=group.name)
+        if ok and name.strip() and name.strip() != group.name:
+            self.session.push(RenameGroupCommand(self.session, group.id, name.strip()))
+
+    def add_criterion(self) -> None:
+        assert self.session is not None
+        item = self.model.item(self.tree.currentIndex())
+        group_id = item.id if isinstance(item, domain.Group) else item.group_id if item is not None else None
+        form = CriterionForm(self, self.session.snapshot, None, group_id)
+        accepted = form.exec()
+        form.deleteLater()
+        if accepted:
+            group, name, fields = form.fields()
+            command = AddCriterionCommand(self.session, group, name, **fields)
+            if self.session.push(command):
+                self._selected = command.criterion_id
+                self._reselect()
+
+    def delete_current(self) -> None:
+        assert self.session is not None
+        snap = self.session.snapshot
+        item = self.model.item(self.tree.currentIndex())
+        if self.session.read_only or item is None:
+            return
+        if isinstance(item, domain.Group):
+            ids = {c.id for c in snap.criteria if c.group_id == item.id}
+            what = f"the group {item.name!r} with its {len(ids)} criteria"
+        else:
+            ids = {item.id}
+            what = f"the criterion {item.name!r}"
+        n_scores = sum(1 for x in snap.scores if x.criterion_id in ids)
+        answer = QMessageBox.question(
+            self, "Delete", f"Delete {what} and the {n_scores} scores given on it? This cannot be undone; the audit "
+                            "trail records what was removed.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        fn = criteria_service.remove_group if isinstance(item, domain.Group) else criteria_service.remove_criterion
+        self._selected = None
+        self.session.call(fn, item.id, self.session.actor,
+                          kind=Change.CRITERIA | Change.WEIGHTS | Change.SCORES | Change.CONSENSUS
+                          | Change.QUESTIONNAIRES)
+
+    def move_current(self, step: int) -> None:
+        assert self.session is not None
+        snap = self.session.snapshot
+        item = self.model.item(self.tree.currentIndex())
+        if self.session.read_only or item is None:
+            return
+        if isinstance(item, domain.Group):
+            position = snap.index_of("group", item.id) + step
+            if 0 <= position < len(snap.groups):
+                self.session.push(MoveGroupCommand(self.session, item.id, position))
+                self._reselect_group(item.id)
+            return
+        siblings = [c.id for c in snap.criteria if c.group_id == item.group_id]
+        position = siblings.index(item.id) + step
+        if 0 <= position < len(siblings):
+            self.session.push(MoveCriterionCommand(self.session, item.id, position, item.group_id))
+
+    def _reselect_group(self, group_id: int) -> None:
+        for r in range(self.model.rowCount()):
+            if self.model.data(self.model.index(r, 0), ID_ROLE) == group_id:
+                self.tree.setCurrentIndex(self.model.index(r, 0))
 
     def _push_edit(self, criterion_id: int, **changes: Any) -> bool:
         assert self.session is not None
@@ -286,6 +380,8 @@ class CriteriaScreen(Screen):
             if kind == "group":
                 return self.session.push(SetWeightsCommand(self.session, "Change group weight", {}, {item_id: weight}))
             return self.session.push(SetWeightsCommand(self.session, "Change weight", {item_id: weight}))
+        if kind == "group" and field == "name":
+            return self.session.push(RenameGroupCommand(self.session, item_id, str(value).strip()))
         if field == "knockout":
             crit = self.session.snapshot.criteria[self.session.snapshot.index_of("criterion", item_id)]
             changes: dict[str, Any] = {"knockout": bool(value)}
@@ -347,13 +443,44 @@ class CriteriaScreen(Screen):
                 self.session.push(SetWeightsCommand(self.session, "AHP weights", new))
 
 
-def _describe_rule(rule: dict[str, Any] | None) -> str:
+def describe_rule(rule: dict[str, Any] | None, unit: str = "") -> str:
+    """A scoring rule in words (never its JSON keys)."""
     if not rule:
         return "None: evaluators score by judgement."
-    kind = rule.get("kind", "?")
+    kind = rule.get("kind", "")
+    unit = f" {unit}" if unit else ""
+    other = rule.get("otherwise")
+    otherwise = f"; otherwise {other:g}" if other is not None else ""
     if kind == "thresholds":
-        steps = ", ".join(f"{a:g} → {b:g}" for a, b in rule.get("thresholds", []))
-        better = rule.get("better", "higher")
-        return f"Thresholds ({better} answers are better): {steps}; otherwise {rule.get('otherwise', 0):g}."
-    return f"{kind}: suggests a score from the questionnaire answer."
+        word = "up to" if rule.get("better") == "lower" else "at least"
+        steps = ", ".join(f"{word} {a:g}{unit} → {b:g}" for a, b in rule.get("thresholds", []))
+        return f"By number ranges: {steps}{otherwise}."
+    if kind == "count_of":
+        steps = ", ".join(f"{a:g} or more → {b:g}" for a, b in rule.get("thresholds", []))
+        return f"By how many of {len(rule.get('items', []))} listed items the answer includes: {steps}{otherwise}."
+    if kind in ("yes_no_partial", "choice_map"):
+        words = {"yes": "Yes", "partial": "Partly", "no": "No"} if kind == "yes_no_partial" else {}
+        pairs = "; ".join(f"{words.get(k, k)} → {v:g}" for k, v in rule.get("map", {}).items())
+        return f"{label_of(RULE_KINDS, kind)}: {pairs}."
+    return label_of(RULE_KINDS, kind)
 
+
+def describe_criterion(c: domain.Criterion) -> str:
+    """The selected criterion as the detail panel shows it (rich text, user text escaped)."""
+    lines = [f"<b>Scale</b> {c.scale_min:g} to {c.scale_max:g}; {label_of(DIRECTIONS, c.direction).lower()}."]
+    if c.knockout:
+        lines.append(f"<b>Knock-out:</b> a score below {c.knockout_min or 0:g} disqualifies the vendor.")
+    if c.is_cost:
+        lines.append("<b>Price criterion:</b> scored from the vendors' quoted prices.")
+    if c.question:
+        lines.append(f"<b>Question to vendors</b><br>{escape(c.question)}")
+    answer = label_of(ANSWER_TYPES, c.answer_type)
+    lines.append(f"<b>Vendors answer with</b> {answer.lower()}{f' ({escape(c.answer_unit)})' if c.answer_unit else ''}.")
+    lines.append(f"<b>Suggested score</b> {escape(describe_rule(c.scoring_rule, c.answer_unit))}")
+    if c.guidance:
+        lines.append(f"<b>Guidance</b><br>{escape(c.guidance)}")
+    if c.descriptors:
+        points = "".join(f"<li><b>{escape(k)}</b>: {escape(v)}</li>"
+                         for k, v in sorted(c.descriptors.items(), key=lambda kv: float(kv[0])))
+        lines.append(f"<b>What each score means</b><ul style='margin-left:-20px'>{points}</ul>")
+    return "<p>" + "</p><p>".join(lines) + "</p>"

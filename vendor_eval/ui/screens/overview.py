@@ -10,16 +10,17 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from vendor_eval.services import declarations, evaluations, lifecycle
+from vendor_eval.services import evaluations, lifecycle
 from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
+from vendor_eval.ui.dialogs import label_of
+from vendor_eval.ui.dialogs.settings_dialog import MISSING_POLICIES
 from vendor_eval.ui.models.tables import STATUS_TEXT, EvaluatorProgress, ProgressModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, hint, table_view
@@ -57,6 +58,16 @@ class OverviewScreen(Screen):
         form.addRow(self.blind)
         form.addRow(self.envelope)
         form.addRow("Combine evaluators' scores by", self.aggregation)
+        self.policy_label = QLabel()
+        self.policy_label.setWordWrap(True)
+        self.settings_button = QPushButton("All evaluation settings…")
+        self.settings_button.setToolTip("Missing-score policy, disagreement thresholds, aggregation, blind and "
+                                        "two-envelope scoring")
+        self.settings_button.clicked.connect(self.open_settings)
+        policy_row = QHBoxLayout()
+        policy_row.addWidget(self.policy_label, 1)
+        policy_row.addWidget(self.settings_button)
+        form.addRow("A missing score", policy_row)
 
         self.progress_model = ProgressModel(self)
         self.progress_view = table_view(self.progress_model)
@@ -111,8 +122,10 @@ class OverviewScreen(Screen):
             self.blind.setChecked(e.blind_mode)
             self.envelope.setChecked(e.two_envelope)
             self.aggregation.setCurrentIndex(max(self.aggregation.findData(e.aggregation), 0))
+            self.policy_label.setText(label_of(MISSING_POLICIES, e.missing_policy))
             ro = self.session.read_only
-            for w in (self.status_box, self.blind, self.envelope, self.aggregation, self.declare_button):
+            for w in (self.status_box, self.blind, self.envelope, self.aggregation, self.declare_button,
+                      self.settings_button):
                 w.setEnabled(not ro)
         finally:
             self._loading = False
@@ -132,10 +145,19 @@ class OverviewScreen(Screen):
         self.reopen_button.setVisible(finalised)
 
     def _declarations(self) -> None:
+        """The declarations in force, from the snapshot (the latest per evaluator), and who has none yet."""
         assert self.session is not None
-        missing = declarations.undeclared_evaluators(self.session.db, self.session.evaluation_id)
-        self.undeclared.setText(("Not yet declared (conflict of interest): " + ", ".join(missing)) if missing
-                                else "Every evaluator has declared their conflicts of interest.")
+        snap = self.session.snapshot
+        latest = {d.evaluator_id: d for d in snap.declarations}  # in insertion order: the last one is in force
+        vendor_names = {v.id: v.name for v in snap.vendors}
+        missing = [e.name for e in snap.evaluators if e.id not in latest]
+        conflicts = [f"{e.name}: " + ", ".join(vendor_names.get(v, "a removed vendor") for v in latest[e.id].vendor_ids)
+                     for e in snap.evaluators if e.id in latest and latest[e.id].vendor_ids]
+        parts = [("Not yet declared (conflict of interest): " + ", ".join(missing)) if missing
+                 else "Every evaluator has declared their conflicts of interest."]
+        if conflicts:
+            parts.append("Declared conflicts (they cannot score these vendors): " + "; ".join(conflicts) + ".")
+        self.undeclared.setText(" ".join(parts))
 
     def _status_chosen(self, _index: int) -> None:
         if self._loading or self.session is None:
@@ -148,21 +170,37 @@ class OverviewScreen(Screen):
             return
         self.session.call(evaluations.update_settings, self.session.actor, kind=Change.SETTINGS, **{field: value})
 
-    def finalise(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+    def open_settings(self, focus: str = "") -> None:
+        from vendor_eval.ui.dialogs.settings_dialog import open_settings
 
         assert self.session is not None
-        answer = QMessageBox.question(
-            self, "Finalise evaluation",
-            "Freeze the ranking and make this evaluation read-only? Reopening later needs a reason and is recorded.")
-        if answer == QMessageBox.StandardButton.Yes:
-            self.session.call(lifecycle.finalise, self.session.actor)
+        open_settings(self, self.session, focus)
+
+    def finalise(self) -> None:
+        """The checks first (what blocks, what to weigh), then "Freeze the ranking?" in the same dialog."""
+        from vendor_eval.ui.dialogs.finalise_dialog import FinaliseDialog
+
+        assert self.session is not None
+        checks = lifecycle.finalise_checks(self.session.snapshot)
+        dialog = FinaliseDialog(self, self.session.snapshot.evaluation.name, checks)
+        dialog.fix_requested.connect(lambda where: self.open_settings("missing_policy") if where == "settings"
+                                     else None)
+        accepted = dialog.exec()
+        dialog.deleteLater()  # one dialog per use, not kept under the screen
+        if accepted:
+            self.session.call(lifecycle.finalise, self.session.actor, kind=Change.STATUS)
 
     def reopen(self) -> None:
+        from vendor_eval.ui.dialogs.finalise_dialog import ReopenDialog
+
         assert self.session is not None
-        reason, ok = QInputDialog.getText(self, "Reopen evaluation", "Why must the finalised evaluation change?")
-        if ok:
-            self.session.call(lifecycle.reopen, self.session.actor, reason)
+        e = self.session.snapshot.evaluation
+        when = f"on {e.finalised_at:%Y-%m-%d %H:%M} UTC by {e.finalised_by}" if e.finalised_at else ""
+        dialog = ReopenDialog(self, e.name, when)
+        accepted = dialog.exec()
+        dialog.deleteLater()
+        if accepted:
+            self.session.call(lifecycle.reopen, self.session.actor, dialog.text(), kind=Change.STATUS)
 
     def declare(self) -> None:
         from vendor_eval.ui.declaration_dialog import ask_declaration

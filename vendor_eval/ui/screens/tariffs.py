@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QHorizontalBarSeries, QValueAxis
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from vendor_eval import domain
 from vendor_eval.errors import UserError
@@ -42,8 +42,9 @@ class TariffsScreen(Screen):
         self.scenarios = ScenariosModel(self)
         self.scenarios.edit_handler = self._edit
         self.scenario_view = table_view(self.scenarios)
-        self.add_button = QPushButton("Add scenario…")
-        self.add_button.clicked.connect(self.add_scenario)
+        self.add_button = QPushButton("Cost lines and scenarios…")
+        self.add_button.setToolTip("Add, change or remove vendors' cost lines and the tariff scenarios, together")
+        self.add_button.clicked.connect(lambda: self.edit_costs())
         self.defaults_button = QPushButton("Add default scenarios")
         self.defaults_button.setToolTip("Baseline, Section 301 (25 % on China), EU 15 % with and without the "
                                         "imaging exemption")
@@ -116,26 +117,36 @@ class TariffsScreen(Screen):
             return
         vendors.reverse()  # horizontal bars draw bottom-up: first vendor on top
         series = QHorizontalBarSeries()
+        # In thousands: a value axis cannot print thousands separators, and 114787 / 229573 reads as noise.
         for scen in scenarios:
             bar = QBarSet(scen)
             for v in vendors:
-                bar.append(next((x.increase for x in result.lines if x.vendor == v and x.scenario == scen), 0.0))
+                bar.append(next((x.increase for x in result.lines if x.vendor == v and x.scenario == scen), 0.0) / 1000)
             series.append(bar)
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
         axis_y.append(vendors)
         axis_x = QValueAxis()
         axis_x.setLabelFormat("%.0f")
+        currency = next((x.currency for x in result.lines if x.currency), "")
+        axis_x.setTitleText(f"thousand {currency}".strip())
         axis_x.setTickCount(4)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         series.attachAxis(axis_y)
+        axis_x.applyNiceNumbers()  # round ticks: 0, 100, 200 rather than 0, 114.8, 229.6
 
     def _edit(self, row: domain.TariffScenarioEntry, field: str, value: Any) -> bool:
         assert self.session is not None
         if field == "rates":
             text = "" if str(value).strip().lower() == "none" else str(value)
+            try:
+                tariffs.parse_rates(text)
+            except UserError:
+                # Keep what was typed: the dialog opens with it, marked, and says what is wrong.
+                QTimer.singleShot(0, lambda: self.edit_costs(row.id, text))
+                return False
             self.session.call(tariffs.update_scenario, row.id, self.session.actor, rates=text, kind=Change.TARIFFS)
         else:
             on = str(value).strip().lower() in ("yes", "y", "true", "1", "on")
@@ -143,14 +154,19 @@ class TariffsScreen(Screen):
                               kind=Change.TARIFFS)
         return True
 
-    def add_scenario(self) -> None:
+    def edit_costs(self, scenario_id: int | None = None, rates: str = "") -> None:
+        """The cost lines and scenarios dialog; with a scenario and its rejected rates, opened on them."""
+        from vendor_eval.ui.dialogs.costs_dialog import CostsDialog
+
         assert self.session is not None
-        name, ok = QInputDialog.getText(self, "Add scenario", "Scenario name:")
-        if not ok or not name.strip():
+        if self.session.read_only:
             return
-        rates, ok = QInputDialog.getText(self, "Add scenario", "Rates by origin (e.g. China=25%, EU=15%):")
-        if ok:
-            self.session.call(tariffs.add_scenario, name, rates, self.session.actor, kind=Change.TARIFFS)
+        dialog = CostsDialog(self, self.session)
+        if scenario_id is not None:
+            dialog.set_rates(scenario_id, rates)
+            dialog.show_problems(dialog.problems())
+        dialog.exec()
+        dialog.deleteLater()  # one dialog per use: its tables are not kept alive under the screen
 
     def add_defaults(self) -> None:
         assert self.session is not None

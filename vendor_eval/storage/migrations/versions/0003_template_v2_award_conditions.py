@@ -1,6 +1,6 @@
 """imaging template version 2: vendor-facing criterion text, answer formats, disclosure, conditions of award
 
-Revision ID: i19_template_v2
+Revision ID: 0003
 Revises: 0002
 """
 
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'i19_template_v2'
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
