@@ -1,27 +1,35 @@
-"""The one engine factory and the unit of work every service uses.
+"""The one engine factory and the unit of work every service uses; the only place that
+knows which engine it talks to (SQLite for one officer, PostgreSQL for a committee).
 
 SQLite on Python 3.11: pysqlite's own transaction handling is switched off
 (isolation_level=None) and SQLAlchemy emits BEGIN itself, as the SQLAlchemy
 SQLite dialect documentation describes; writers use BEGIN IMMEDIATE so two
 processes on one file queue on the busy timeout instead of failing mid-way.
+
+PostgreSQL (psycopg 3): READ COMMITTED transactions with a lock timeout; writers that
+must not interleave (the audit chain of one evaluation) take a transaction-scoped
+advisory lock instead of SQLite's whole-file write lock. Server errors a user can act on
+(wrong password, server down, no permission, lock timeout) become one sentence.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from vendor_eval.errors import StorageError
 
 BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 10
 _IMMEDIATE = "vendor_eval_immediate"
 
 
@@ -35,10 +43,37 @@ def database_url(target: str | Path) -> str:
 
 def make_engine(target: str | Path) -> Engine:
     url = make_url(database_url(target))
-    engine = create_engine(url)
-    if url.get_backend_name() == "sqlite":
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        engine = create_engine(url)
         _install_sqlite_listeners(engine)
-    return engine
+        return engine
+    if backend == "postgresql":
+        if url.get_driver_name() != "psycopg":
+            url = url.set(drivername="postgresql+psycopg")  # psycopg 3 is the one driver installed
+        return create_engine(url, pool_pre_ping=True, connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "vendor_eval",
+            # A writer waits this long for a row another user holds, then gets one sentence.
+            "options": f"-c lock_timeout={BUSY_TIMEOUT_MS} -c idle_in_transaction_session_timeout=600000",
+        })
+    raise StorageError(f"{url.render_as_string(hide_password=True)} is neither a SQLite file nor a PostgreSQL "
+                       "database (postgresql://user@host/database); vendor_eval works with those two.")
+
+
+def is_postgresql(engine: Engine) -> bool:
+    return engine.url.get_backend_name() == "postgresql"
+
+
+def serialise_writers(session: Session, key: str) -> None:
+    """Make writers of the same `key` (e.g. one evaluation's audit chain) take turns until commit.
+
+    SQLite already does: a writer holds the whole file (BEGIN IMMEDIATE). On PostgreSQL a
+    transaction-scoped advisory lock, released by the server at commit or rollback.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": zlib.crc32(key.encode("utf-8"))})
 
 
 def _install_sqlite_listeners(engine: Engine) -> None:
@@ -76,9 +111,13 @@ def is_read_only(engine: Engine) -> bool:
     return engine.url.query.get("mode") == "ro"
 
 
-def describe_operational_error(exc: OperationalError, where: str) -> str | None:
+def describe_operational_error(exc: DBAPIError, where: str) -> str | None:
     """One sentence for the errors a user can fix (busy, read-only, full, damaged, missing
-    folder); None for the rest, which are bugs and keep their traceback."""
+    folder, and on a server: login, reachability, permission); None for the rest, which are
+    bugs and keep their traceback."""
+    code = getattr(exc.orig, "sqlstate", None)
+    if code is not None or "psycopg" in type(exc.orig).__module__:
+        return _describe_server_error(exc, code, where)
     text = str(exc.orig).lower()
     if "locked" in text or "busy" in text:
         return f"The database {where} is busy: another vendor_eval window or command is writing to it; try again."
@@ -91,6 +130,54 @@ def describe_operational_error(exc: OperationalError, where: str) -> str | None:
     if "unable to open" in text:
         return f"The database {where} cannot be opened: check that its folder exists and is writable."
     return None
+
+
+def _describe_server_error(exc: DBAPIError, code: str | None, where: str) -> str | None:
+    """PostgreSQL's SQLSTATE classes (Appendix A of its manual) turned into what the user can do."""
+    message = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+    lower = message.lower()
+    if code in ("28P01", "28000") or "password authentication failed" in lower:
+        return (f"The server refused the login for {where}: wrong user name or password "
+                "(check PGPASSWORD or ~/.pgpass, or ask the database's owner).")
+    if code == "3D000" or ("database" in lower and "does not exist" in lower):
+        return f"The server has no database named in {where}: check the name, or create it first."
+    if code == "42501":
+        table = _table_in(message)
+        thing = f"the {table} records" if table else "this"
+        if "row-level security" in lower:
+            return (f"Refused by the server at {where}: your login may not write {thing} "
+                    "(only your own scores, while the evaluation is open); nothing was changed.")
+        return (f"Refused by the server at {where}: your login has no permission to change {thing} "
+                "(ask the chair or the officer); nothing was changed.")
+    if code in ("55P03", "57014", "40001", "40P01"):
+        return f"The database {where} is busy: another user is changing the same records; nothing was saved, try again."
+    if code == "53100":
+        return f"The database server for {where} is out of disk space: the last change was not saved; tell its administrator."
+    if code == "P0001":
+        return f"Refused by the server at {where}: {message.removeprefix('ERROR:').strip()}"
+    if (code is None and isinstance(exc, OperationalError)) or (code or "").startswith(("08", "57P")):
+        return (f"The database server for {where} cannot be reached or closed the connection: check that it "
+                "is running and the host and port are right, then retry; nothing was saved.")
+    return None
+
+
+def _table_in(message: str) -> str:
+    for marker in ("for table ", "policy for table "):
+        if marker in message:
+            return message.split(marker, 1)[1].split()[0].strip('"')
+    return ""
+
+
+@contextmanager
+def translated_errors(where: str) -> Iterator[None]:
+    """Raise a StorageError with one sentence for a database error the user can act on."""
+    try:
+        yield
+    except DBAPIError as exc:
+        message = describe_operational_error(exc, where)
+        if message is None:
+            raise
+        raise StorageError(message) from exc
 
 
 class Database:
@@ -125,7 +212,7 @@ class Database:
         session = Session(bind=bind, expire_on_commit=False)
         try:
             yield session
-        except OperationalError as exc:
+        except DBAPIError as exc:
             session.rollback()
             message = describe_operational_error(exc, self.where)
             if message is None:
