@@ -55,7 +55,7 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         rows = s.execute(text(
             "SELECT s.id, s.evaluator_id, s.vendor_id, s.criterion_id, s.value, s.comment, s.updated_at, s.version "
             "FROM score s JOIN evaluator e ON s.evaluator_id = e.id WHERE e.evaluation_id = :evaluation"),
-            {"evaluation": e.id}).tuples().all()
+            {"evaluation": e.id}).all()
         scores = [
             # SQLite hands back the text it stored, PostgreSQL a datetime.
             domain.ScoreEntry(sid, ev, ve, cr, value, comment,

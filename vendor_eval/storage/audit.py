@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vendor_eval.storage.database import serialise_writers
 from vendor_eval.storage.models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
@@ -51,10 +52,12 @@ def record(
 
     The chain head is read once per transaction and then kept in session.info: a writer
     holds SQLite's write lock (BEGIN IMMEDIATE) until it commits, so nobody else can
-    append meanwhile, and a batch of edits does not re-query the head for every event.
+    append meanwhile (on PostgreSQL, serialise_writers takes the same turn per evaluation),
+    and a batch of edits does not re-query the head for every event.
     """
     heads: dict[int, tuple[int, str]] = session.info.setdefault("audit_heads", {})
     if evaluation_id not in heads:
+        serialise_writers(session, f"audit:{evaluation_id}")
         last = session.execute(
             select(AuditEvent.seq, AuditEvent.hash)
             .where(AuditEvent.evaluation_id == evaluation_id)
