@@ -6,22 +6,21 @@ SQLite on Python 3.11: pysqlite's own transaction handling is switched off
 SQLite dialect documentation describes; writers use BEGIN IMMEDIATE so two
 processes on one file queue on the busy timeout instead of failing mid-way.
 
-PostgreSQL (psycopg 3): READ COMMITTED transactions with a lock timeout; writers that
-must not interleave (the audit chain of one evaluation) take a transaction-scoped
-advisory lock instead of SQLite's whole-file write lock. Server errors a user can act on
+PostgreSQL (psycopg 3): READ COMMITTED transactions with a lock timeout; writers of one
+evaluation's audit chain take turns through an advisory lock (storage/audit.py) instead of
+SQLite's whole-file write lock. Server errors a user can act on
 (wrong password, server down, no permission, lock timeout) become one sentence.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -63,17 +62,6 @@ def make_engine(target: str | Path) -> Engine:
 
 def is_postgresql(engine: Engine) -> bool:
     return engine.url.get_backend_name() == "postgresql"
-
-
-def serialise_writers(session: Session, key: str) -> None:
-    """Make writers of the same `key` (e.g. one evaluation's audit chain) take turns until commit.
-
-    SQLite already does: a writer holds the whole file (BEGIN IMMEDIATE). On PostgreSQL a
-    transaction-scoped advisory lock, released by the server at commit or rollback.
-    """
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": zlib.crc32(key.encode("utf-8"))})
 
 
 def _install_sqlite_listeners(engine: Engine) -> None:

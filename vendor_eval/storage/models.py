@@ -323,3 +323,19 @@ class ConflictDeclaration(Base):
     declared_by: Mapped[str] = mapped_column(String(200), default="")
     vendor_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)  # empty = no conflict
     statement: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- a shared committee database on PostgreSQL (migration 0003) ------------------------
+
+
+class ServerUser(Base):
+    """A database login mapped to an evaluator of one evaluation. Only a PostgreSQL server
+    reads this table (its row-level security policies, storage/server.py); on SQLite it stays empty."""
+
+    __tablename__ = "server_user"
+    __table_args__ = (UniqueConstraint("login", "evaluation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(63))  # PostgreSQL's longest role name
+    evaluation_id: Mapped[int] = mapped_column(_fk("evaluation.id"), index=True)
+    evaluator_id: Mapped[int] = mapped_column(_fk("evaluator.id"), index=True)
