@@ -131,7 +131,7 @@ def _describe_server_error(exc: DBAPIError, code: str | None, where: str) -> str
         return f"The server has no database named in {where}: check the name, or create it first."
     if code == "42501":
         table = _table_in(message)
-        thing = f"the {table} records" if table else "this"
+        thing = f"these {table}" if table else "this"
         if "row-level security" in lower:
             return (f"Refused by the server at {where}: your login may not write {thing} "
                     "(only your own scores, while the evaluation is open); nothing was changed.")
@@ -149,10 +149,20 @@ def _describe_server_error(exc: DBAPIError, code: str | None, where: str) -> str
     return None
 
 
+# What each table holds, as the refusal names it.
+_RECORDS = {
+    "score": "scores", "consensus_score": "consensus scores", "criterion": "criteria and weights",
+    "criterion_group": "criteria groups and weights", "evaluation": "evaluation settings (finalise, reopen, modes)",
+    "audit_event": "audit trail", "evaluator": "evaluators", "vendor": "vendors",
+    "conflict_declaration": "conflict declarations",
+}
+
+
 def _table_in(message: str) -> str:
     for marker in ("for table ", "policy for table "):
         if marker in message:
-            return message.split(marker, 1)[1].split()[0].strip('"')
+            table = message.split(marker, 1)[1].split()[0].strip('"')
+            return _RECORDS.get(table, f"{table} records")
     return ""
 
 
