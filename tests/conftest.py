@@ -17,10 +17,9 @@ from sqlalchemy import create_engine, text
 # Headless by default; set before any Qt import (pytest-qt creates the QApplication lazily).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests import postgres_server  # noqa: E402
 from vendor_eval.services import evaluations  # noqa: E402
 from vendor_eval.storage import Database, open_database  # noqa: E402
-
-from tests import postgres_server  # noqa: E402
 
 IMAGING = "Medical imaging outsourcing and teleradiology"
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Executable, select, text
 from sqlalchemy.orm import Session
 
 from vendor_eval.storage.models import AuditEvent, utcnow
@@ -58,6 +58,7 @@ def record(
     """
     heads: dict[int, tuple[int, str]] = session.info.setdefault("audit_heads", {})
     if evaluation_id not in heads:
+        query: Executable
         if session.get_bind().dialect.name == "postgresql":
             query = text("SELECT seq, hash FROM vendor_eval_chain_head(:evaluation)").bindparams(evaluation=evaluation_id)
         else:
