@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -62,6 +62,21 @@ def make_engine(target: str | Path) -> Engine:
 
 def is_postgresql(engine: Engine) -> bool:
     return engine.url.get_backend_name() == "postgresql"
+
+
+CHANGES_CHANNEL = "vendor_eval_changes"
+
+
+def _announce(session: Session) -> None:
+    """Tell every listening window which evaluations this transaction changed (storage/changes.py).
+
+    Every change is audited, so the evaluations whose chain grew (audit.record keeps their
+    heads in session.info) are exactly the ones changed. The server delivers the notices at
+    commit and drops them on rollback.
+    """
+    for evaluation_id, (seq, _hash) in session.info.get("audit_heads", {}).items():
+        session.execute(text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": CHANGES_CHANNEL, "payload": f"{evaluation_id}:{seq}"})
 
 
 def _install_sqlite_listeners(engine: Engine) -> None:
@@ -203,6 +218,8 @@ class Database:
         """One transaction: committed when the block ends, rolled back entirely on any error."""
         with self._session(self._writer) as session:
             yield session
+            if is_postgresql(self.engine):
+                _announce(session)
             session.commit()
 
     @contextmanager

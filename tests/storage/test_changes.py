@@ -1,0 +1,58 @@
+"""Other people's changes reach an open window: LISTEN/NOTIFY on PostgreSQL, polling on SQLite."""
+
+from __future__ import annotations
+
+import queue
+
+import pytest
+from sqlalchemy import select
+
+from vendor_eval.errors import ValidationError
+from vendor_eval.services import evaluators, scores, vendors
+from vendor_eval.services.scores import ScoreInput
+from vendor_eval.services.snapshot import load_snapshot
+from vendor_eval.storage import Database, open_database
+from vendor_eval.storage.audit import chain_head
+from vendor_eval.storage.changes import ChangeWatcher
+from vendor_eval.storage.models import AuditEvent
+
+pytestmark = pytest.mark.both_engines
+
+
+def test_a_save_at_another_desk_reaches_a_watching_window_within_a_second(
+        db: Database, imaging_eval: int, db_target: str) -> None:
+    vendors.add_vendor(db, imaging_eval, "Aurora Imaging Partners", "officer")
+    evaluators.add_evaluator(db, imaging_eval, "Dr Ames", "officer")
+    criterion = load_snapshot(db, imaging_eval).criteria[0].id
+    seen: queue.Queue[tuple[int, int]] = queue.Queue()
+    watcher = ChangeWatcher(db, lambda evaluation, seq: seen.put((evaluation, seq)))
+    watcher.start()
+    other_desk = open_database(db_target, migrate=False)
+    try:
+        assert seen.empty()  # nothing changed yet
+        scores.record_score(other_desk, imaging_eval, "Dr Ames", "Aurora Imaging Partners", criterion, 4, "Dr Ames")
+        evaluation, seq = seen.get(timeout=1.0)
+    finally:
+        watcher.stop()
+        other_desk.dispose()
+    with db.read() as s:
+        head_seq = s.scalar(select(AuditEvent.seq).where(AuditEvent.hash == chain_head(s, imaging_eval)))
+    assert (evaluation, seq) == (imaging_eval, head_seq)
+
+
+def test_a_refused_change_announces_nothing(db: Database, imaging_eval: int) -> None:
+    vendors.add_vendor(db, imaging_eval, "Aurora Imaging Partners", "officer")
+    evaluators.add_evaluator(db, imaging_eval, "Dr Ames", "officer")
+    criterion = load_snapshot(db, imaging_eval).criteria[0].id
+    batch = [ScoreInput("Dr Ames", "Aurora Imaging Partners", criterion, 4),  # audited, then rolled back
+             ScoreInput("Dr Ames", "Aurora Imaging Partners", criterion, 99)]  # out of scale
+    seen: queue.Queue[tuple[int, int]] = queue.Queue()
+    watcher = ChangeWatcher(db, lambda evaluation, seq: seen.put((evaluation, seq)))
+    watcher.start()
+    try:
+        with pytest.raises(ValidationError, match="must lie between"):
+            scores.record_scores(db, imaging_eval, batch, "Dr Ames")
+        with pytest.raises(queue.Empty):
+            seen.get(timeout=0.6)
+    finally:
+        watcher.stop()
