@@ -34,6 +34,11 @@ def backup_dir_for(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
+def server_backup_dir() -> Path:
+    """pg_dump files of shared PostgreSQL databases taken from this machine."""
+    return data_dir() / "server-backups"
+
+
 def resources_dir() -> Path:
     """resources/ of a source checkout (editable install) or of a frozen build."""
     frozen_root = getattr(sys, "_MEIPASS", None)

@@ -36,6 +36,7 @@ from vendor_eval.storage import Database, open_database
 from vendor_eval.storage import database as storage_database
 from vendor_eval.storage.migrate import current_revision, head_revision
 from vendor_eval.storage.models import Score
+from vendor_eval.storage.server_backup import tool
 
 GENERIC = "Generic services RFP"
 VENDORS = ("Aurora Imaging Partners", "Borealis Reading Group")
@@ -331,3 +332,26 @@ def test_server_commands_on_the_cli(postgres_url: str, monkeypatch: pytest.Monke
 def test_server_commands_on_a_file_say_they_need_a_server(db_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     assert main(["server", "setup", "--db", str(db_path)]) == 1
     assert "need a PostgreSQL database" in capsys.readouterr().err
+
+
+# --- backups of a server database: pg_dump / pg_restore ---------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_backup_and_restore_of_a_server_database(db: Database, imaging_eval: int, db_target: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    evaluators.add_evaluator(db, imaging_eval, "Dr Ames", "officer")
+    assert main(["backup", "--db", db_target]) == 0
+    assert capsys.readouterr().out.strip().endswith("-manual.dump")
+    evaluators.add_evaluator(db, imaging_eval, "Dr Late", "officer")  # after the backup: undone by the restore
+    assert main(["restore", "--db", db_target]) == 0
+    assert [e.name for e in load_snapshot(db, imaging_eval).evaluators] == ["Dr Ames"]
+    assert integrity.verify(db, imaging_eval).problem is None
+    assert main(["backup", "--list", "--json", "--db", db_target]) == 0
+    listed = capsys.readouterr().out
+    assert '"reason": "before-restore"' in listed and '"reason": "manual"' in listed
+
+
+def test_a_missing_server_tool_is_one_sentence() -> None:
+    with pytest.raises(StorageError, match="is not installed: install PostgreSQL's client programs"):
+        tool("pg_no_such_program")
