@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
@@ -34,8 +36,8 @@ from vendor_eval.services import (
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, open_database
 from vendor_eval.storage import database as storage_database
-from vendor_eval.storage.migrate import current_revision, head_revision
-from vendor_eval.storage.models import Score
+from vendor_eval.storage.migrate import current_revision, head_revision, upgrade
+from vendor_eval.storage.models import Base, Score
 from vendor_eval.storage.server_backup import tool
 
 GENERIC = "Generic services RFP"
@@ -62,6 +64,23 @@ def test_cli_init_creates_the_schema_on_a_server(postgres: postgres_server.Serve
         assert current_revision(engine) == head_revision()
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM evaluation")).scalar() == 0
+    finally:
+        engine.dispose()
+
+
+def test_migrations_build_exactly_the_models_on_postgresql(postgres: postgres_server.Server) -> None:
+    """One schema: the same Alembic chain, step by step from the first revision, gives the models."""
+    with create_engine(postgres.url(), isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text("CREATE DATABASE ve_steps"))
+    engine = storage_database.make_engine(postgres.url("ve_steps"))
+    try:
+        upgrade(engine, "0001")
+        assert current_revision(engine) == "0001"
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        assert diff == []
     finally:
         engine.dispose()
 
