@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -33,6 +35,7 @@ from vendor_eval.services import (
     tariffs,
     vendors,
 )
+from vendor_eval.services.demo import load_demo
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, open_database
 from vendor_eval.storage import database as storage_database
@@ -374,3 +377,45 @@ def test_backup_and_restore_of_a_server_database(db: Database, imaging_eval: int
 def test_a_missing_server_tool_is_one_sentence() -> None:
     with pytest.raises(StorageError, match="is not installed: install PostgreSQL's client programs"):
         tool("pg_no_such_program")
+
+
+# --- moving an evaluation between a file and a server ------------------------------------------
+
+
+def test_copy_file_to_server_to_file_keeps_rankings_and_the_audit_chain(
+        postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, last = tmp_path / "sample.db", tmp_path / "back.db"
+    sample = open_database(first)
+    ref = load_demo(sample, "officer")
+    sample.dispose()
+    assert main(["copy", str(ref), "--from", str(first), "--to", postgres_url]) == 0
+    assert main(["copy", str(ref), "--from", postgres_url, "--to", str(last)]) == 0
+    rankings, heads = [], []
+    for target in (str(first), postgres_url, str(last)):
+        capsys.readouterr()
+        assert main(["rank", str(ref), "--json", "--db", target]) == 0
+        rankings.append(json.loads(capsys.readouterr().out))
+        db = open_database(target)
+        report = integrity.verify(db, ref)
+        assert report.problem is None and report.events > 1000
+        heads.append(report.head)
+        db.dispose()
+    assert rankings[0] == rankings[1] == rankings[2] and rankings[0]["vendors"]
+    assert heads[0] == heads[1] == heads[2]
+    # The server's id sequences moved past the copied rows: new work there just works.
+    server = open_database(postgres_url)
+    vendors.add_vendor(server, ref, "Nimbus Teleradiology", "officer")
+    assert integrity.verify(server, ref).problem is None
+    server.dispose()
+
+
+def test_copy_refuses_a_target_that_uses_the_same_ids(postgres_url: str, tmp_path: Path) -> None:
+    source = open_database(tmp_path / "a.db")
+    ref = evaluations.create_from_template(source, GENERIC, "Service desk RFP", "officer")
+    source.dispose()
+    server = open_database(postgres_url)
+    evaluations.create_from_template(server, GENERIC, "Another RFP", "officer")  # takes id 1 there
+    with pytest.raises(UserError, match="already has evaluation rows with the ids"):
+        server_access.copy_evaluation(ref, tmp_path / "a.db", postgres_url)
+    assert [e.name for e in evaluations.list_evaluations(server)] == ["Another RFP"]
+    server.dispose()

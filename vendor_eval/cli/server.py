@@ -1,4 +1,4 @@
-"""server setup / add-user / remove-user / users: a shared committee database on PostgreSQL.
+"""server setup / add-user / remove-user / users, and copy: a shared committee database on PostgreSQL.
 
 Passwords are never options (they would sit in the shell history): --password prompts for
 one, --password-stdin reads it from the first line of standard input (for scripts).
@@ -42,6 +42,14 @@ def register(sub: Any) -> None:
     p.add_argument("--evaluation", default=None, help="only this evaluation (default: all, and the chair role)")
 
     add_command(actions, "users", cmd_users, "list the logins and whom each may act as", json_output=True)
+
+    p = sub.add_parser("copy", help="copy an evaluation, with its audit trail, between a file and a server",
+                       description="Copy an evaluation with its scores, consensus, declarations, questionnaires "
+                                   "and audit chain from one database to another (file or postgresql:// URL).")
+    p.add_argument("evaluation")
+    p.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL")
+    p.add_argument("--to", dest="target", required=True, metavar="PATH_OR_URL")
+    p.set_defaults(func=cmd_copy)
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -104,3 +112,9 @@ def cmd_users(args: argparse.Namespace) -> None:
         emit_json([asdict(x) for x in found])
         return
     print_table(["login", "role", "evaluation", "evaluator"], [[x.login, x.role, x.evaluation, x.evaluator] for x in found])
+
+
+def cmd_copy(args: argparse.Namespace) -> None:
+    done = server_access.copy_evaluation(args.evaluation, args.source, args.target)
+    print(f"Copied {done.evaluation!r} (id {done.evaluation_id}, {done.rows} rows with its audit chain); "
+          f"check it there with: vendor-eval-cli verify {done.evaluation_id} --db TARGET")

@@ -1,4 +1,5 @@
-"""A shared committee database on PostgreSQL: set it up, and say which login is whom.
+"""A shared committee database on PostgreSQL: set it up, say which login is whom, and
+move an evaluation between a file and a server.
 
 `setup` migrates the schema and (re)applies the roles, grants and row-level security
 (storage/server.py); it runs as the database's owner, who needs CREATEROLE. A login is
@@ -8,13 +9,14 @@ one evaluation (their own scores; blind and two-envelope mode enforced by the se
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, select
 
 from vendor_eval.errors import UserError, ValidationError
 from vendor_eval.services.lookup import Ref, get_evaluation, get_member
-from vendor_eval.storage import Database, audit, open_database, server
+from vendor_eval.storage import Database, audit, open_database, server, transfer
 from vendor_eval.storage.database import is_postgresql
 from vendor_eval.storage.models import Evaluation, Evaluator, ServerUser
 
@@ -110,3 +112,26 @@ def logins(db: Database) -> list[Login]:
                          .order_by(ServerUser.login, Evaluation.name))
         found += [Login(login, server.EVALUATOR, evaluation, evaluator) for login, evaluation, evaluator in rows]
         return found
+
+
+@dataclass(frozen=True)
+class Copied:
+    evaluation: str
+    evaluation_id: int
+    rows: int
+
+
+def copy_evaluation(ref: Ref, source: str | Path, target: str | Path) -> Copied:
+    """Copy an evaluation with its scores, consensus, declarations, questionnaires and audit
+    chain between two databases (file to server or back), in one transaction on the target."""
+    src, dst = open_database(source), open_database(target)
+    try:
+        with src.read() as s, dst.write() as t:
+            evaluation = get_evaluation(s, ref)
+            if t.scalar(select(Evaluation.id).where(Evaluation.name == evaluation.name)):
+                raise ValidationError(f"{dst.where} already has an evaluation named {evaluation.name!r}.")
+            rows = transfer.copy_evaluation(s, t, evaluation.id)
+            return Copied(evaluation.name, evaluation.id, rows)
+    finally:
+        src.dispose()
+        dst.dispose()
