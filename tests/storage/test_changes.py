@@ -56,3 +56,22 @@ def test_a_refused_change_announces_nothing(db: Database, imaging_eval: int) -> 
             seen.get(timeout=0.6)
     finally:
         watcher.stop()
+
+
+def test_a_windows_own_saves_are_not_reported_back_to_it(db: Database, imaging_eval: int, db_target: str) -> None:
+    vendors.add_vendor(db, imaging_eval, "Aurora Imaging Partners", "officer")
+    evaluators.add_evaluator(db, imaging_eval, "Dr Ames", "officer")
+    criterion = load_snapshot(db, imaging_eval).criteria[0].id
+    seen: queue.Queue[tuple[int, int]] = queue.Queue()
+    watcher = ChangeWatcher(db, lambda evaluation, seq: seen.put((evaluation, seq)))
+    watcher.start()
+    other_desk = open_database(db_target, migrate=False)
+    try:
+        scores.record_score(db, imaging_eval, "Dr Ames", "Aurora Imaging Partners", criterion, 4, "officer")
+        with pytest.raises(queue.Empty):
+            seen.get(timeout=0.6)  # its own save: the window already shows it
+        scores.record_score(other_desk, imaging_eval, "Dr Ames", "Aurora Imaging Partners", criterion, 2, "Dr Ames")
+        assert seen.get(timeout=1.0)[0] == imaging_eval  # someone else's: reported
+    finally:
+        watcher.stop()
+        other_desk.dispose()

@@ -5,8 +5,8 @@ Every change is audited, so an evaluation's audit sequence number is its change 
 On PostgreSQL each write transaction sends a notice at commit (Database.write) and the
 watcher LISTENs on a connection of its own; on a SQLite file it polls the counters.
 The callback runs on the watcher's thread: a GUI passes a function that emits a Qt signal
-and reloads on the UI thread (comparing the head with the one its own last save returned,
-it can tell others' changes from its own).
+and reloads on the UI thread. Changes committed through the watched Database handle itself
+(this window's own saves) are not reported unless own=True.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ log = logging.getLogger(__name__)
 
 
 class ChangeWatcher:
-    def __init__(self, db: Database, on_change: OnChange, interval: float = 0.25):
+    def __init__(self, db: Database, on_change: OnChange, interval: float = 0.25, own: bool = False):
         self._db = db
-        self._on_change = on_change
+        self._report = on_change
+        self._own = own
         self._interval = interval
         self._stop = threading.Event()
         self._ready = threading.Event()
@@ -42,6 +43,10 @@ class ChangeWatcher:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+
+    def _on_change(self, evaluation: int, seq: int) -> None:
+        if self._own or self._db.own_heads.get(evaluation) != seq:
+            self._report(evaluation, seq)
 
     def _run(self) -> None:
         try:

@@ -74,7 +74,7 @@ def _announce(session: Session) -> None:
     heads in session.info) are exactly the ones changed. The server delivers the notices at
     commit and drops them on rollback.
     """
-    for evaluation_id, (seq, _hash) in session.info.get("audit_heads", {}).items():
+    for evaluation_id, (seq, _hash) in session.info.get("audit_heads", {}).items():  # see audit.record
         session.execute(text("SELECT pg_notify(:channel, :payload)"),
                         {"channel": CHANGES_CHANNEL, "payload": f"{evaluation_id}:{seq}"})
 
@@ -199,6 +199,9 @@ class Database:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._writer = engine.execution_options(**{_IMMEDIATE: True})
+        # evaluation id -> audit seq of this handle's own last commit, so a ChangeWatcher can
+        # tell this window's changes from other people's.
+        self.own_heads: dict[int, int] = {}
 
     @property
     def path(self) -> Path | None:
@@ -218,9 +221,16 @@ class Database:
         """One transaction: committed when the block ends, rolled back entirely on any error."""
         with self._session(self._writer) as session:
             yield session
+            heads = {e: seq for e, (seq, _hash) in session.info.get("audit_heads", {}).items()}
             if is_postgresql(self.engine):
                 _announce(session)
-            session.commit()
+            before = dict(self.own_heads)
+            self.own_heads.update(heads)  # before the commit: its notice may overtake the return
+            try:
+                session.commit()
+            except BaseException:
+                self.own_heads = before
+                raise
 
     @contextmanager
     def _session(self, bind: Engine) -> Iterator[Session]:
