@@ -299,7 +299,7 @@ def test_after_finalising_the_server_refuses_even_an_evaluators_own_scores(commi
 @pytest.mark.parametrize("statement", ["UPDATE audit_event SET actor = 'someone else'", "DELETE FROM audit_event"])
 def test_nobody_from_the_app_can_rewrite_or_delete_audit_events(committee: Committee, who: str, statement: str) -> None:
     db = committee.ames if who == "ames" else committee.chair
-    with pytest.raises(StorageError, match="no permission to change these audit trail"):
+    with pytest.raises(StorageError, match="no permission to change the audit trail"):
         with db.write() as s:
             s.execute(text(statement))
     assert integrity.verify(committee.owner, committee.ref).problem is None

@@ -145,8 +145,7 @@ def _describe_server_error(exc: DBAPIError, code: str | None, where: str) -> str
     if code == "3D000" or ("database" in lower and "does not exist" in lower):
         return f"The server has no database named in {where}: check the name, or create it first."
     if code == "42501":
-        table = _table_in(message)
-        thing = f"these {table}" if table else "this"
+        thing = _table_in(message) or "this"
         if "row-level security" in lower:
             return (f"Refused by the server at {where}: your login may not write {thing} "
                     "(only your own scores, while the evaluation is open); nothing was changed.")
@@ -156,8 +155,6 @@ def _describe_server_error(exc: DBAPIError, code: str | None, where: str) -> str
         return f"The database {where} is busy: another user is changing the same records; nothing was saved, try again."
     if code == "53100":
         return f"The database server for {where} is out of disk space: the last change was not saved; tell its administrator."
-    if code == "P0001":
-        return f"Refused by the server at {where}: {message.removeprefix('ERROR:').strip()}"
     if (code is None and isinstance(exc, OperationalError)) or (code or "").startswith(("08", "57P")):
         return (f"The database server for {where} cannot be reached or closed the connection: check that it "
                 "is running and the host and port are right, then retry; nothing was saved.")
@@ -166,10 +163,10 @@ def _describe_server_error(exc: DBAPIError, code: str | None, where: str) -> str
 
 # What each table holds, as the refusal names it.
 _RECORDS = {
-    "score": "scores", "consensus_score": "consensus scores", "criterion": "criteria and weights",
-    "criterion_group": "criteria groups and weights", "evaluation": "evaluation settings (finalise, reopen, modes)",
-    "audit_event": "audit trail", "evaluator": "evaluators", "vendor": "vendors",
-    "conflict_declaration": "conflict declarations",
+    "score": "these scores", "consensus_score": "these consensus scores", "criterion": "these criteria and weights",
+    "criterion_group": "these criteria groups and weights",
+    "evaluation": "these evaluation settings (finalise, reopen, modes)", "audit_event": "the audit trail",
+    "evaluator": "these evaluators", "vendor": "these vendors", "conflict_declaration": "these conflict declarations",
 }
 
 
@@ -177,7 +174,7 @@ def _table_in(message: str) -> str:
     for marker in ("for table ", "policy for table "):
         if marker in message:
             table = message.split(marker, 1)[1].split()[0].strip('"')
-            return _RECORDS.get(table, f"{table} records")
+            return _RECORDS.get(table, f"the {table} records")
     return ""
 
 
