@@ -247,6 +247,15 @@ def test_in_blind_mode_an_evaluator_reads_only_their_own_scores(committee: Commi
     assert len(load_snapshot(committee.ames, ref).scores) == everyone
 
 
+def test_an_evaluator_sees_only_the_evaluations_they_score(committee: Committee) -> None:
+    other = evaluations.create_from_template(committee.chair, GENERIC, "Another RFP", "chair")
+    vendors.add_vendor(committee.chair, other, "Cirrus Radiology", "chair")
+    assert [e.name for e in evaluations.list_evaluations(committee.ames)] == ["Service desk RFP"]
+    assert {e.name for e in evaluations.list_evaluations(committee.chair)} == {"Service desk RFP", "Another RFP"}
+    with committee.ames.read() as s:
+        assert s.execute(text("SELECT count(*) FROM vendor WHERE name = 'Cirrus Radiology'")).scalar() == 0
+
+
 def test_an_evaluator_cannot_write_anyone_elses_score(committee: Committee) -> None:
     ref, criterion = committee.ref, _first_criterion(committee.owner, committee.ref)
     with pytest.raises(StorageError, match="may not write these scores"):

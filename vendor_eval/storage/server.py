@@ -93,6 +93,10 @@ _EVALUATOR_POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
     "suggested_score": [
         ("SELECT", f"vendor_id IN {_MEMBER_VENDORS} AND criterion_id NOT IN {_in('sealed_criteria')}", None),
     ],
+    # other RFPs on the same server are none of an evaluator's business
+    "evaluation": [("SELECT", f"id IN {_in('my_evaluations')}", None)],
+    **{table: [("SELECT", f"evaluation_id IN {_in('my_evaluations')}", None)]
+       for table in ("vendor", "criterion", "criterion_group", "tariff_scenario", "questionnaire_import")},
 }
 
 # What each group may do at all (grants); row-level security narrows the evaluator's rows.
