@@ -95,6 +95,15 @@ def test_a_wrong_password_is_one_sentence(postgres: postgres_server.Server, caps
     assert "not-the-password" not in err and "Traceback" not in err
 
 
+def test_a_missing_password_is_one_sentence(postgres: postgres_server.Server, monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    url = f"postgresql://{postgres_server.SUPERUSER}@127.0.0.1:{postgres.port}/postgres"
+    with pytest.raises(StorageError, match="wants a password for this login: set PGPASSWORD or add the database to ~/.pgpass"):
+        open_database(url)
+
+
 def test_a_server_that_is_down_is_one_sentence(capsys: pytest.CaptureFixture[str]) -> None:
     closed_port = postgres_server._free_port()  # nothing listens there
     assert main(["evaluations", "--db", f"postgresql://someone:pw@127.0.0.1:{closed_port}/ve"]) == 1

@@ -139,6 +139,12 @@ def _describe_server_error(exc: DBAPIError, code: str | None, where: str) -> str
     """PostgreSQL's SQLSTATE classes (Appendix A of its manual) turned into what the user can do."""
     message = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
     lower = message.lower()
+    if "pg_hba.conf" in lower:
+        return (f"The server at {where} does not accept this login from this computer (its pg_hba.conf); "
+                "ask its administrator, or add ?sslmode=require if it only takes encrypted connections.")
+    if "no password supplied" in lower:
+        return (f"The server at {where} wants a password for this login: set PGPASSWORD or add the "
+                "database to ~/.pgpass (vendor_eval never stores passwords).")
     if code in ("28P01", "28000") or "password authentication failed" in lower:
         return (f"The server refused the login for {where}: wrong user name or password "
                 "(check PGPASSWORD or ~/.pgpass, or ask the database's owner).")
