@@ -104,6 +104,11 @@ def test_a_missing_password_is_one_sentence(postgres: postgres_server.Server, mo
         open_database(url)
 
 
+def test_an_encrypted_connection_the_server_cannot_make_is_one_sentence(postgres: postgres_server.Server) -> None:
+    with pytest.raises(StorageError, match="cannot make the encrypted connection that sslmode asks for"):
+        open_database(postgres.url() + "?sslmode=require")  # the throwaway server has no certificate
+
+
 def test_a_server_that_is_down_is_one_sentence(capsys: pytest.CaptureFixture[str]) -> None:
     closed_port = postgres_server._free_port()  # nothing listens there
     assert main(["evaluations", "--db", f"postgresql://someone:pw@127.0.0.1:{closed_port}/ve"]) == 1

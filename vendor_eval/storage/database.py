@@ -142,6 +142,9 @@ def _describe_server_error(exc: DBAPIError, code: str | None, where: str) -> str
     if "pg_hba.conf" in lower:
         return (f"The server at {where} does not accept this login from this computer (its pg_hba.conf); "
                 "ask its administrator, or add ?sslmode=require if it only takes encrypted connections.")
+    if "ssl" in lower and ("not support" in lower or "certificate" in lower):
+        return (f"The server at {where} cannot make the encrypted connection that sslmode asks for "
+                f"({message.strip()}); ask its administrator which sslmode and certificate to use.")
     if "no password supplied" in lower:
         return (f"The server at {where} wants a password for this login: set PGPASSWORD or add the "
                 "database to ~/.pgpass (vendor_eval never stores passwords).")
