@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(ROOT)]
+from bench_scoring import median_ms  # noqa: E402
 from large_evaluation import build_large_evaluation  # noqa: E402
 
 from tests import postgres_server  # noqa: E402
@@ -51,15 +51,6 @@ def desk(url: str, evaluation: str, evaluator: str, count: int, seed: int, out: 
         out.put((evaluator, saved, None))
     except BaseException:
         out.put((evaluator, [], traceback.format_exc()))
-
-
-def median_ms(func: Any, runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        func()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def main(evaluators: int, per_desk: int) -> int:
@@ -119,8 +110,8 @@ def main(evaluators: int, per_desk: int) -> int:
             lite = open_database(file_db)
             rows = []
             for label, func in (("load_snapshot", load_snapshot), ("rank_evaluation", ranking.rank_evaluation)):
-                on_pg = median_ms(lambda f=func: f(owner, name))  # type: ignore[misc]
-                on_lite = median_ms(lambda f=func: f(lite, name))  # type: ignore[misc]
+                on_pg = median_ms(lambda f=func: f(owner, name), 3)  # type: ignore[misc]
+                on_lite = median_ms(lambda f=func: f(lite, name), 3)  # type: ignore[misc]
                 rows.append((label, on_lite, on_pg))
             lite.dispose()
         print(f"{'large evaluation (180,000 scores)':36} {'SQLite':>10} {'PostgreSQL':>11} {'ratio':>7}  target <= 2x")
