@@ -64,6 +64,8 @@ def main(evaluators: int, per_desk: int) -> int:
         name = build_large_evaluation(url)
         print(f"large evaluation loaded into PostgreSQL in {time.perf_counter() - t:.1f} s")
         owner = server_access.setup(url)
+        with owner.engine.connect() as conn:  # a bulk load leaves no planner statistics until autovacuum runs
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
         members = [e.name for e in load_snapshot(owner, name).evaluators][:evaluators]
         urls = {}
         for n, member in enumerate(members):

@@ -72,8 +72,9 @@ _EVALUATOR_POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
         # the trail shows score values: in blind mode others' only once the login has submitted
         # (an INSERT ... RETURNING must see the row it wrote, hence its own scores' events)
         ("SELECT", f"evaluation_id IN {_in('open_book_evaluations')} OR (evaluation_id IN {_in('my_evaluations')} "
-                   "AND (entity NOT IN ('score', 'consensus') OR (entity = 'score' AND entity_id IN "
-                   f"(SELECT id FROM score WHERE evaluator_id IN {_in('my_evaluators')}))))", None),
+                   "AND (entity NOT IN ('score', 'consensus') OR (entity = 'score' AND EXISTS (SELECT 1 FROM score s "
+                   f"WHERE s.id = entity_id AND s.evaluator_id IN {_in('my_evaluators')}))))", None),
+        # (EXISTS: one primary-key look-up per event; IN built the set of all own scores per INSERT)
         ("INSERT", None, f"evaluation_id IN {_in('my_evaluations')}"),
     ],
     "evaluator": [
