@@ -54,6 +54,9 @@ def desk(url: str, evaluation: str, evaluator: str, count: int, seed: int, out: 
 
 
 def main(evaluators: int, per_desk: int) -> int:
+    if postgres_server.binaries() is None:
+        print("bench_committee: skipped, no PostgreSQL server binaries (Debian: apt-get install postgresql)")
+        return 0
     server = postgres_server.start()
     try:
         from sqlalchemy import create_engine, text
