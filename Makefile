@@ -20,7 +20,9 @@ demo: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/vendor-eval
 
+# The PostgreSQL tests start a throwaway server of their own; without one they are skipped.
 test: $(STAMP)
+	bash packaging/system-deps.sh postgresql || echo "PostgreSQL not installed: the shared-database tests will be skipped"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 # Everything but the tests that start LibreOffice or kill processes mid-write.

@@ -2,6 +2,7 @@
 # Debian/Ubuntu system packages vendor_eval needs: venv support for python3 and the
 # shared libraries Qt loads (offscreen and on a desktop). Installs only what is missing;
 # needs root (or sudo). On other systems it prints what to look for and carries on.
+# Extra packages come as arguments (e.g. postgresql, whose server the tests start themselves).
 set -euo pipefail
 
 packages=(

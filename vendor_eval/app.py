@@ -28,7 +28,7 @@ log = logging.getLogger("vendor_eval")
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="vendor-eval",
                                      description="Score teleradiology / imaging-outsourcing vendors.")
-    parser.add_argument("--db", type=Path, help="database file (default: in the user data directory)")
+    parser.add_argument("--db", help="database file or postgresql:// URL (default: a file in the user data directory)")
     parser.add_argument("--demo", action="store_true", help="open a fresh temporary database filled with demo data")
     parser.add_argument("--self-test", action="store_true",
                         help="load the demo, rank, write PDF and Excel reports, exit 0 on success (smoke test)")
@@ -154,6 +154,19 @@ def self_test() -> int:
     return 0
 
 
+def open_shared(url: str) -> Any:
+    """A PostgreSQL database: no file to recover; its password comes from PGPASSWORD or ~/.pgpass."""
+    from vendor_eval.errors import UserError
+    from vendor_eval.storage import open_database
+    from vendor_eval.ui.widgets import show_error
+
+    try:
+        return open_database(url)
+    except UserError as exc:
+        show_error(None, str(exc), "Cannot open the shared database")
+        return None
+
+
 def open_demo(window: Any, db: Any) -> None:
     """Load the sample RFP in the background, then show it where the point is: the ranking."""
     from PySide6.QtCore import Qt
@@ -195,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     from vendor_eval.ui.recovery import open_with_recovery
 
     demo_dir = tempfile.TemporaryDirectory(prefix="vendor_eval_demo_") if args.demo else None
-    db_path = Path(demo_dir.name) / "demo.db" if demo_dir else (args.db or paths.default_db_path())
-    db = open_with_recovery(db_path)
+    target = str(Path(demo_dir.name) / "demo.db") if demo_dir else (args.db or str(paths.default_db_path()))
+    db = open_shared(target) if "://" in target and not target.startswith("sqlite") else open_with_recovery(Path(target))
     if db is None:
         return 2
     log.info("database %s", db.where)

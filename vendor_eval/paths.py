@@ -35,6 +35,11 @@ def backup_dir_for(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
+def server_backup_dir() -> Path:
+    """pg_dump files of shared PostgreSQL databases taken from this machine."""
+    return data_dir() / "server-backups"
+
+
 def _bundled(name: str) -> Path:
     """A data folder (resources/, sample_data/) wherever this install keeps it: a frozen build
     beside the executable, a wheel inside the package (setup.py copies it there), a checkout or

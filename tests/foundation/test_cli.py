@@ -20,8 +20,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_a_scoring_session_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "cli.db")
+@pytest.mark.both_engines
+def test_a_scoring_session_from_the_command_line(db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = db_target  # a file, or a database on the throwaway PostgreSQL server
     assert run(capsys, "new", "--db", db, "--template", IMAGING, "--name", "RFP 2027")[0] == 0
     assert run(capsys, "vendors", "add", "RFP 2027", "--db", db, "--name", "Borealis Reading Group",
                "--deployment", "onshore")[0] == 0

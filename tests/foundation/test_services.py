@@ -16,6 +16,8 @@ from vendor_eval.storage import Database
 from vendor_eval.storage.audit import verify_chain
 from vendor_eval.storage.models import AuditEvent, Score
 
+pytestmark = pytest.mark.both_engines
+
 
 def _events(db: Database, entity: str | None = None) -> list[AuditEvent]:
     with db.read() as s:

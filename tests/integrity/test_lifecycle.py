@@ -67,6 +67,11 @@ EXEMPT_WRITERS = {
     ("evaluations", "duplicate_evaluation"): "copies into a new draft; the source is only read",
     ("lifecycle", "finalise"): "refuses a finalised evaluation itself",
     ("lifecycle", "reopen"): "the one way out of finalised, with a reason",
+    ("server_access", "setup"): "schema and server roles, no evaluation",
+    ("server_access", "add_chair"): "a server login, no evaluation",
+    ("server_access", "add_evaluator"): "who may log in; the record itself is unchanged",
+    ("server_access", "remove"): "who may log in; the record itself is unchanged",
+    ("server_access", "copy_evaluation"): "writes an exact copy into another database",
 }
 
 

@@ -20,6 +20,8 @@ from vendor_eval.services import (
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_file_generated_for_a_vendor_goes_to_that_vendor(db: Database, imaging_eval: int, tmp_path: Path) -> None:
     vendors.add_vendor(db, imaging_eval, "Acme", "officer")
@@ -117,26 +119,26 @@ def test_finalised_evaluation_refuses_imports(db: Database, imaging_eval: int, b
 
 
 def test_cli_generate_import_dry_run_and_suggestions(
-        db: Database, db_path: Path, imaging_eval: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        db: Database, db_target: str, imaging_eval: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "q.xlsx"
-    assert main(["questionnaire", "Teleradiology RFP", "-o", str(out), "--db", str(db_path)]) == 0
+    assert main(["questionnaire", "Teleradiology RFP", "-o", str(out), "--db", db_target]) == 0
     fill(out, out, profile={"name": "Acme"}, answers={"sla.coverage_24x7": "yes"})
     bad = fill(out, tmp_path / "bad.xlsx", answers={"sla.stat_turnaround": "fast"})
     before = dump(db)
-    assert main(["import", "Teleradiology RFP", str(out), "--dry-run", "--db", str(db_path)]) == 0
+    assert main(["import", "Teleradiology RFP", str(out), "--dry-run", "--db", db_target]) == 0
     assert "would import for new vendor Acme" in capsys.readouterr().out
     assert dump(db) == before
-    assert main(["import", "Teleradiology RFP", str(out), str(bad), "--db", str(db_path)]) == 1
+    assert main(["import", "Teleradiology RFP", str(out), str(bad), "--db", db_target]) == 1
     text = capsys.readouterr().out
     assert "imported for new vendor Acme" in text
     assert re.search(r"error: Questions!G\d+: expected minutes between 0 and 1440, got 'fast'", text)
     assert "Traceback" not in text
     evaluators.add_evaluator(db, imaging_eval, "Dr Chen", "officer")
-    assert main(["suggestions", "Teleradiology RFP", "--db", str(db_path)]) == 0
+    assert main(["suggestions", "Teleradiology RFP", "--db", db_target]) == 0
     assert "answered 'yes': rule gives 5" in capsys.readouterr().out
-    assert main(["suggestions", "Teleradiology RFP", "--accept", "--evaluator", "Dr Chen", "--db", str(db_path)]) == 0
+    assert main(["suggestions", "Teleradiology RFP", "--accept", "--evaluator", "Dr Chen", "--db", db_target]) == 0
     assert "Accepted 1 suggested score(s)" in capsys.readouterr().out
-    assert main(["import", "Teleradiology RFP", str(tmp_path / "missing.xlsx"), "--db", str(db_path)]) == 1
+    assert main(["import", "Teleradiology RFP", str(tmp_path / "missing.xlsx"), "--db", db_target]) == 1
     assert "does not exist" in capsys.readouterr().out
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +16,8 @@ from vendor_eval.services import evaluations, evaluators, ranking, scores, vendo
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 from vendor_eval.storage.models import Answer
+
+pytestmark = pytest.mark.both_engines
 
 NAME = "Small imaging RFP"
 TEMPLATE: dict[str, Any] = {
@@ -168,20 +169,20 @@ def test_out_of_scale_score_in_the_database_is_refused(db: Database, small: str)
         ranking.rank_evaluation(db, small)
 
 
-def test_cli_rank_json(db: Database, small: str, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rank", small, "--db", str(db_path), "--json"]) == 0
+def test_cli_rank_json(db: Database, small: str, db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rank", small, "--db", db_target, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"evaluation", "method", "vendors", "missing"}
     assert [v["name"] for v in out["vendors"]] == ["Borealis Imaging", "Aurora Reads", "Cirrus Radiology"]
     assert set(out["vendors"][0]) >= {"name", "score", "rank", "disqualified", "reasons", "by_group"}
-    assert main(["rank", small, "--db", str(db_path), "--method", "topsis", "--aggregate", "median"]) == 0
+    assert main(["rank", small, "--db", db_target, "--method", "topsis", "--aggregate", "median"]) == 0
     text = capsys.readouterr().out
     assert "topsis (closeness 0-1)" in text and "aggregation: median" in text and "STAT turnaround" in text
 
 
-def test_cli_sensitivity_and_errors(db: Database, small: str, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sensitivity", small, "--db", str(db_path), "--samples", "200", "--seed", "3", "--json"]) == 0
+def test_cli_sensitivity_and_errors(db: Database, small: str, db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sensitivity", small, "--db", db_target, "--samples", "200", "--seed", "3", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["smaa"]["samples"] == 200 and out["smaa"]["seed"] == 3 and out["winner"] == "Borealis Imaging"
-    assert main(["rank", "No such RFP", "--db", str(db_path)]) == 1
+    assert main(["rank", "No such RFP", "--db", db_target]) == 1
     assert "There is no evaluation" in capsys.readouterr().err

@@ -17,7 +17,8 @@ from vendor_eval import app
 
 def test_command_line_options() -> None:
     args = app.parse_args(["--db", "x.db", "--demo"])
-    assert (args.db, args.demo, args.self_test) == (Path("x.db"), True, False)
+    assert (args.db, args.demo, args.self_test) == ("x.db", True, False)
+    assert app.parse_args(["--db", "postgresql://officer@db.example/rfp"]).db == "postgresql://officer@db.example/rfp"
     assert app.parse_args(["-platform", "offscreen"]).db is None  # Qt's own options pass through
 
 

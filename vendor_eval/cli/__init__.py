@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "vendor_eval.cli.integrity",
     "vendor_eval.cli.demo",
     "vendor_eval.cli.reports",
+    "vendor_eval.cli.server",
 ]
 
 

@@ -39,10 +39,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise ValidationError(f"{path} already exists; the demo loads into a new database file. "
                               "Choose another --db path or delete that file.")
     db = open_database(target)
+    shown = target if path is not None else db.where  # a server URL is shown without its password
     try:
         eid = load_demo(db, args.actor, progress=lambda done, total, what: print(f"[{done}/{total}] {what}"))
     finally:
         db.dispose()
-    print(f"Loaded the sample evaluation (id {eid}) into {target}")
-    print(f"Next: vendor-eval-cli rank {eid} --db {target}")
+    print(f"Loaded the sample evaluation (id {eid}) into {shown}")
+    print(f"Next: vendor-eval-cli rank {eid} --db {shown}")
     return 0

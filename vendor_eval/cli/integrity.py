@@ -68,23 +68,30 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    path = _db_file(args)
+    server = backups.server_url(args.db) if args.db else None  # a PostgreSQL database: pg_dump
+    path = None if server else _db_file(args)
     if args.list:
-        found = backups.list_backups(path)
+        found = backups.server_backups(server) if server else backups.list_backups(path)  # type: ignore[arg-type]
         if args.json:
             emit_json([b.as_json() for b in found])
         else:
             print_table(["taken (UTC)", "reason", "size", "file"],
                         [[f"{b.taken_at:%Y-%m-%d %H:%M:%S}", b.reason, b.size, b.path] for b in found])
         return
-    made = backups.backup_now(path)
+    made = backups.server_backup(server) if server else backups.backup_now(path)  # type: ignore[arg-type]
     if args.json:
         emit_json(made.as_json())
     else:
-        print(f"Backed up {path} to {made.path}")
+        print(f"Backed up {server.database if server else path} to {made.path}")
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
+    server = backups.server_url(args.db) if args.db else None
+    if server is not None:
+        used = backups.server_restore(server, args.source)
+        print(f"Restored {server.database} from {used.path} with pg_restore; "
+              "its content before was dumped first as a before-restore backup.")
+        return
     path = _db_file(args)
     used = backups.restore(path, args.source)
     print(f"Restored {path} from {used.path} (taken {used.taken_at:%Y-%m-%d %H:%M:%S} UTC); "

@@ -1,4 +1,5 @@
-"""Backups of a database file: take one now, list them, restore one, recover a damaged file.
+"""Backups of a database file: take one now, list them, restore one, recover a damaged file;
+and of a shared PostgreSQL database, with pg_dump/pg_restore (server_backup, server_restore).
 
 These work on the file, not on an open Database: restoring must be possible when the
 file is too damaged to open, and a backup must not migrate the file it copies.
@@ -6,14 +7,18 @@ file is too damaged to open, and a backup must not migrate the file it copies.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from vendor_eval.errors import UserError
+from vendor_eval.paths import server_backup_dir
 from vendor_eval.storage import Database, open_database
 from vendor_eval.storage import backup as storage
+from vendor_eval.storage import server_backup as pg_tools
 from vendor_eval.storage.database import database_url, make_engine, sqlite_path
+from vendor_eval.storage.server_backup import ServerURL
 
 
 @dataclass(frozen=True)
@@ -89,3 +94,49 @@ def _info(db_path: Path, path: Path) -> BackupInfo:
     taken = storage.backup_time(db_path, path)
     assert taken is not None, path
     return BackupInfo(path, taken, storage.backup_reason(db_path, path), path.stat().st_size)
+
+
+# --- a shared PostgreSQL database ------------------------------------------------------
+
+
+def server_url(target: str | Path) -> ServerURL | None:
+    """The URL of a PostgreSQL database, or None for a file."""
+    return pg_tools.server_url(database_url(target))
+
+
+def _server_prefix(url: ServerURL) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "_", f"{url.host or 'local'}-{url.port or 5432}-{url.database}")
+
+
+def server_backups(url: ServerURL) -> list[BackupInfo]:
+    """This machine's dumps of that database, newest first."""
+    folder = server_backup_dir()
+    pattern = re.compile(rf"^{re.escape(_server_prefix(url))}-(\d{{8}}-\d{{6}})-([A-Za-z0-9.-]+)\.dump$")
+    found = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        match = pattern.match(path.name)
+        if match:
+            taken = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+            found.append(BackupInfo(path, taken, match.group(2), path.stat().st_size))
+    return sorted(found, key=lambda b: b.path.name, reverse=True)
+
+
+def server_backup(url: ServerURL, reason: str = "manual") -> BackupInfo:
+    """pg_dump of the whole database into this machine's server-backups folder."""
+    now = datetime.now(UTC)
+    target = server_backup_dir() / f"{_server_prefix(url)}-{now:%Y%m%d-%H%M%S}-{reason}.dump"
+    pg_tools.dump(url, target)
+    return BackupInfo(target, now.replace(microsecond=0), reason, target.stat().st_size)
+
+
+def server_restore(url: ServerURL, source: Path | None = None) -> BackupInfo:
+    """Replace the database's content with a dump (the newest when none is named), taking a
+    before-restore dump first so the restore can be undone. Everyone should close the app."""
+    candidates = server_backups(url)
+    chosen = source or (candidates[0].path if candidates else None)
+    if chosen is None:
+        raise UserError(f"There is no backup of {url.database} on this machine to restore; name one with --from.")
+    server_backup(url, "before-restore")
+    pg_tools.restore(url, chosen)
+    return next((b for b in candidates if b.path == chosen),
+                BackupInfo(chosen, datetime.fromtimestamp(chosen.stat().st_mtime, UTC), "", chosen.stat().st_size))

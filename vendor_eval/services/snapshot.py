@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from vendor_eval import domain
@@ -53,12 +53,15 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         vendor_ids = [v.id for v in vendors]
         # Plain driver rows, not ORM objects: a large evaluation has 180,000 scores, and ORM
         # loading cost seconds where a cursor and fromisoformat cost a fraction of one.
-        cursor = s.connection().exec_driver_sql(
+        rows = s.execute(text(
             "SELECT s.id, s.evaluator_id, s.vendor_id, s.criterion_id, s.value, s.comment, s.updated_at, s.version "
-            "FROM score s JOIN evaluator e ON s.evaluator_id = e.id WHERE e.evaluation_id = ?", (e.id,))
+            "FROM score s JOIN evaluator e ON s.evaluator_id = e.id WHERE e.evaluation_id = :evaluation"),
+            {"evaluation": e.id}).all()
         scores = [
-            domain.ScoreEntry(sid, ev, ve, cr, value, comment, datetime.fromisoformat(at), version)
-            for sid, ev, ve, cr, value, comment, at, version in cursor.fetchall()
+            # SQLite hands back the text it stored, PostgreSQL a datetime.
+            domain.ScoreEntry(sid, ev, ve, cr, value, comment,
+                              at if isinstance(at, datetime) else datetime.fromisoformat(at), version)
+            for sid, ev, ve, cr, value, comment, at, version in rows
         ]
         consensus = s.scalars(select(ConsensusScore).where(ConsensusScore.vendor_id.in_(vendor_ids))).all()
         suggestions = s.scalars(select(SuggestedScore).where(SuggestedScore.vendor_id.in_(vendor_ids))).all()

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select, text
 from sqlalchemy.orm import Session
 
 from vendor_eval.storage.models import AuditEvent, utcnow
@@ -52,16 +52,20 @@ def record(
     The chain head is read once per transaction and then kept in session.info: a writer
     holds SQLite's write lock (BEGIN IMMEDIATE) until it commits, so nobody else can
     append meanwhile, and a batch of edits does not re-query the head for every event.
+    On PostgreSQL, vendor_eval_chain_head (migration 0003) takes the evaluation's writer
+    turn until commit and reads the head as the owner: row-level security may hide
+    other evaluators' events from the writer.
     """
     heads: dict[int, tuple[int, str]] = session.info.setdefault("audit_heads", {})
     if evaluation_id not in heads:
-        last = session.execute(
-            select(AuditEvent.seq, AuditEvent.hash)
-            .where(AuditEvent.evaluation_id == evaluation_id)
-            .order_by(AuditEvent.seq.desc())
-            .limit(1)
-        ).first()
-        heads[evaluation_id] = (last.seq, last.hash) if last else (0, GENESIS)
+        query: Executable
+        if session.get_bind().dialect.name == "postgresql":
+            query = text("SELECT seq, hash FROM vendor_eval_chain_head(:evaluation)").bindparams(evaluation=evaluation_id)
+        else:
+            query = (select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.evaluation_id == evaluation_id)
+                     .order_by(AuditEvent.seq.desc()).limit(1))
+        last = session.execute(query).first()
+        heads[evaluation_id] = (last.seq, last.hash) if last and last.seq is not None else (0, GENESIS)
     last_seq, last_hash = heads[evaluation_id]
     event = AuditEvent(
         evaluation_id=evaluation_id,

@@ -16,7 +16,14 @@ from sqlalchemy import Engine, text
 
 from vendor_eval.errors import StorageError
 from vendor_eval.storage.backup import create_backup, ensure_daily_backup, list_backups, quick_check
-from vendor_eval.storage.database import Database, is_read_only, make_engine, sqlite_path
+from vendor_eval.storage.database import (
+    Database,
+    is_postgresql,
+    is_read_only,
+    make_engine,
+    sqlite_path,
+    translated_errors,
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -38,8 +45,18 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config()
+    if is_postgresql(engine):
+        # Real ALTER TABLE and transactional DDL: the whole upgrade commits or none of it.
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+        return
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
         assert raw is not None
@@ -69,17 +86,37 @@ def open_database(target: str | Path, *, migrate: bool = True, daily_backup: boo
     existed = path is not None and path.exists()
     if path is not None:
         _check_file(path, must_exist=read_only)
+    db = Database(engine)
     if migrate:
-        revision = current_revision(engine)
-        if revision != head_revision():
-            if read_only:
-                raise StorageError(f"The database {path} is opened read-only and needs an upgrade; open it writable once.")
-            if path is not None and revision is not None:
-                create_backup(path, f"before-migration-{revision}")
-            upgrade(engine)
+        with translated_errors(db.where):
+            revision = current_revision(engine)
+            if revision != head_revision():
+                _check_can_migrate(engine, revision, db.where, read_only)
+                if path is not None and revision is not None:
+                    create_backup(path, f"before-migration-{revision}")
+                upgrade(engine)
     if daily_backup and existed and not read_only and path is not None:
         ensure_daily_backup(path)
-    return Database(engine)
+    return db
+
+
+def _check_can_migrate(engine: Engine, revision: str | None, where: str, read_only: bool) -> None:
+    if revision is not None and revision not in known_revisions():
+        raise StorageError(f"The database {where} was written by a newer vendor_eval (schema {revision}); "
+                           "install the newer version to open it.")
+    if read_only:
+        raise StorageError(f"The database {where} is opened read-only and needs an upgrade; open it writable once.")
+    if revision is not None and is_postgresql(engine) and not _owns_schema(engine):
+        raise StorageError(f"The database {where} has schema {revision} and this vendor_eval needs {head_revision()}; "
+                           "ask its owner to run: vendor-eval-cli server setup --db URL")
+
+
+def _owns_schema(engine: Engine) -> bool:
+    """Only the role that owns the tables migrates them (evaluators and the chair never do)."""
+    query = text("SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables "
+                 "WHERE tablename = 'alembic_version' AND schemaname = current_schema()")
+    with engine.connect() as conn:
+        return bool(conn.execute(query).scalar())
 
 
 def _check_file(path: Path, must_exist: bool = False) -> None:
@@ -115,5 +152,7 @@ def _cannot_read(check_result: str) -> bool:
 
 
 def integrity_check(db: Database) -> str:
+    if is_postgresql(db.engine):
+        return "ok"  # the server checks its own pages (data checksums, amcheck); nothing to ask here
     with db.engine.connect() as conn:
         return str(conn.execute(text("PRAGMA integrity_check")).scalar())

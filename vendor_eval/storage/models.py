@@ -341,3 +341,19 @@ class AwardCondition(Base):
     vendor_id: Mapped[int | None] = mapped_column(_fk("vendor.id"), nullable=True, index=True)
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- a shared committee database on PostgreSQL (migration 0005) ------------------------
+
+
+class ServerUser(Base):
+    """A database login mapped to an evaluator of one evaluation. Only a PostgreSQL server
+    reads this table (its row-level security policies, storage/server.py); on SQLite it stays empty."""
+
+    __tablename__ = "server_user"
+    __table_args__ = (UniqueConstraint("login", "evaluation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(63))  # PostgreSQL's longest role name
+    evaluation_id: Mapped[int] = mapped_column(_fk("evaluation.id"), index=True)
+    evaluator_id: Mapped[int] = mapped_column(_fk("evaluator.id"), index=True)
