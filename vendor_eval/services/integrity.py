@@ -1,11 +1,19 @@
 """Is an evaluation's record intact? Re-walk its audit chain and cross-check what it anchors.
 
-The hash chain alone shows an altered, inserted or deleted past event, but not the newest
-events cut off the end. Three anchors catch that where they exist:
-- the audit anchor written by finalise/reopen (services.lifecycle) must still be in the chain;
-- every score and consensus value must equal the value its newest audit event recorded
-  (also catches a value changed in the file without the application);
-- a chain head printed earlier, e.g. in a report's fingerprint, must still be in the chain.
+In order, the first problem found is reported:
+1. the hash chain: an altered, inserted or deleted past event;
+2. the audit anchor written by finalise/reopen (services.lifecycle) must still be in the chain;
+3. outside anchors: a chain head printed earlier (`--head`, `--against` a report's cover or a
+   backup of the file) must still be in the chain, at the same place when that is known;
+4. every score and consensus value must equal the value its newest audit event recorded;
+5. the seal: the newest event must be the digest of the decision state written at the last
+   commit (storage.audit), and the state in the file must still have that digest; this covers
+   every table (weights, scales, policies, vendors, evaluators, declarations, answers, ...);
+6. a finalised evaluation's live rows must still reproduce its frozen ranking.
+
+What no check inside the file can catch: its owner deleting events and recomputing every hash
+and seal with this very code (the algorithm is public and there is no secret). Step 3 catches
+that against anything kept outside the file: a report, a backup, a printed head.
 """
 
 from __future__ import annotations
@@ -17,13 +25,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendor_eval.services.lifecycle import ranking_digest
+from vendor_eval.services.lifecycle import frozen_problem, ranking_digest
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database
-from vendor_eval.storage.audit import GENESIS, verify_chain
+from vendor_eval.storage.audit import GENESIS, is_seal, verify_chain
+from vendor_eval.storage.decision_state import state_digest
 from vendor_eval.storage.models import (
     AuditEvent,
     ConsensusScore,
+    CriterionGroup,
     Evaluation,
     Evaluator,
     Score,
@@ -53,25 +63,77 @@ class IntegrityReport:
                 "problem": self.problem, "broken_seq": self.broken_seq}
 
 
-def verify(db: Database, ref: Ref, known_head: str | None = None) -> IntegrityReport:
+@dataclass(frozen=True)
+class KnownHead:
+    """A chain head kept outside the file: its hash, and its seq when the source says it (a backup)."""
+
+    hash: str
+    seq: int | None
+    source: str
+
+
+def verify(db: Database, ref: Ref, known_head: str | None = None,
+           known: tuple[KnownHead, ...] = ()) -> IntegrityReport:
     """Intact, or the first problem: a broken chain event, a missing anchor, data off the record."""
+    heads = known + ((KnownHead(known_head.strip().lower(), None, ""),) if known_head else ())
     with db.read() as s:
         evaluation = get_evaluation(s, ref)
         events = list(s.scalars(
             select(AuditEvent).where(AuditEvent.evaluation_id == evaluation.id).order_by(AuditEvent.seq)))
         head = events[-1].hash if events else GENESIS
+        evaluation_id, name, finalised = evaluation.id, evaluation.name, evaluation.status == "finalised"
 
         def report(problem: str | None, seq: int | None = None) -> IntegrityReport:
-            return IntegrityReport(evaluation.name, len(events), head, problem, seq)
+            return IntegrityReport(name, len(events), head, problem, seq)
 
         broken = verify_chain(events)
         if broken is not None:
             return report(broken.describe() + ".", broken.seq)
         by_seq = {e.seq: e for e in events}
-        problem = _anchor_problem(evaluation, by_seq) or _data_problem(s, evaluation.id, events)
-        if problem is None and known_head and known_head.strip().lower() not in {e.hash for e in events}:
-            problem = f"the chain head {known_head.strip()} is no longer in the trail: events after it were deleted."
-        return report(problem)
+        problem = (_anchor_problem(evaluation, by_seq) or _outside_problem(heads, events)
+                   or _data_problem(s, evaluation_id, events) or _seal_problem(s, evaluation_id, events))
+        if problem is not None:
+            return report(problem)
+    if finalised:
+        return report(frozen_problem(db, evaluation_id))
+    return report(None)
+
+
+def _seal_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> str | None:
+    """The newest event seals the decision state; the file must still hold that state."""
+    if not events:
+        return ("it has no audit events at all, yet every evaluation created by vendor_eval has some: "
+                "they were deleted." if _has_rows(s, evaluation_id) else None)
+    if not any(is_seal(e) for e in events):
+        return None  # written before sealing existed (or in bulk by a benchmark): nothing to compare with
+    last = events[-1]
+    if not is_seal(last):
+        return (f"audit event #{last.seq} ({last.entity} {last.field}) is not followed by the seal of the decision "
+                "state that vendor_eval writes with every change: the newest events were deleted, or this one was "
+                "appended outside vendor_eval.")
+    sealed = json.loads(last.new_value or "null")
+    if sealed != state_digest(s, evaluation_id):
+        return (f"the evaluation's data no longer has the digest sealed by audit event #{last.seq} "
+                f"({last.at[:19].replace('T', ' ')} UTC): a row (weights, scales, vendors, scores, answers, "
+                "declarations, status or frozen result) was changed, added or deleted outside vendor_eval.")
+    return None
+
+
+def _has_rows(s: Session, evaluation_id: int) -> bool:
+    return s.scalar(select(CriterionGroup.id).where(CriterionGroup.evaluation_id == evaluation_id).limit(1)) is not None
+
+
+def _outside_problem(heads: tuple[KnownHead, ...], events: list[AuditEvent]) -> str | None:
+    """A head kept outside the file must still be in the chain (at its seq when known)."""
+    by_hash = {e.hash: e.seq for e in events}
+    for known in heads:
+        seq = by_hash.get(known.hash)
+        if seq is None or (known.seq is not None and seq != known.seq):
+            at = f" (event #{known.seq})" if known.seq is not None else ""
+            source = f" from {known.source}" if known.source else ""
+            return (f"the chain head {known.hash}{at}{source} is no longer in the trail: "
+                    "events were deleted or the chain was rewritten after it.")
+    return None
 
 
 def _anchor_problem(evaluation: Evaluation, by_seq: dict[int, AuditEvent]) -> str | None:
