@@ -24,6 +24,9 @@ def register(sub: Any) -> None:
     p = add_command(sub, "verify", cmd_verify, "check that the evaluation's audit trail is intact", json_output=True)
     p.add_argument("evaluation")
     p.add_argument("--head", default=None, help="a chain head printed earlier (e.g. in a report) that must still be there")
+    p.add_argument("--against", action="append", type=Path, default=[], metavar="BACKUP_OR_REPORT",
+                   help="a backup of the file, or a PDF/Excel report of the evaluation, whose chain head must still "
+                        "be in the trail (repeat)")
 
     p = add_command(sub, "backup", cmd_backup, "back up the database now, or list its backups", json_output=True)
     p.add_argument("--list", action="store_true", help="list the backups, newest first")
@@ -58,7 +61,7 @@ def cmd_reopen(args: argparse.Namespace) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    result = integrity.verify(open_db(args), args.evaluation, args.head)
+    result = integrity.verify(open_db(args), args.evaluation, args.head, tuple(args.against))
     if args.json:
         emit_json(result.as_json())
     else:

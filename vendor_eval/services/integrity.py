@@ -19,12 +19,21 @@ that against anything kept outside the file: a report, a backup, a printed head.
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError as PdfError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vendor_eval.errors import ValidationError
+from vendor_eval.io.excel_safety import open_workbook
 from vendor_eval.services.lifecycle import frozen_problem, ranking_digest
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database
@@ -39,6 +48,9 @@ from vendor_eval.storage.models import (
     Score,
     Vendor,
 )
+
+
+HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -73,9 +85,13 @@ class KnownHead:
 
 
 def verify(db: Database, ref: Ref, known_head: str | None = None,
-           known: tuple[KnownHead, ...] = ()) -> IntegrityReport:
-    """Intact, or the first problem: a broken chain event, a missing anchor, data off the record."""
-    heads = known + ((KnownHead(known_head.strip().lower(), None, ""),) if known_head else ())
+           against: tuple[Path, ...] = ()) -> IntegrityReport:
+    """Intact, or the first problem: a broken chain event, a missing anchor, data off the record.
+    known_head and the files in `against` (backups, PDF or Excel reports) are heads kept outside."""
+    with db.read() as s:
+        name = get_evaluation(s, ref).name
+    known = tuple(head_in(path, name) for path in against)
+    heads = known + ((KnownHead(_hex(known_head, "--head"), None, ""),) if known_head else ())
     with db.read() as s:
         evaluation = get_evaluation(s, ref)
         events = list(s.scalars(
@@ -97,6 +113,67 @@ def verify(db: Database, ref: Ref, known_head: str | None = None,
     if finalised:
         return report(frozen_problem(db, evaluation_id))
     return report(None)
+
+
+def _hex(text: str, where: str) -> str:
+    value = text.strip().lower()
+    if not HEX64.fullmatch(value):
+        raise ValidationError(f"{where} must be a chain head of 64 hexadecimal digits, as verify and reports print it.")
+    return value
+
+
+def head_in(path: Path, evaluation: str) -> KnownHead:
+    """The chain head of `evaluation` recorded in a backup (any vendor_eval database file) or a report."""
+    try:
+        with path.open("rb") as f:
+            magic = f.read(16)
+    except OSError as exc:
+        raise ValidationError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+    if magic.startswith(b"SQLite format 3"):
+        return _head_in_database(path, evaluation)
+    if magic.startswith(b"%PDF"):
+        return _head_in_text(_pdf_text(path), path)
+    if magic.startswith(b"PK"):
+        return _head_in_text(_xlsx_text(path), path)
+    raise ValidationError(f"{path} is neither a vendor_eval database, a PDF report nor an Excel report.")
+
+
+def _head_in_database(path: Path, evaluation: str) -> KnownHead:
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            row = conn.execute(
+                "SELECT a.seq, a.hash FROM audit_event a JOIN evaluation e ON e.id = a.evaluation_id "
+                "WHERE e.name = ? ORDER BY a.seq DESC LIMIT 1", (evaluation,)).fetchone()
+    except sqlite3.Error as exc:
+        raise ValidationError(f"{path} is not a readable vendor_eval database ({exc}).") from None
+    if row is None:
+        raise ValidationError(f"{path} holds no audit trail of the evaluation {evaluation!r}.")
+    return KnownHead(str(row[1]), int(row[0]), f"the backup {path.name}")
+
+
+def _head_in_text(text: str, path: Path) -> KnownHead:
+    compact = re.sub(r"\s+", "", text)
+    match = re.search(r"Auditchainhead:?([0-9a-f]{64})", compact)
+    if match is None:
+        raise ValidationError(f"{path} shows no audit chain head; it is not a vendor_eval committee report.")
+    return KnownHead(match.group(1), None, f"the report {path.name}")
+
+
+def _pdf_text(path: Path) -> str:
+    try:
+        reader = PdfReader(path)
+        return "\n".join(page.extract_text() or "" for page in reader.pages[:3])
+    except (PdfError, OSError, ValueError, KeyError) as exc:
+        raise ValidationError(f"{path} cannot be read as a PDF ({exc}).") from None
+
+
+def _xlsx_text(path: Path) -> str:
+    book = open_workbook(path.read_bytes(), path.name, formulas=False)
+    try:
+        return "\n".join(" ".join(str(c) for c in row if c is not None)
+                         for sheet in book.workbook.worksheets[:2] for row in sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
 
 
 def _seal_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> str | None:

@@ -112,6 +112,31 @@ def frozen_ranking(db: Database, ref: Ref) -> dict[str, Any] | None:
         return ranking if isinstance(ranking, dict) else None
 
 
+@dataclass(frozen=True)
+class FrozenRanking:
+    """What `rank` and `report` show for a finalised evaluation: the ranking frozen then,
+    and whether the live rows still reproduce it (problem is None) or not (one sentence)."""
+
+    evaluation: str
+    finalised_by: str
+    finalised_at: str
+    ranking: dict[str, Any]
+    problem: str | None
+
+
+def frozen_view(db: Database, ref: Ref) -> FrozenRanking | None:
+    """None when the evaluation is not finalised."""
+    with db.read() as s:
+        evaluation = get_evaluation(s, ref)
+        if evaluation.status != "finalised":
+            return None
+        name, by = evaluation.name, evaluation.finalised_by or "unknown"
+        at = evaluation.finalised_at.strftime("%Y-%m-%d %H:%M UTC") if evaluation.finalised_at else "an unknown date"
+        evaluation_id = evaluation.id
+    ranking = frozen_ranking(db, evaluation_id) or {}
+    return FrozenRanking(name, by, at, ranking, frozen_problem(db, evaluation_id))
+
+
 def frozen_problem(db: Database, ref: Ref) -> str | None:
     """None when the live rows still reproduce the frozen ranking (or it is not finalised);
     otherwise one sentence saying what differs."""

@@ -75,3 +75,10 @@ def ensure_editable(evaluation: Evaluation | EvaluationInfo) -> None:
             f"Evaluation {evaluation.name!r} was finalised by {evaluation.finalised_by} and is read-only; "
             "duplicate it or reopen it with a reason."
         )
+    frozen = getattr(evaluation, "frozen_result", None) or {}
+    if "finalised_by" in frozen and "reopened_by" not in frozen:
+        # Only reopen() leaves finalised, and it records who reopened: a status reset in the file is not a reopening.
+        raise ReadOnlyError(
+            f"Evaluation {evaluation.name!r} was finalised by {frozen.get('finalised_by')}, but its status was "
+            "changed outside vendor_eval; nothing was changed (run 'vendor-eval-cli verify')."
+        )
