@@ -88,9 +88,7 @@ def cmd_backup(args: argparse.Namespace) -> None:
 
 def cmd_restore(args: argparse.Namespace) -> None:
     path = _db_file(args)
-    used = backups.restore(path, args.source)
-    print(f"Restored {path} from {used.path} (taken {used.taken_at:%Y-%m-%d %H:%M:%S} UTC); "
-          "the replaced file was kept as a before-restore backup.")
+    print(backups.restore(path, args.source).describe(path))
 
 
 def cmd_declare(args: argparse.Namespace) -> None:

@@ -6,7 +6,11 @@ same path works from a checkout, an installed wheel and a frozen build.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from alembic import command
 from alembic.config import Config
@@ -14,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+from vendor_eval import __version__
 from vendor_eval.errors import StorageError
 from vendor_eval.storage.backup import create_backup, ensure_daily_backup, list_backups, quick_check
 from vendor_eval.storage.database import Database, is_read_only, make_engine, sqlite_path
@@ -31,6 +36,10 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -70,16 +79,63 @@ def open_database(target: str | Path, *, migrate: bool = True, daily_backup: boo
     if path is not None:
         _check_file(path, must_exist=read_only)
     if migrate:
-        revision = current_revision(engine)
-        if revision != head_revision():
-            if read_only:
-                raise StorageError(f"The database {path} is opened read-only and needs an upgrade; open it writable once.")
-            if path is not None and revision is not None:
-                create_backup(path, f"before-migration-{revision}")
-            upgrade(engine)
+        with migration_lock(path if not read_only else None):
+            _migrate(engine, path, read_only)
     if daily_backup and existed and not read_only and path is not None:
         ensure_daily_backup(path)
     return Database(engine)
+
+
+def _migrate(engine: Engine, path: Path | None, read_only: bool) -> None:
+    """Read the revision under the lock: another process may have migrated the file meanwhile."""
+    revision = current_revision(engine)
+    if revision == head_revision():
+        return
+    where = path or engine.url.render_as_string(hide_password=True)
+    if revision is not None and revision not in known_revisions():
+        # Refused before any backup: retrying must not rotate the genuine before-migration backups away.
+        raise StorageError(f"The database {where} has schema revision {revision!r}, which this version of vendor_eval "
+                           f"({__version__}) does not know: it was written by a newer version; open it with that one.")
+    if read_only:
+        raise StorageError(f"The database {where} is opened read-only and needs an upgrade; open it writable once.")
+    if path is not None and revision is not None:
+        create_backup(path, f"before-migration-{revision}")
+    upgrade(engine)
+
+
+@contextmanager
+def migration_lock(path: Path | None) -> Iterator[None]:
+    """One process at a time checks and migrates a file (a lock file beside it): a second one
+    waits, then finds the file at head. SQLite's own lock cannot cover a whole migration."""
+    if path is None:
+        yield
+        return
+    lock = path.with_name(path.name + ".migrate-lock")
+    try:
+        handle = lock.open("a+b")
+    except OSError:
+        yield  # a read-only folder: nothing can be migrated there anyway, and upgrade says so
+        return
+    with handle:
+        _lock(handle)
+        yield
+
+
+def _lock(handle: BinaryIO) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle.seek(0)
+        while True:
+            try:
+                msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)  # retries for 10 s, then raises
+                return
+            except OSError:
+                continue
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the handle closes
 
 
 def _check_file(path: Path, must_exist: bool = False) -> None:
