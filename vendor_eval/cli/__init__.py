@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from vendor_eval import __version__
 from vendor_eval.errors import UserError
+from vendor_eval.validation import check_argument, terminal_safe
 
 COMMAND_MODULES = [
     "vendor_eval.cli.basics",
@@ -36,10 +39,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _TerminalSafe(io.TextIOBase):
+    """stdout/stderr for the commands: names holding terminal escapes are shown, not obeyed."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    for name, value in vars(args).items():
+        if name not in ("func", "command"):
+            check_argument(value, f"The {name.replace('_', '-')} argument")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for n, arg in enumerate(argv, start=1):
+        try:
+            check_argument(arg, f"Argument {n}")
+        except UserError as exc:
+            print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
+            return 1
     parser = build_parser()
     args = parser.parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalSafe(out), _TerminalSafe(err)  # type: ignore[assignment]
     try:
+        _check_arguments(args)
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -51,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; the last complete action was saved.", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 if __name__ == "__main__":

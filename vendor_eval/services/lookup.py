@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from vendor_eval.domain import EvaluationInfo
 from vendor_eval.errors import NotFound, ReadOnlyError
+from vendor_eval.validation import parse_id
 from vendor_eval.storage.models import (
     Criterion,
     CriterionGroup,
@@ -23,9 +24,8 @@ T = TypeVar("T", Vendor, Evaluator, Criterion, CriterionGroup)
 
 def _as_id(ref: Ref) -> int | None:
     if isinstance(ref, int):
-        return ref
-    text = ref.strip()
-    return int(text) if text.isdigit() else None
+        return ref if 0 < ref < 2**63 else None
+    return parse_id(ref)
 
 
 def get_evaluation(session: Session, ref: Ref) -> Evaluation:

@@ -6,6 +6,7 @@ one place that computes rankings, vendor_eval.scoring.engine.
 
 from __future__ import annotations
 
+from vendor_eval.validation import check_number
 from vendor_eval.scoring import engine
 from vendor_eval.scoring.results import (
     DisagreementResult,
@@ -38,5 +39,8 @@ def sensitivity(db: Database, ref: Ref, samples: int = 10_000, seed: int = 0, sa
                 price_formula: str = "ratio", tariff_scenario: str | None = None) -> SensitivityResult:
     """Critical weight changes, one-at-a-time sweeps and SMAA (seeded: same seed, same answer),
     optionally with prices as they would be under a tariff scenario."""
+    check_number(samples, "The number of SMAA samples", 0, 1_000_000)
+    check_number(seed, "The random seed", 0, 2**32 - 1)
+    check_number(bounds, "The local sampling bounds", 0, 1)
     return engine.sensitivity_snapshot(load_snapshot(db, ref), samples, seed, sampling, bounds, aggregation,
                                        missing_policy, price_formula, tariff_scenario=tariff_scenario)

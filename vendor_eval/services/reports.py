@@ -92,6 +92,8 @@ def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: 
     target = Path(path).expanduser()
     if not target.parent.is_dir():
         raise ValidationError(f"The folder {target.parent} does not exist; choose where to save the report.")
+    if target.is_dir():
+        raise ValidationError(f"{target} is a folder; give the report a file name, e.g. {target / 'report.pdf'}.")
     frozen = lifecycle.frozen_view(db, ref)
     if frozen is not None and frozen.problem is not None:
         # A report under the finalised cover must show the ranking of record; live rows that differ were tampered with.
@@ -103,7 +105,10 @@ def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: 
     def later(fraction: float, message: str) -> None:
         note(0.4 + 0.6 * fraction, message)
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise ValidationError(f"The report cannot be written in {target.parent}: {exc.strerror or exc}.") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -30,13 +30,15 @@ LINE_FIELDS = ("category", "description", "annual_amount", "currency", "origin_c
                "imaging_equipment")
 
 
+MAX_AMOUNT = 1e12  # a trillion a year: beyond any contract, and sums of such stay finite
+
 def _amount(value: Any) -> float:
     try:
         number = float(str(value).replace(",", "").strip()) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         raise ValidationError(f"An annual amount must be a number, got {value!r}.") from None
-    if not math.isfinite(number) or number < 0:
-        raise ValidationError(f"An annual amount must be zero or more, got {value!r}.")
+    if not math.isfinite(number) or number < 0 or number > MAX_AMOUNT:
+        raise ValidationError(f"An annual amount must be from 0 to {MAX_AMOUNT:,.0f}, got {value!r}.")
     return number
 
 

@@ -16,12 +16,19 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
 
 from vendor_eval import __version__
 from vendor_eval.errors import StorageError
 from vendor_eval.storage.backup import create_backup, ensure_daily_backup, list_backups, quick_check
-from vendor_eval.storage.database import Database, is_read_only, make_engine, sqlite_path
+from vendor_eval.storage.database import (
+    Database,
+    describe_operational_error,
+    is_read_only,
+    make_engine,
+    sqlite_path,
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -72,7 +79,7 @@ def open_database(target: str | Path, *, migrate: bool = True, daily_backup: boo
     An existing file gets its scheduled backup (one a day, see ensure_daily_backup);
     a file opened read-only (sqlite:///file:PATH?mode=ro&uri=true) is never written.
     """
-    engine = make_engine(target)
+    engine = _engine(target)
     path = sqlite_path(engine)
     read_only = is_read_only(engine)
     existed = path is not None and path.exists()
@@ -80,10 +87,33 @@ def open_database(target: str | Path, *, migrate: bool = True, daily_backup: boo
         _check_file(path, must_exist=read_only)
     if migrate:
         with migration_lock(path if not read_only else None):
-            _migrate(engine, path, read_only)
+            try:
+                _migrate(engine, path, read_only)
+            except (OperationalError, InterfaceError) as exc:
+                engine.dispose()
+                where = str(path) if path else engine.url.render_as_string(hide_password=True)
+                message = (describe_operational_error(exc, where) if isinstance(exc, OperationalError) else None)
+                raise StorageError(message or f"The database {where} cannot be opened: {_first_line(exc)}.") from exc
     if daily_backup and existed and not read_only and path is not None:
         ensure_daily_backup(path)
     return Database(engine)
+
+
+def _engine(target: str | Path) -> Engine:
+    """The engine for a path or URL, or one sentence on why there cannot be one."""
+    try:
+        return make_engine(target)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise StorageError(f"{target} is neither a database file nor a database URL vendor_eval can use "
+                           f"({_first_line(exc)}).") from None
+    except ImportError as exc:
+        raise StorageError(f"The driver for {str(target).split('://')[0]}:// is not installed ({exc.name}); "
+                           "install it or use a database file.") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def _migrate(engine: Engine, path: Path | None, read_only: bool) -> None:
@@ -92,6 +122,9 @@ def _migrate(engine: Engine, path: Path | None, read_only: bool) -> None:
     if revision == head_revision():
         return
     where = path or engine.url.render_as_string(hide_password=True)
+    if revision is None and inspect(engine).get_table_names():
+        raise StorageError(f"{where} is a database, but not one of vendor_eval's (it has tables and no schema "
+                           "revision); nothing was changed.")
     if revision is not None and revision not in known_revisions():
         # Refused before any backup: retrying must not rotate the genuine before-migration backups away.
         raise StorageError(f"The database {where} has schema revision {revision!r}, which this version of vendor_eval "
