@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import io
+import re
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from vendor_eval import __version__
 from vendor_eval.errors import UserError
@@ -27,8 +28,15 @@ COMMAND_MODULES = [
 ]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's refusals quote the argument back: keep them readable and terminal-safe."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(_abbreviated(terminal_safe(message)))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="vendor-eval-cli",
         description="Score and rank medical-imaging outsourcing vendors from the command line.",
     )
@@ -65,6 +73,11 @@ def _check_arguments(args: argparse.Namespace) -> None:
             check_argument(value, f"The {name.replace('_', '-')} argument")
 
 
+def _abbreviated(message: str) -> str:
+    """A sentence stays readable when it quotes a 5,000-character argument back."""
+    return re.sub(r"\S{120,}", lambda m: f"{m.group()[:60]}…({len(m.group()):,} characters)…{m.group()[-20:]}", message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     for n, arg in enumerate(argv, start=1):
@@ -74,14 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
             return 1
     parser = build_parser()
-    args = parser.parse_args(argv)
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _TerminalSafe(out), _TerminalSafe(err)  # type: ignore[assignment]
     try:
+        args = parser.parse_args(argv)
         _check_arguments(args)
         return int(args.func(args) or 0)
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_abbreviated(str(exc))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours or the user's.
