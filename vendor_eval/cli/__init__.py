@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     parser = build_parser()
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _TerminalSafe(out), _TerminalSafe(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _TerminalSafe(out), _TerminalSafe(err)
     try:
         args = parser.parse_args(argv)
         _check_arguments(args)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from vendor_eval.validation import MAX_NAME, check_name, check_text, same_name
 from vendor_eval.errors import ValidationError
 from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import Evaluator, Score, utcnow
+from vendor_eval.validation import MAX_NAME, check_name, check_text, same_name
 
 ENVELOPES = ("all", "technical", "commercial")
 

@@ -28,7 +28,6 @@ from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError as PdfError
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -48,7 +47,6 @@ from vendor_eval.storage.models import (
     Score,
     Vendor,
 )
-
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
 

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from vendor_eval.domain import EvaluationInfo
 from vendor_eval.errors import NotFound, ReadOnlyError
-from vendor_eval.validation import parse_id
 from vendor_eval.storage.models import (
     Criterion,
     CriterionGroup,
@@ -17,6 +16,7 @@ from vendor_eval.storage.models import (
     Evaluator,
     Vendor,
 )
+from vendor_eval.validation import parse_id
 
 Ref = int | str
 T = TypeVar("T", Vendor, Evaluator, Criterion, CriterionGroup)

@@ -6,7 +6,6 @@ one place that computes rankings, vendor_eval.scoring.engine.
 
 from __future__ import annotations
 
-from vendor_eval.validation import check_number
 from vendor_eval.scoring import engine
 from vendor_eval.scoring.results import (
     DisagreementResult,
@@ -16,6 +15,7 @@ from vendor_eval.scoring.results import (
 from vendor_eval.services.lookup import Ref
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
+from vendor_eval.validation import check_number
 
 
 def rank_evaluation(db: Database, ref: Ref, method: str = "weighted", aggregation: str | None = None,

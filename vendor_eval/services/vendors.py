@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-
 from sqlalchemy.orm import Session
 
-from vendor_eval.validation import MAX_NAME, check_name, check_number, check_text, same_name
 from vendor_eval.errors import ValidationError
 from vendor_eval.services.lookup import Ref, editable_evaluation, get_member
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import DEPLOYMENT_MODELS, HOSTING_MODELS, Score, Vendor
+from vendor_eval.validation import MAX_NAME, check_name, check_number, check_text, same_name
 
 PROFILE_TEXT = ("legal_name", "contact", "hq_country", "notes")
 PROFILE_LISTS = ("delivery_locations", "modalities", "service_types", "certifications")
