@@ -30,7 +30,7 @@ def check_weight(value: Any, where: str) -> float:
     except (TypeError, ValueError):
         raise ValidationError(f"The weight of {where} must be a number, got {value!r}.") from None
     if not math.isfinite(weight) or weight < 0 or weight > MAX_WEIGHT:
-        raise ValidationError(f"The weight of {where} must be from 0 to {MAX_WEIGHT:,} (percent), got {value!r}.")
+        raise ValidationError(f"The weight of {where} must be zero or more and at most {MAX_WEIGHT:,} (percent), got {value!r}.")
     return weight
 
 

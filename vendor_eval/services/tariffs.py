@@ -38,7 +38,7 @@ def _amount(value: Any) -> float:
     except (TypeError, ValueError):
         raise ValidationError(f"An annual amount must be a number, got {value!r}.") from None
     if not math.isfinite(number) or number < 0 or number > MAX_AMOUNT:
-        raise ValidationError(f"An annual amount must be from 0 to {MAX_AMOUNT:,.0f}, got {value!r}.")
+        raise ValidationError(f"An annual amount must be zero or more and at most {MAX_AMOUNT:,.0f}, got {value!r}.")
     return number
 
 
