@@ -29,8 +29,10 @@ def check_weight(value: Any, where: str) -> float:
         weight = float(value)
     except (TypeError, ValueError):
         raise ValidationError(f"The weight of {where} must be a number, got {value!r}.") from None
-    if not math.isfinite(weight) or weight < 0 or weight > MAX_WEIGHT:
-        raise ValidationError(f"The weight of {where} must be zero or more and at most {MAX_WEIGHT:,} (percent), got {value!r}.")
+    if not math.isfinite(weight) or weight < 0:
+        raise ValidationError(f"The weight of {where} must be zero or more, got {value!r}.")
+    if weight > MAX_WEIGHT:
+        raise ValidationError(f"The weight of {where} must be at most {MAX_WEIGHT:,} (percent), got {value!r}.")
     return weight
 
 

@@ -37,8 +37,10 @@ def _amount(value: Any) -> float:
         number = float(str(value).replace(",", "").strip()) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         raise ValidationError(f"An annual amount must be a number, got {value!r}.") from None
-    if not math.isfinite(number) or number < 0 or number > MAX_AMOUNT:
-        raise ValidationError(f"An annual amount must be zero or more and at most {MAX_AMOUNT:,.0f}, got {value!r}.")
+    if not math.isfinite(number) or number < 0:
+        raise ValidationError(f"An annual amount must be zero or more, got {value!r}.")
+    if number > MAX_AMOUNT:
+        raise ValidationError(f"An annual amount must be at most {MAX_AMOUNT:,.0f}, got {value!r}.")
     return number
 
 
