@@ -6,9 +6,10 @@ same path works from a checkout, an installed wheel and a frozen build.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -116,6 +117,19 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
+def _foreign(where: object) -> StorageError:
+    return StorageError(f"{where} is a database, but not one of vendor_eval's (it has tables and no schema "
+                        "revision); nothing was changed.")
+
+
+def _is_foreign(path: Path) -> bool:
+    """Tables but no alembic_version: checked read-only, before the engine's first connection
+    (which would switch the file to WAL)."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return bool(tables) and "alembic_version" not in tables
+
+
 def _migrate(engine: Engine, path: Path | None, read_only: bool) -> None:
     """Read the revision under the lock: another process may have migrated the file meanwhile."""
     revision = current_revision(engine)
@@ -123,8 +137,7 @@ def _migrate(engine: Engine, path: Path | None, read_only: bool) -> None:
         return
     where = path or engine.url.render_as_string(hide_password=True)
     if revision is None and inspect(engine).get_table_names():
-        raise StorageError(f"{where} is a database, but not one of vendor_eval's (it has tables and no schema "
-                           "revision); nothing was changed.")
+        raise _foreign(where)
     if revision is not None and revision not in known_revisions():
         # Refused before any backup: retrying must not rotate the genuine before-migration backups away.
         raise StorageError(f"The database {where} has schema revision {revision!r}, which this version of vendor_eval "
@@ -182,6 +195,8 @@ def _check_file(path: Path, must_exist: bool = False) -> None:
                 f"The database {path} could not be read ({result}): check that its disk has free space "
                 "and the file is readable; nothing was changed."
             )
+        if result == "ok" and _is_foreign(path):
+            raise _foreign(path)
         if result != "ok":
             backups = list_backups(path)
             latest = f"the latest backup ({backups[0].name})" if backups else "a backup"
