@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError as PdfError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -158,6 +156,9 @@ def _head_in_text(text: str, path: Path) -> KnownHead:
 
 
 def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader  # only verify --against a PDF needs it
+    from pypdf.errors import PdfReadError as PdfError
+
     try:
         reader = PdfReader(path)
         return "\n".join(page.extract_text() or "" for page in reader.pages[:3])
