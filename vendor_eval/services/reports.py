@@ -29,6 +29,7 @@ from vendor_eval.services.audit_log import audit_row
 from vendor_eval.services.lookup import Ref
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
+from vendor_eval.storage.audit import is_seal
 from vendor_eval.storage.models import AuditEvent
 
 FORMATS = ("pdf", "xlsx")
@@ -81,7 +82,7 @@ def _audit(db: Database, snap: Snapshot) -> tuple[tuple[AuditRow, ...], bool]:
                                 .order_by(AuditEvent.seq)))
         cut = next((i + 1 for i, e in enumerate(events) if e.hash == snap.audit_head), len(events))
         events = events[:cut]
-        rows = tuple(audit_row(e) for e in events)
+        rows = tuple(audit_row(e) for e in events if not is_seal(e))
     return rows, integrity.verify(db, snap.evaluation.id, snap.audit_head).intact
 
 

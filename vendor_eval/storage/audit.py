@@ -100,6 +100,19 @@ def is_seal(event: AuditEvent) -> bool:
     return event.entity == SEAL_ENTITY and event.field == SEAL_FIELD
 
 
+@sa_event.listens_for(Session, "before_flush")
+def _mark_changed(session: Session, _context: Any, _instances: Any) -> None:
+    """A change written without an event (to a row that names its evaluation) still gets its
+    evaluation sealed, so the seal never goes stale behind a legitimate edit."""
+    pending: dict[int, str] = session.info.setdefault("audit_unsealed", {})
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            continue
+        evaluation_id = obj.id if isinstance(obj, Evaluation) else getattr(obj, "evaluation_id", None)
+        if isinstance(evaluation_id, int):
+            pending.setdefault(evaluation_id, "vendor_eval")
+
+
 @sa_event.listens_for(Session, "before_commit")
 def _seal(session: Session) -> None:
     """At commit, append the digest of each changed evaluation's state to its chain."""
