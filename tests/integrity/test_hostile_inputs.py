@@ -93,3 +93,9 @@ def test_look_alike_names_share_one_key() -> None:
             "Blue\u200bstem Reading Group", "Ｂｌｕｅｓｔｅｍ Reading Group"]
     assert len({name_key(n) for n in same}) == 1
     assert name_key("Bluestem Reading") != name_key("Bluestem Reading Group")
+
+
+def test_control_characters_never_reach_pdf_text_raw() -> None:
+    from vendor_eval.io.text_safety import pdf_text
+
+    assert pdf_text("Acme\x00Imaging\x1b[31m <b>") == "Acme\ufffdImaging\ufffd[31m &lt;b&gt;"

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -142,3 +143,23 @@ def test_four_processes_opening_an_old_file_at_once_migrate_it_once(tmp_path: Pa
                 stream.close()
     assert all(code == 0 for code, _ in outcomes), outcomes
     assert [b.reason for b in backups.list_backups(path)] == ["before-migration-0001"]
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 200 kB file system: an empty database does not fit."""
+    folder = tmp_path / "full"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(folder)],
+                      capture_output=True, check=False).returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root; the disk-full path is then not exercised here")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=False)
+
+
+@pytest.mark.parametrize("command", ["init", "demo"])
+def test_a_full_disk_leaves_no_empty_database_behind(full_disk: Path, command: str) -> None:
+    target = full_disk / "new.db"
+    result = cli(command, "--db", str(target))
+    assert result.returncode == 1 and "is full" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not target.exists() and not Path(f"{target}-wal").exists()

@@ -92,6 +92,8 @@ def open_database(target: str | Path, *, migrate: bool = True, daily_backup: boo
                 _migrate(engine, path, read_only)
             except (OperationalError, InterfaceError) as exc:
                 engine.dispose()
+                if path is not None and not existed:
+                    _remove_half_created(path)
                 where = str(path) if path else engine.url.render_as_string(hide_password=True)
                 message = (describe_operational_error(exc, where) if isinstance(exc, OperationalError) else None)
                 raise StorageError(message or f"The database {where} cannot be opened: {_first_line(exc)}.") from exc
@@ -115,6 +117,12 @@ def _engine(target: str | Path) -> Engine:
 def _first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _remove_half_created(path: Path) -> None:
+    """A new file whose creation failed (a full disk) must not stay behind as an empty 'database'."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
 
 
 def _foreign(where: object) -> StorageError:
