@@ -150,3 +150,10 @@ def test_a_recomputed_chain_differs_from_the_backup_at_the_same_seq(db: Database
     assert integrity.verify(db, scored).intact
     report = integrity.verify(db, scored, against=(kept,))
     assert not report.intact and "(event #" in (report.problem or "")
+
+
+def test_backup_prints_the_chain_head_that_verify_reports(db: Database, scored: int, db_path: Path) -> None:
+    head = integrity.verify(db, scored).head
+    result = cli("backup", "--db", str(db_path))
+    assert result.returncode == 0 and "audit chain head of 'Service desk RFP': event #" in result.stdout
+    assert result.stdout.strip().endswith(head)

@@ -80,10 +80,13 @@ def cmd_backup(args: argparse.Namespace) -> None:
                         [[f"{b.taken_at:%Y-%m-%d %H:%M:%S}", b.reason, b.size, b.path] for b in found])
         return
     made = backups.backup_now(path)
+    heads = backups.chain_heads(made.path)
     if args.json:
-        emit_json(made.as_json())
+        emit_json({**made.as_json(), "chain_heads": [{"evaluation": n, "seq": q, "head": h} for n, q, h in heads]})
     else:
         print(f"Backed up {path} to {made.path}")
+        for name, seq, head in heads:
+            print(f"  audit chain head of {name!r}: event #{seq} {head}")
 
 
 def cmd_restore(args: argparse.Namespace) -> None:

@@ -49,6 +49,16 @@ def backup_now(db_path: Path, reason: str = "manual") -> BackupInfo:
     return _info(db_path, storage.create_backup(db_path, reason))
 
 
+def chain_heads(backup: Path) -> list[tuple[str, int, str]]:
+    """(evaluation, seq, hash) of each audit chain's head in a backup: printed when the backup
+    is taken, so a later `verify --head` or `--against` the backup catches a cut tail."""
+    with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as conn:
+        rows = conn.execute(
+            "SELECT e.name, a.seq, a.hash FROM evaluation e JOIN audit_event a ON a.evaluation_id = e.id "
+            "WHERE a.seq = (SELECT max(seq) FROM audit_event WHERE evaluation_id = e.id) ORDER BY e.id").fetchall()
+    return [(str(name), int(seq), str(hash_)) for name, seq, hash_ in rows]
+
+
 def list_backups(db_path: Path) -> list[BackupInfo]:
     """Newest first."""
     return [_info(db_path, p) for p in storage.list_backups(db_path)]
