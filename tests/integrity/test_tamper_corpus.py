@@ -23,7 +23,7 @@ from vendor_eval.services import integrity, lifecycle
 from vendor_eval.services.demo import load_demo
 from vendor_eval.storage import open_database
 from vendor_eval.storage.audit import event_hash
-from vendor_eval.storage.decision_state import state_digest
+from vendor_eval.storage.decision_state import seal_value
 from vendor_eval.storage.models import AuditEvent
 
 EID = 1
@@ -61,7 +61,7 @@ def _rechain(path: Path, reseal: bool) -> None:
                 e.seq, e.prev_hash = n, prev
                 if reseal and n == len(events):
                     s.flush()
-                    e.new_value = json.dumps(state_digest(s, EID))
+                    e.new_value = json.dumps(seal_value(s, EID), sort_keys=True, ensure_ascii=False, default=str)
                 e.hash = event_hash(e)
                 prev = e.hash
     finally:
@@ -207,6 +207,14 @@ FINALISED_CASES = [
         "UPDATE evaluation SET frozen_result = json_set(frozen_result, '$.winner', 'Lumenhaven Imaging Cloud')")),
 ]
 
+NAMED_TABLES = {
+    "group weight raised": "criterion_group", "knock-out pass mark lowered": "criterion",
+    "aggregation changed": "evaluation", "vendor renamed": "vendor", "ghost evaluator with 51 scores": "evaluator",
+    "submitted_at changed": "evaluator", "declaration deleted": "conflict_declaration",
+    "questionnaire answer changed": "answer", "cost line amount changed": "cost_line",
+    "consensus reason changed": "consensus_score", "tariff scenario rate changed": "tariff_scenario",
+}
+
 ALL = ([("before finalise", c) for c in DATA_CASES + EVENT_CASES]
        + [("after finalise", c) for c in DATA_CASES + EVENT_CASES + FINALISED_CASES])
 
@@ -264,6 +272,9 @@ def test_verify_catches(samples: dict[str, tuple[Path, str]], phase: str, case: 
     assert report.problem and report.problem.endswith(".") and "\n" not in report.problem
     if not case.outside_head:
         assert report is inside
+    table = NAMED_TABLES.get(case.name)
+    if table and phase == "before finalise":  # the seal names the table that was edited
+        assert "digest sealed" in (report.problem or "") and table in (report.problem or ""), report.problem
 
 
 def test_the_corpus_is_large_enough() -> None:

@@ -35,7 +35,7 @@ from vendor_eval.services.lifecycle import frozen_problem, ranking_digest
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database
 from vendor_eval.storage.audit import GENESIS, is_seal, verify_chain
-from vendor_eval.storage.decision_state import state_digest
+from vendor_eval.storage.decision_state import changed_tables
 from vendor_eval.storage.models import (
     AuditEvent,
     ConsensusScore,
@@ -187,12 +187,13 @@ def _seal_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> s
         return (f"audit event #{last.seq} ({last.entity} {last.field}) is not followed by the seal of the decision "
                 "state that vendor_eval writes with every change: the newest events were deleted, or this one was "
                 "appended outside vendor_eval.")
-    sealed = json.loads(last.new_value or "null")
-    if sealed != state_digest(s, evaluation_id):
-        return (f"the evaluation's data no longer has the digest sealed by audit event #{last.seq} "
-                f"({last.at[:19].replace('T', ' ')} UTC): a row (weights, scales, vendors, scores, answers, "
-                "declarations, status or frozen result) was changed, added or deleted outside vendor_eval.")
-    return None
+    changed = changed_tables(s, evaluation_id, json.loads(last.new_value or "null"))
+    if changed is None:
+        return None
+    where = f" (rows of {', '.join(changed)})" if changed else ""
+    return (f"the evaluation's data no longer has the digest sealed by audit event #{last.seq} "
+            f"({last.at[:19].replace('T', ' ')} UTC): rows were changed, added or deleted outside vendor_eval"
+            f"{where}.")
 
 
 def _has_rows(s: Session, evaluation_id: int) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendor_eval.storage.decision_state import state_digest
+from vendor_eval.storage.decision_state import seal_value
 from vendor_eval.storage.models import AuditEvent, Evaluation, utcnow
 
 GENESIS = "0" * 64
@@ -124,7 +124,7 @@ def _seal(session: Session) -> None:
         if session.get(Evaluation, evaluation_id) is None:
             continue  # deleted in this transaction, with its trail
         record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None,
-               state_digest(session, evaluation_id), seal=True)
+               seal_value(session, evaluation_id), seal=True)
 
 
 def set_field(session: Session, evaluation_id: int, actor: str, entity: str, row: Any, field: str, value: Any,

@@ -37,19 +37,43 @@ def _tables() -> list[Table]:
     return [t for t in Base.metadata.sorted_tables if t.name not in _SKIPPED]
 
 
-def state_digest(session: Session, evaluation_id: int) -> str:
-    """SHA-256 over the evaluation's rows as stored. Read through the driver's own cursor on the
-    session's connection (same transaction, no type conversion): what was sealed and what
-    verify recomputes are the same bytes, and it costs about a microsecond per row."""
-    digest = hashlib.sha256()
+def table_digests(session: Session, evaluation_id: int) -> dict[str, str]:
+    """SHA-256 of the evaluation's rows in each table, as stored. Read through the driver's own
+    cursor on the session's connection (same transaction, no type conversion): what was sealed
+    and what verify recomputes are the same bytes."""
+    digests: dict[str, str] = {}
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         for table in _tables():
-            query = (f"SELECT {', '.join(table.c.keys())} FROM {table.name} WHERE {_belongs(table, evaluation_id)} "
-                     f"ORDER BY {', '.join(c.name for c in table.primary_key.columns)}")
-            cursor.execute(query)
-            digest.update(f"\x1e{table.name}:{', '.join(table.c.keys())}\n".encode())
+            columns = ", ".join(table.c.keys())
+            cursor.execute(f"SELECT {columns} FROM {table.name} WHERE {_belongs(table, evaluation_id)} "
+                           f"ORDER BY {', '.join(c.name for c in table.primary_key.columns)}")
+            digest = hashlib.sha256(f"{table.name}:{columns}\n".encode())
             digest.update("\n".join(map(repr, cursor.fetchall())).encode("utf-8", "surrogatepass"))
+            digests[table.name] = digest.hexdigest()
     finally:
         cursor.close()
-    return digest.hexdigest()
+    return digests
+
+
+def combined(digests: dict[str, str]) -> str:
+    return hashlib.sha256("".join(f"{k}={v}\n" for k, v in sorted(digests.items())).encode()).hexdigest()
+
+
+def seal_value(session: Session, evaluation_id: int) -> dict[str, object]:
+    """What a seal records: the digest of the whole state, and each table's (so verify can
+    name the tables that changed)."""
+    digests = table_digests(session, evaluation_id)
+    return {"sha256": combined(digests), "tables": digests}
+
+
+def changed_tables(session: Session, evaluation_id: int, sealed: object) -> list[str] | None:
+    """None when the state still has the sealed digest; otherwise the tables whose rows differ
+    (empty when the seal does not say per table)."""
+    now = table_digests(session, evaluation_id)
+    if isinstance(sealed, dict) and sealed.get("sha256") == combined(now):
+        return None
+    tables = sealed.get("tables") if isinstance(sealed, dict) else None
+    if not isinstance(tables, dict):
+        return []
+    return [t for t in now if tables.get(t) != now[t]] + [t for t in tables if t not in now]
