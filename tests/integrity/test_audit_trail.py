@@ -65,18 +65,18 @@ def test_a_rehashed_forgery_still_breaks_the_link_to_the_next_event(db: Database
 
 def test_cutting_off_the_newest_events_of_a_finalised_evaluation_shows(db: Database, scored: int, db_path: Path) -> None:
     lifecycle.finalise(db, scored, "Diaz")
-    last = _event_count(db)
-    raw_sql(db_path, "DELETE FROM audit_event WHERE seq >= ?", last - 1)  # the finalise events
+    last = _event_count(db)  # status, frozen_result (the anchor), then the seal of the decision state
+    raw_sql(db_path, "DELETE FROM audit_event WHERE seq >= ?", last - 2)  # the finalise events
 
     report = integrity.verify(db, scored)
     assert not report.intact
-    assert f"audit event #{last}, written when the evaluation was finalised or reopened, is missing" in (report.problem or "")
+    assert f"audit event #{last - 1}, written when the evaluation was finalised or reopened, is missing" in (report.problem or "")
 
 
 def test_cutting_off_the_newest_score_edits_shows_through_the_scores(db: Database, scored: int, db_path: Path) -> None:
     scores.record_score(db, scored, "Dr Ames", A, KEY, 1, "Dr Ames")
     last = _event_count(db)
-    raw_sql(db_path, "DELETE FROM audit_event WHERE seq = ?", last)
+    raw_sql(db_path, "DELETE FROM audit_event WHERE seq >= ?", last - 1)  # the score event and its seal
 
     report = integrity.verify(db, scored)
     assert not report.intact

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +145,7 @@ def cmd_show(args: argparse.Namespace) -> None:
 
 def cmd_delete(args: argparse.Namespace) -> int:
     if not args.yes:
-        print("Deleting removes the evaluation and all its scores; add --yes to confirm.")
+        print("error: deleting removes the evaluation and all its scores; add --yes to confirm.", file=sys.stderr)
         return 1
     evaluations.delete_evaluation(open_db(args), args.evaluation)
     print(f"Deleted evaluation {args.evaluation}")
@@ -213,7 +214,7 @@ def cmd_weight(args: argparse.Namespace) -> None:
         return
     if args.value is None:
         raise SystemExit("error: 'weight' needs --value with --criterion or --group")
-    if args.criterion:
+    if args.criterion is not None:
         criteria.set_criterion_weight(db, args.evaluation, args.criterion, args.value, args.actor)
     else:
         criteria.set_group_weight(db, args.evaluation, args.group, args.value, args.actor)

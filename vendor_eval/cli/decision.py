@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
-from vendor_eval.services import ranking, tariffs
+from vendor_eval.services import lifecycle, ranking, tariffs
 from vendor_eval.vocabulary import AGGREGATIONS, COST_CATEGORIES, METHODS, MISSING_POLICIES, PRICE_FORMULAS, SAMPLINGS
 
 
@@ -69,12 +70,21 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x * 100:+.1f} pp"
 
 
-def cmd_rank(args: argparse.Namespace) -> None:
-    result = ranking.rank_evaluation(open_db(args), args.evaluation, args.method, args.aggregate, args.missing,
+def cmd_rank(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    what_if = (args.method, args.aggregate, args.missing, args.price_formula, args.scenario) != (
+        "weighted", None, None, None, None)
+    frozen = lifecycle.frozen_view(db, args.evaluation)
+    if frozen is not None and not what_if:
+        return _print_frozen(frozen, args.json)
+    result = ranking.rank_evaluation(db, args.evaluation, args.method, args.aggregate, args.missing,
                                      args.price_formula, args.scenario)
+    if frozen is not None and not args.json:
+        print(f"What-if on the live data: the ranking of record is the one frozen by {frozen.finalised_by} "
+              f"on {frozen.finalised_at} (rank without options shows it).")
     if args.json:
         emit_json(result.as_json())
-        return
+        return 0
     print(f"{result.evaluation}: {result.method} ({result.score_scale})")
     for key, value in result.variant.items():
         print(f"  {key}: {value}")
@@ -82,9 +92,41 @@ def cmd_rank(args: argparse.Namespace) -> None:
     print_table(["rank", "vendor", "score", "status"],
                 [[v.rank, v.name, f"{v.score:.{digits}f}", "; ".join(v.reasons) if v.disqualified else "qualified"]
                  for v in result.vendors])
-    if result.missing:
-        print(f"\n{len(result.missing)} missing cells ({result.variant['missing_policy']}): "
-              + "; ".join(m.describe() for m in result.missing[:10]) + (" ..." if len(result.missing) > 10 else ""))
+    _print_missing(result.missing, result.variant)
+    return 0
+
+
+def _print_missing(missing: Any, variant: dict[str, str]) -> None:
+    if missing:
+        print(f"\n{len(missing)} missing cells ({variant['missing_policy']}): "
+              + "; ".join(m.describe() for m in missing[:10]) + (" ..." if len(missing) > 10 else ""))
+
+
+def _print_frozen(frozen: lifecycle.FrozenRanking, as_json: bool) -> int:
+    """The ranking of record; a loud warning (and exit status 1) when the file no longer reproduces it."""
+    r = frozen.ranking
+    if as_json:
+        emit_json({"finalised_by": frozen.finalised_by, "finalised_at": frozen.finalised_at, "frozen": True,
+                   "reproduced": frozen.problem is None, "problem": frozen.problem, **r})
+    else:
+        print(f"{frozen.evaluation}: finalised by {frozen.finalised_by} on {frozen.finalised_at}; "
+              f"the frozen ranking of record, {r.get('method', '?')} ({r.get('score_scale', '?')})")
+        for key, value in dict(r.get("variant") or {}).items():
+            print(f"  {key}: {value}")
+        digits = 1 if r.get("method") == "weighted" else 4
+        print_table(["rank", "vendor", "score", "status"],
+                    [[v.get("rank"), v.get("name"), _score(v.get("score"), digits),
+                      "; ".join(v.get("reasons") or []) if v.get("disqualified") else "qualified"]
+                     for v in r.get("vendors") or [] if isinstance(v, dict)])
+    if frozen.problem is not None:
+        print(f"WARNING: {frozen.evaluation!r} is finalised, but {frozen.problem} "
+              "Run 'vendor-eval-cli verify' and restore the file from a backup.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _score(value: Any, digits: int) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, int | float) else "-"
 
 
 def cmd_disagreement(args: argparse.Namespace) -> None:

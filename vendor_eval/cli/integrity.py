@@ -24,6 +24,9 @@ def register(sub: Any) -> None:
     p = add_command(sub, "verify", cmd_verify, "check that the evaluation's audit trail is intact", json_output=True)
     p.add_argument("evaluation")
     p.add_argument("--head", default=None, help="a chain head printed earlier (e.g. in a report) that must still be there")
+    p.add_argument("--against", action="append", type=Path, default=[], metavar="BACKUP_OR_REPORT",
+                   help="a backup of the file, or a PDF/Excel report of the evaluation, whose chain head must still "
+                        "be in the trail (repeat)")
 
     p = add_command(sub, "backup", cmd_backup, "back up the database now, or list its backups", json_output=True)
     p.add_argument("--list", action="store_true", help="list the backups, newest first")
@@ -59,7 +62,7 @@ def cmd_reopen(args: argparse.Namespace) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    result = integrity.verify(open_db(args), args.evaluation, args.head)
+    result = integrity.verify(open_db(args), args.evaluation, args.head, tuple(args.against))
     if args.json:
         emit_json(result.as_json())
     else:
@@ -79,10 +82,13 @@ def cmd_backup(args: argparse.Namespace) -> None:
                         [[f"{b.taken_at:%Y-%m-%d %H:%M:%S}", b.reason, b.size, b.path] for b in found])
         return
     made = backups.server_backup(server) if server else backups.backup_now(path)  # type: ignore[arg-type]
+    heads = [] if server else backups.chain_heads(made.path)
     if args.json:
-        emit_json(made.as_json())
+        emit_json({**made.as_json(), "chain_heads": [{"evaluation": n, "seq": q, "head": h} for n, q, h in heads]})
     else:
         print(f"Backed up {server.database if server else path} to {made.path}")
+        for name, seq, head in heads:
+            print(f"  audit chain head of {name!r}: event #{seq} {head}")
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
@@ -93,9 +99,7 @@ def cmd_restore(args: argparse.Namespace) -> None:
               "its content before was dumped first as a before-restore backup.")
         return
     path = _db_file(args)
-    used = backups.restore(path, args.source)
-    print(f"Restored {path} from {used.path} (taken {used.taken_at:%Y-%m-%d %H:%M:%S} UTC); "
-          "the replaced file was kept as a before-restore backup.")
+    print(backups.restore(path, args.source).describe(path))
 
 
 def cmd_declare(args: argparse.Namespace) -> None:

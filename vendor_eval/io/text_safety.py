@@ -14,8 +14,9 @@ EXCEL_CELL_LIMIT = 32_767  # characters; Excel "repairs" (drops) longer cells
 
 
 def pdf_text(value: object) -> str:
-    """Escape text for reportlab Paragraph markup; newlines become line breaks."""
-    text = "" if value is None else str(value)
+    """Escape text for reportlab Paragraph markup; newlines become line breaks; NUL and other
+    control characters (which reach the PDF raw otherwise) become U+FFFD."""
+    text = XML_ILLEGAL.sub("\ufffd", "" if value is None else str(value))
     return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
 
 

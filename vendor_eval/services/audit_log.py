@@ -69,7 +69,8 @@ def count_audit_events(db: Database, ref: Ref, where: AuditFilter = AuditFilter(
 def audit_facets(db: Database, ref: Ref) -> AuditFacets:
     with db.read() as s:
         evaluation = get_evaluation(s, ref)
-        mine = AuditEvent.evaluation_id == evaluation.id
+        mine = and_(AuditEvent.evaluation_id == evaluation.id,
+                    ~((AuditEvent.entity == SEAL_ENTITY) & (AuditEvent.field == SEAL_FIELD)))
         actors = tuple(s.scalars(select(AuditEvent.actor).where(mine).distinct().order_by(AuditEvent.actor)))
         entities = tuple(s.scalars(select(AuditEvent.entity).where(mine).distinct().order_by(AuditEvent.entity)))
         first, last, total = s.execute(select(func.min(AuditEvent.at), func.max(AuditEvent.at),
@@ -91,7 +92,9 @@ def default_actor() -> str:
 
 
 def _conditions(s: Session, evaluation_id: int, where: AuditFilter) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = [AuditEvent.evaluation_id == evaluation_id]
+    # The seals of the decision state are for verify, not for people reading changes.
+    out: list[ColumnElement[bool]] = [AuditEvent.evaluation_id == evaluation_id,
+                                      ~((AuditEvent.entity == SEAL_ENTITY) & (AuditEvent.field == SEAL_FIELD))]
     if where.actor:
         out.append(AuditEvent.actor == where.actor)
     if where.entity:

@@ -8,6 +8,8 @@ file is too damaged to open, and a backup must not migrate the file it copies.
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +19,10 @@ from vendor_eval.paths import server_backup_dir
 from vendor_eval.storage import Database, open_database
 from vendor_eval.storage import backup as storage
 from vendor_eval.storage import server_backup as pg_tools
+from vendor_eval.storage.audit import verify_chain
 from vendor_eval.storage.database import database_url, make_engine, sqlite_path
+from vendor_eval.storage.migrate import known_revisions
+from vendor_eval.storage.models import AuditEvent
 from vendor_eval.storage.server_backup import ServerURL
 
 
@@ -48,6 +53,16 @@ def backup_now(db_path: Path, reason: str = "manual") -> BackupInfo:
     if not db_path.is_file():
         raise UserError(f"There is no database at {db_path} to back up.")
     return _info(db_path, storage.create_backup(db_path, reason))
+
+
+def chain_heads(backup: Path) -> list[tuple[str, int, str]]:
+    """(evaluation, seq, hash) of each audit chain's head in a backup: printed when the backup
+    is taken, so a later `verify --head` or `--against` the backup catches a cut tail."""
+    with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as conn:
+        rows = conn.execute(
+            "SELECT e.name, a.seq, a.hash FROM evaluation e JOIN audit_event a ON a.evaluation_id = e.id "
+            "WHERE a.seq = (SELECT max(seq) FROM audit_event WHERE evaluation_id = e.id) ORDER BY e.id").fetchall()
+    return [(str(name), int(seq), str(hash_)) for name, seq, hash_ in rows]
 
 
 def list_backups(db_path: Path) -> list[BackupInfo]:
@@ -81,13 +96,59 @@ def open_file(db_path: Path) -> Database:
     return open_database(db_path)
 
 
-def restore(db_path: Path, source: Path | None = None) -> BackupInfo:
-    """Put a backup (the newest when none is named) in place of db_path; the current file,
-    when readable, is kept as a "before-restore" backup first. Close the database before."""
-    used = storage.restore_backup(db_path, source)
-    taken = storage.backup_time(db_path, used)
-    return BackupInfo(used, taken or datetime.fromtimestamp(used.stat().st_mtime), storage.backup_reason(db_path, used),
-                      used.stat().st_size)
+@dataclass(frozen=True)
+class RestoreInfo:
+    used: BackupInfo
+    kept: Path | None  # the replaced file, kept aside
+    kept_as: str  # "a before-restore backup" | "a copy of the damaged file" | "" (there was no file)
+
+    def describe(self, db_path: Path) -> str:
+        kept = f"the replaced file was kept as {self.kept_as}: {self.kept}" if self.kept else "there was no file to replace"
+        return (f"Restored {db_path} from {self.used.path} (taken {self.used.taken_at:%Y-%m-%d %H:%M:%S} UTC); "
+                f"{kept}.")
+
+
+def restore(db_path: Path, source: Path | None = None) -> RestoreInfo:
+    """Put a backup (the newest when none is named) in place of db_path, once it is shown to be
+    a vendor_eval database of a known schema revision whose audit chains are intact; the current
+    file is kept aside first (storage.backup.restore_backup). Close the database before."""
+    if source is None:
+        found = storage.list_backups(db_path)
+        if not found:
+            raise UserError(f"There is no backup of {db_path} to restore.")
+        source = found[0]
+    if source.is_file() and storage.quick_check(source) == "ok":
+        _check_restorable(source)
+    done = storage.restore_backup(db_path, source)
+    taken = storage.backup_time(db_path, source) or datetime.fromtimestamp(source.stat().st_mtime, UTC)
+    used = BackupInfo(source, taken, storage.backup_reason(db_path, source), source.stat().st_size)
+    return RestoreInfo(used, done.kept, done.kept_as)
+
+
+def _check_restorable(source: Path) -> None:
+    """A vendor_eval database this version knows, with every evaluation's audit chain intact."""
+    try:
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"alembic_version", "evaluation", "audit_event"} <= tables:
+                raise UserError(f"{source} is an SQLite file but not a vendor_eval database; nothing was restored.")
+            revision = next(iter(conn.execute("SELECT version_num FROM alembic_version")), (None,))[0]
+            if revision not in known_revisions():
+                raise UserError(f"{source} is a vendor_eval database of schema revision {revision!r}, which this "
+                                "version does not know (a newer vendor_eval wrote it); nothing was restored.")
+            columns = [c.key for c in AuditEvent.__table__.columns]
+            rows = conn.execute(f"SELECT {', '.join(columns)} FROM audit_event ORDER BY evaluation_id, seq").fetchall()
+    except sqlite3.Error as exc:
+        raise UserError(f"{source} cannot be read as a vendor_eval database ({exc}); nothing was restored.") from None
+    by_evaluation: dict[int, list[AuditEvent]] = {}
+    for row in rows:
+        event = AuditEvent(**dict(zip(columns, row, strict=True)))
+        by_evaluation.setdefault(event.evaluation_id, []).append(event)
+    for evaluation_id, events in by_evaluation.items():
+        broken = verify_chain(events)
+        if broken is not None:
+            raise UserError(f"{source} has a broken audit trail (evaluation {evaluation_id}: {broken.describe()}); "
+                            "nothing was restored.")
 
 
 def _info(db_path: Path, path: Path) -> BackupInfo:

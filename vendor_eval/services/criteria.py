@@ -23,6 +23,8 @@ CRITERION_FIELDS: dict[str, Any] = {
 }
 
 
+MAX_WEIGHT = 1_000_000  # percent; far above any real weight, far below overflow when weights are summed
+
 def check_weight(value: Any, where: str) -> float:
     try:
         weight = float(value)
@@ -30,6 +32,8 @@ def check_weight(value: Any, where: str) -> float:
         raise ValidationError(f"The weight of {where} must be a number, got {value!r}.") from None
     if not math.isfinite(weight) or weight < 0:
         raise ValidationError(f"The weight of {where} must be zero or more, got {value!r}.")
+    if weight > MAX_WEIGHT:
+        raise ValidationError(f"The weight of {where} must be at most {MAX_WEIGHT:,} (percent), got {value!r}.")
     return weight
 
 

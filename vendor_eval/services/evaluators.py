@@ -8,19 +8,21 @@ from vendor_eval.errors import ValidationError
 from vendor_eval.services.lookup import Ref, editable_evaluation, get_member, remove_member
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import Evaluator, utcnow
+from vendor_eval.validation import MAX_NAME, check_name, check_text, same_name
 from vendor_eval.vocabulary import ENVELOPES
 
 
 def add_evaluator(db: Database, ref: Ref, name: str, actor: str, role: str = "", envelope: str = "all") -> int:
-    name = name.strip()
-    if not name:
-        raise ValidationError("An evaluator needs a name.")
+    name = check_name(name, "The evaluator's name")
+    role = check_text(role, "The evaluator's role", max_len=MAX_NAME)
     if envelope not in ENVELOPES:
         raise ValidationError(f"Envelope must be one of {', '.join(ENVELOPES)}, got {envelope!r}.")
     with db.write() as s:
         evaluation = editable_evaluation(s, ref)
-        if s.scalar(select(Evaluator.id).where(Evaluator.evaluation_id == evaluation.id, Evaluator.name == name)):
-            raise ValidationError(f"Evaluator {name!r} is already on this committee.")
+        clash = same_name(name, list(s.scalars(select(Evaluator.name).where(Evaluator.evaluation_id == evaluation.id))))
+        if clash is not None:
+            what = "is already on this committee" if clash == name else f"is the same name as evaluator {clash!r}"
+            raise ValidationError(f"Evaluator {name!r} {what}.")
         position = s.scalar(select(func.count()).where(Evaluator.evaluation_id == evaluation.id)) or 0
         e = Evaluator(evaluation_id=evaluation.id, name=name, role=role, envelope=envelope, position=position)
         s.add(e)

@@ -1,34 +1,52 @@
 """Is an evaluation's record intact? Re-walk its audit chain and cross-check what it anchors.
 
-The hash chain alone shows an altered, inserted or deleted past event, but not the newest
-events cut off the end. Three anchors catch that where they exist:
-- the audit anchor written by finalise/reopen (services.lifecycle) must still be in the chain;
-- every score and consensus value must equal the value its newest audit event recorded
-  (also catches a value changed in the file without the application);
-- a chain head printed earlier, e.g. in a report's fingerprint, must still be in the chain.
+In order, the first problem found is reported:
+1. the hash chain: an altered, inserted or deleted past event;
+2. the audit anchor written by finalise/reopen (services.lifecycle) must still be in the chain;
+3. outside anchors: a chain head printed earlier (`--head`, `--against` a report's cover or a
+   backup of the file) must still be in the chain, at the same place when that is known;
+4. every score and consensus value must equal the value its newest audit event recorded;
+5. the seal: the newest event must be the digest of the decision state written at the last
+   commit (storage.audit), and the state in the file must still have that digest; this covers
+   every table (weights, scales, policies, vendors, evaluators, declarations, answers, ...);
+6. a finalised evaluation's live rows must still reproduce its frozen ranking.
+
+What no check inside the file can catch: its owner deleting events and recomputing every hash
+and seal with this very code (the algorithm is public and there is no secret). Step 3 catches
+that against anything kept outside the file: a report, a backup, a printed head.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendor_eval.services.lifecycle import ranking_digest
+from vendor_eval.errors import ValidationError
+from vendor_eval.io.excel.safety import open_workbook
+from vendor_eval.services.lifecycle import frozen_problem, ranking_digest
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database
-from vendor_eval.storage.audit import GENESIS, verify_chain
+from vendor_eval.storage.audit import GENESIS, is_seal, verify_chain
+from vendor_eval.storage.decision_state import changed_tables
 from vendor_eval.storage.models import (
     AuditEvent,
     ConsensusScore,
+    CriterionGroup,
     Evaluation,
     Evaluator,
     Score,
     Vendor,
 )
+
+HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -53,25 +71,146 @@ class IntegrityReport:
                 "problem": self.problem, "broken_seq": self.broken_seq}
 
 
-def verify(db: Database, ref: Ref, known_head: str | None = None) -> IntegrityReport:
-    """Intact, or the first problem: a broken chain event, a missing anchor, data off the record."""
+@dataclass(frozen=True)
+class KnownHead:
+    """A chain head kept outside the file: its hash, and its seq when the source says it (a backup)."""
+
+    hash: str
+    seq: int | None
+    source: str
+
+
+def verify(db: Database, ref: Ref, known_head: str | None = None,
+           against: tuple[Path, ...] = ()) -> IntegrityReport:
+    """Intact, or the first problem: a broken chain event, a missing anchor, data off the record.
+    known_head and the files in `against` (backups, PDF or Excel reports) are heads kept outside."""
+    with db.read() as s:
+        name = get_evaluation(s, ref).name
+    known = tuple(head_in(path, name) for path in against)
+    heads = known + ((KnownHead(_hex(known_head, "--head"), None, ""),) if known_head else ())
     with db.read() as s:
         evaluation = get_evaluation(s, ref)
         events = list(s.scalars(
             select(AuditEvent).where(AuditEvent.evaluation_id == evaluation.id).order_by(AuditEvent.seq)))
         head = events[-1].hash if events else GENESIS
+        evaluation_id, name, finalised = evaluation.id, evaluation.name, evaluation.status == "finalised"
 
         def report(problem: str | None, seq: int | None = None) -> IntegrityReport:
-            return IntegrityReport(evaluation.name, len(events), head, problem, seq)
+            return IntegrityReport(name, len(events), head, problem, seq)
 
         broken = verify_chain(events)
         if broken is not None:
             return report(broken.describe() + ".", broken.seq)
         by_seq = {e.seq: e for e in events}
-        problem = _anchor_problem(evaluation, by_seq) or _data_problem(s, evaluation.id, events)
-        if problem is None and known_head and known_head.strip().lower() not in {e.hash for e in events}:
-            problem = f"the chain head {known_head.strip()} is no longer in the trail: events after it were deleted."
-        return report(problem)
+        problem = (_anchor_problem(evaluation, by_seq) or _outside_problem(heads, events)
+                   or _data_problem(s, evaluation_id, events) or _seal_problem(s, evaluation_id, events))
+        if problem is not None:
+            return report(problem)
+    if finalised:
+        return report(frozen_problem(db, evaluation_id))
+    return report(None)
+
+
+def _hex(text: str, where: str) -> str:
+    value = text.strip().lower()
+    if not HEX64.fullmatch(value):
+        raise ValidationError(f"{where} must be a chain head of 64 hexadecimal digits, as verify and reports print it.")
+    return value
+
+
+def head_in(path: Path, evaluation: str) -> KnownHead:
+    """The chain head of `evaluation` recorded in a backup (any vendor_eval database file) or a report."""
+    try:
+        with path.open("rb") as f:
+            magic = f.read(16)
+    except OSError as exc:
+        raise ValidationError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+    if magic.startswith(b"SQLite format 3"):
+        return _head_in_database(path, evaluation)
+    if magic.startswith(b"%PDF"):
+        return _head_in_text(_pdf_text(path), path)
+    if magic.startswith(b"PK"):
+        return _head_in_text(_xlsx_text(path), path)
+    raise ValidationError(f"{path} is neither a vendor_eval database, a PDF report nor an Excel report.")
+
+
+def _head_in_database(path: Path, evaluation: str) -> KnownHead:
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            row = conn.execute(
+                "SELECT a.seq, a.hash FROM audit_event a JOIN evaluation e ON e.id = a.evaluation_id "
+                "WHERE e.name = ? ORDER BY a.seq DESC LIMIT 1", (evaluation,)).fetchone()
+    except sqlite3.Error as exc:
+        raise ValidationError(f"{path} is not a readable vendor_eval database ({exc}).") from None
+    if row is None:
+        raise ValidationError(f"{path} holds no audit trail of the evaluation {evaluation!r}.")
+    return KnownHead(str(row[1]), int(row[0]), f"the backup {path.name}")
+
+
+def _head_in_text(text: str, path: Path) -> KnownHead:
+    compact = re.sub(r"\s+", "", text)
+    match = re.search(r"Auditchainhead:?([0-9a-f]{64})", compact)
+    if match is None:
+        raise ValidationError(f"{path} shows no audit chain head; it is not a vendor_eval committee report.")
+    return KnownHead(match.group(1), None, f"the report {path.name}")
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader  # only verify --against a PDF needs it
+    from pypdf.errors import PdfReadError as PdfError
+
+    try:
+        reader = PdfReader(path)
+        return "\n".join(page.extract_text() or "" for page in reader.pages[:3])
+    except (PdfError, OSError, ValueError, KeyError) as exc:
+        raise ValidationError(f"{path} cannot be read as a PDF ({exc}).") from None
+
+
+def _xlsx_text(path: Path) -> str:
+    book = open_workbook(path.read_bytes(), path.name, formulas=False)
+    try:
+        return "\n".join(" ".join(str(c) for c in row if c is not None)
+                         for sheet in book.workbook.worksheets[:2] for row in sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def _seal_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> str | None:
+    """The newest event seals the decision state; the file must still hold that state."""
+    if not events:
+        return ("it has no audit events at all, yet every evaluation created by vendor_eval has some: "
+                "they were deleted." if _has_rows(s, evaluation_id) else None)
+    if not any(is_seal(e) for e in events):
+        return None  # written before sealing existed (or in bulk by a benchmark): nothing to compare with
+    last = events[-1]
+    if not is_seal(last):
+        return (f"audit event #{last.seq} ({last.entity} {last.field}) is not followed by the seal of the decision "
+                "state that vendor_eval writes with every change: the newest events were deleted, or this one was "
+                "appended outside vendor_eval.")
+    changed = changed_tables(s, evaluation_id, json.loads(last.new_value or "null"))
+    if changed is None:
+        return None
+    where = f" (rows of {', '.join(changed)})" if changed else ""
+    return (f"the evaluation's data no longer has the digest sealed by audit event #{last.seq} "
+            f"({last.at[:19].replace('T', ' ')} UTC): rows were changed, added or deleted outside vendor_eval"
+            f"{where}.")
+
+
+def _has_rows(s: Session, evaluation_id: int) -> bool:
+    return s.scalar(select(CriterionGroup.id).where(CriterionGroup.evaluation_id == evaluation_id).limit(1)) is not None
+
+
+def _outside_problem(heads: tuple[KnownHead, ...], events: list[AuditEvent]) -> str | None:
+    """A head kept outside the file must still be in the chain (at its seq when known)."""
+    by_hash = {e.hash: e.seq for e in events}
+    for known in heads:
+        seq = by_hash.get(known.hash)
+        if seq is None or (known.seq is not None and seq != known.seq):
+            at = f" (event #{known.seq})" if known.seq is not None else ""
+            source = f" from {known.source}" if known.source else ""
+            return (f"the chain head {known.hash}{at}{source} is no longer in the trail: "
+                    "events were deleted or the chain was rewritten after it.")
+    return None
 
 
 def _anchor_problem(evaluation: Evaluation, by_seq: dict[int, AuditEvent]) -> str | None:

@@ -156,7 +156,9 @@ def finalise(db: Database, ref: Ref, by: str) -> Finalised:
             "format": FROZEN_FORMAT, "finalised_at": now.isoformat(), "finalised_by": by, "note": note,
             "winner": winner, "ranking": ranking, "ranking_sha256": digest, "audit_anchor": _anchor(anchor),
         }
-        return Finalised(evaluation.name, by, now, winner, anchor.hash)
+        name = evaluation.name
+    with db.read() as s:  # after the commit, whose seal is the new head
+        return Finalised(name, by, now, winner, audit.chain_head(s, evaluation_id))
 
 
 def reopen(db: Database, ref: Ref, by: str, reason: str) -> None:
@@ -186,6 +188,80 @@ def frozen_ranking(db: Database, ref: Ref) -> dict[str, Any] | None:
             return None
         ranking = evaluation.frozen_result.get("ranking")
         return ranking if isinstance(ranking, dict) else None
+
+
+@dataclass(frozen=True)
+class FrozenRanking:
+    """What `rank` and `report` show for a finalised evaluation: the ranking frozen then,
+    and whether the live rows still reproduce it (problem is None) or not (one sentence)."""
+
+    evaluation: str
+    finalised_by: str
+    finalised_at: str
+    ranking: dict[str, Any]
+    problem: str | None
+
+
+def frozen_view(db: Database, ref: Ref) -> FrozenRanking | None:
+    """None when the evaluation is not finalised."""
+    with db.read() as s:
+        evaluation = get_evaluation(s, ref)
+        if evaluation.status != "finalised":
+            return None
+        name, by = evaluation.name, evaluation.finalised_by or "unknown"
+        at = evaluation.finalised_at.strftime("%Y-%m-%d %H:%M UTC") if evaluation.finalised_at else "an unknown date"
+        evaluation_id = evaluation.id
+    ranking = frozen_ranking(db, evaluation_id) or {}
+    return FrozenRanking(name, by, at, ranking, frozen_problem(db, evaluation_id))
+
+
+def frozen_problem(db: Database, ref: Ref) -> str | None:
+    """None when the live rows still reproduce the frozen ranking (or it is not finalised);
+    otherwise one sentence saying what differs."""
+    frozen = frozen_ranking(db, ref)
+    if frozen is None:
+        with db.read() as s:
+            if get_evaluation(s, ref).status == "finalised":
+                return "the evaluation is finalised but its frozen ranking is missing: the frozen result was altered."
+        return None
+    try:
+        live = rank_evaluation(db, ref).as_json()
+    except ValidationError as exc:
+        return f"the data in the file can no longer be ranked ({exc}), so it does not reproduce the frozen ranking."
+    return _ranking_difference(frozen, live)
+
+
+def _ranking_difference(frozen: dict[str, Any], live: dict[str, Any]) -> str | None:
+    def rows(ranking: dict[str, Any]) -> list[tuple[Any, ...]]:
+        vendors = ranking.get("vendors")
+        if not isinstance(vendors, list):
+            return []
+        return [(v.get("name"), v.get("rank"), v.get("disqualified"), v.get("score"))
+                for v in vendors if isinstance(v, dict)]
+
+    was, now = rows(frozen), rows(live)
+    same = len(was) == len(now) and all(
+        a[:3] == b[:3] and _close(a[3], b[3]) for a, b in zip(was, now, strict=True))
+    if same:
+        return None
+    first = next(iter(was), None)
+    first_now = next(iter(now), None)
+    return ("the live data no longer reproduces the frozen ranking: it was finalised with "
+            f"{_place(first)} and the rows in the file now give {_place(first_now)}; "
+            "the frozen ranking stands and the file was changed outside vendor_eval.")
+
+
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+    return bool(a == b)
+
+
+def _place(row: tuple[Any, ...] | None) -> str:
+    if row is None:
+        return "no vendors"
+    score = f"{row[3]:.1f} points" if isinstance(row[3], int | float) else "no score"
+    return f"{row[0]} first ({score})" + (", disqualified" if row[2] else "")
 
 
 def _anchor(event: AuditEvent) -> dict[str, Any]:

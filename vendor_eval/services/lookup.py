@@ -19,6 +19,7 @@ from vendor_eval.storage.models import (
     Score,
     Vendor,
 )
+from vendor_eval.validation import parse_id
 
 Ref = int | str
 T = TypeVar("T", Vendor, Evaluator, Criterion, CriterionGroup)
@@ -27,9 +28,8 @@ Scored = TypeVar("Scored", Vendor, Evaluator, Criterion)  # the members a score 
 
 def _as_id(ref: Ref) -> int | None:
     if isinstance(ref, int):
-        return ref
-    text = ref.strip()
-    return int(text) if text.isdigit() else None
+        return ref if 0 < ref < 2**63 else None
+    return parse_id(ref)
 
 
 def get_evaluation(session: Session, ref: Ref) -> Evaluation:
@@ -78,6 +78,13 @@ def ensure_editable(evaluation: Evaluation | EvaluationInfo) -> None:
         raise ReadOnlyError(
             f"Evaluation {evaluation.name!r} was finalised by {evaluation.finalised_by} and is read-only; "
             "duplicate it or reopen it with a reason."
+        )
+    frozen = getattr(evaluation, "frozen_result", None) or {}
+    if "finalised_by" in frozen and "reopened_by" not in frozen:
+        # Only reopen() leaves finalised, and it records who reopened: a status reset in the file is not a reopening.
+        raise ReadOnlyError(
+            f"Evaluation {evaluation.name!r} was finalised by {frozen.get('finalised_by')}, but its status was "
+            "changed outside vendor_eval; nothing was changed (run 'vendor-eval-cli verify')."
         )
 
 

@@ -15,6 +15,7 @@ from vendor_eval.scoring.results import (
 from vendor_eval.services.lookup import Ref
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
+from vendor_eval.validation import check_number
 
 
 def rank_evaluation(db: Database, ref: Ref, method: str = "weighted", aggregation: str | None = None,
@@ -38,5 +39,8 @@ def sensitivity(db: Database, ref: Ref, samples: int = 10_000, seed: int = 0, sa
                 price_formula: str | None = None, tariff_scenario: str | None = None) -> SensitivityResult:
     """Critical weight changes, one-at-a-time sweeps and SMAA (seeded: same seed, same answer),
     optionally with prices as they would be under a tariff scenario."""
+    check_number(samples, "The number of SMAA samples", 0, 1_000_000)
+    check_number(seed, "The random seed", 0, 2**32 - 1)
+    check_number(bounds, "The local sampling bounds", 0, 1)
     return engine.sensitivity_snapshot(load_snapshot(db, ref), samples, seed, sampling, bounds, aggregation,
                                        missing_policy, price_formula, tariff_scenario=tariff_scenario)

@@ -24,11 +24,12 @@ from vendor_eval.io.report.xlsx import write_xlsx
 from vendor_eval.scoring import engine
 from vendor_eval.scoring import tariffs as tariff_model
 from vendor_eval.scoring.results import SensitivityResult, TariffResult
+from vendor_eval.services import integrity, lifecycle
 from vendor_eval.services.audit_log import audit_row
 from vendor_eval.services.lookup import Ref
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, open_database
-from vendor_eval.storage.audit import verify_chain
+from vendor_eval.storage.audit import is_seal
 from vendor_eval.storage.models import AuditEvent
 
 FORMATS = ("pdf", "xlsx")
@@ -77,15 +78,15 @@ def _tariffs(snap: Snapshot) -> TariffResult | None:
 
 
 def _audit(db: Database, snap: Snapshot) -> tuple[tuple[AuditRow, ...], bool]:
-    """The change log up to the chain head the fingerprint covers, and whether that chain verifies."""
+    """The change log up to the chain head the fingerprint covers, and whether the record verifies
+    (chain, seal of the decision state, anchors: services.integrity)."""
     with db.read() as s:
         events = list(s.scalars(select(AuditEvent).where(AuditEvent.evaluation_id == snap.evaluation.id)
                                 .order_by(AuditEvent.seq)))
         cut = next((i + 1 for i, e in enumerate(events) if e.hash == snap.audit_head), len(events))
         events = events[:cut]
-        intact = verify_chain(events) is None
-        rows = tuple(audit_row(e) for e in events)
-    return rows, intact
+        rows = tuple(audit_row(e) for e in events if not is_seal(e))
+    return rows, integrity.verify(db, snap.evaluation.id, snap.audit_head).intact
 
 
 def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: Progress | None = None,
@@ -96,13 +97,23 @@ def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: 
     target = Path(path).expanduser()
     if not target.parent.is_dir():
         raise ValidationError(f"The folder {target.parent} does not exist; choose where to save the report.")
+    if target.is_dir():
+        raise ValidationError(f"{target} is a folder; give the report a file name, e.g. {target / 'report.pdf'}.")
+    frozen = lifecycle.frozen_view(db, ref)
+    if frozen is not None and frozen.problem is not None:
+        # A report under the finalised cover must show the ranking of record; live rows that differ were tampered with.
+        raise ValidationError(f"No report was written: {frozen.evaluation!r} is finalised, but {frozen.problem} "
+                              "Run 'vendor-eval-cli verify' and restore the file from a backup.")
     note = progress or (lambda _f, _m: None)
     inputs = report_inputs(db, ref, lambda f, m: note(0.4 * f, m), method, aggregation, scenario)
 
     def later(fraction: float, message: str) -> None:
         note(0.4 + 0.6 * fraction, message)
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise ValidationError(f"The report cannot be written in {target.parent}: {exc.strerror or exc}.") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:

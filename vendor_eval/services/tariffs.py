@@ -31,6 +31,8 @@ LINE_FIELDS = ("category", "description", "annual_amount", "currency", "origin_c
                "imaging_equipment")
 
 
+MAX_AMOUNT = 1e12  # a trillion a year: beyond any contract, and sums of such stay finite
+
 def _amount(value: Any) -> float:
     try:
         number = float(str(value).replace(",", "").strip()) if isinstance(value, str) else float(value)
@@ -38,6 +40,8 @@ def _amount(value: Any) -> float:
         raise ValidationError(f"An annual amount must be a number, got {value!r}.") from None
     if not math.isfinite(number) or number < 0:
         raise ValidationError(f"An annual amount must be zero or more, got {value!r}.")
+    if number > MAX_AMOUNT:
+        raise ValidationError(f"An annual amount must be at most {MAX_AMOUNT:,.0f}, got {value!r}.")
     return number
 
 

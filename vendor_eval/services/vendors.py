@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from vendor_eval.errors import ValidationError
 from vendor_eval.services.lookup import Ref, editable_evaluation, get_member, remove_member
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import Vendor
+from vendor_eval.validation import MAX_NAME, check_name, check_number, check_text, same_name
 from vendor_eval.vocabulary import DEPLOYMENT_MODELS, HOSTING_MODELS
 
 PROFILE_TEXT = ("legal_name", "contact", "hq_country", "notes")
@@ -20,13 +22,9 @@ def _check_profile(changes: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for field, value in changes.items():
         if field == "name":
-            value = str(value).strip()
-            if not value:
-                raise ValidationError("A vendor needs a name.")
-            if len(value) > 200:
-                raise ValidationError("A vendor name is at most 200 characters.")
+            value = check_name(str(value), "The vendor name")
         elif field in PROFILE_TEXT:
-            value = str(value)
+            value = check_text(str(value), f"The vendor's {field.replace('_', ' ')}", max_len=MAX_NAME + 100)
         elif field in PROFILE_LISTS:
             if isinstance(value, str):
                 value = [x.strip() for x in value.split(",") if x.strip()]
@@ -55,17 +53,27 @@ def _check_profile(changes: dict[str, Any]) -> dict[str, Any]:
 
 def _number(field: str, value: Any) -> float:
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ValidationError(f"The vendor's {field} must be a number, got {value!r}.") from None
+    return check_number(number, f"The vendor's {field.replace('_', ' ')}", -1000, 1000)
+
+
+def _refuse_same_name(s: Session, evaluation_id: int, name: str, vendor_id: int | None) -> None:
+    """Names that differ only in case, width, accents or invisible characters are one vendor."""
+    others = [n for i, n in s.execute(select(Vendor.id, Vendor.name).where(Vendor.evaluation_id == evaluation_id))
+              if i != vendor_id]
+    clash = same_name(name, others)
+    if clash is not None:
+        what = "is already in this evaluation" if clash == name else f"is the same name as vendor {clash!r}"
+        raise ValidationError(f"Vendor {name!r} {what}.")
 
 
 def add_vendor(db: Database, ref: Ref, name: str, actor: str, **profile: Any) -> int:
     fields = _check_profile({"name": name, **profile})
     with db.write() as s:
         evaluation = editable_evaluation(s, ref)
-        if s.scalar(select(Vendor.id).where(Vendor.evaluation_id == evaluation.id, Vendor.name == fields["name"])):
-            raise ValidationError(f"Vendor {fields['name']!r} is already in this evaluation.")
+        _refuse_same_name(s, evaluation.id, fields["name"], None)
         position = s.scalar(select(func.count()).where(Vendor.evaluation_id == evaluation.id)) or 0
         vendor = Vendor(evaluation_id=evaluation.id, position=position, **fields)
         s.add(vendor)
@@ -79,10 +87,8 @@ def update_vendor(db: Database, ref: Ref, vendor: Ref, actor: str, **changes: An
     with db.write() as s:
         evaluation = editable_evaluation(s, ref)
         v = get_member(s, Vendor, evaluation.id, vendor)
-        if "name" in fields and fields["name"] != v.name and s.scalar(
-            select(Vendor.id).where(Vendor.evaluation_id == evaluation.id, Vendor.name == fields["name"])
-        ):
-            raise ValidationError(f"Vendor {fields['name']!r} is already in this evaluation.")
+        if "name" in fields:
+            _refuse_same_name(s, evaluation.id, fields["name"], v.id)
         for field, value in fields.items():
             audit.set_field(s, evaluation.id, actor, "vendor", v, field, value)
 

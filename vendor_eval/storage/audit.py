@@ -3,6 +3,11 @@
 Events are hash-chained per evaluation: each stores SHA-256 over its content and
 the previous event's hash, so editing or deleting a past event breaks the chain
 at that point (verify_chain names it).
+
+Every transaction that records events ends with a seal: one more event whose value is
+the SHA-256 of the evaluation's whole decision state as committed (storage.decision_state).
+A row changed in the file afterwards no longer matches the newest seal, whether or not an
+event describes it; verify recomputes the digest and compares.
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Executable, select, text
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from vendor_eval.storage.models import AuditEvent, utcnow
+from vendor_eval.storage.decision_state import seal_value
+from vendor_eval.storage.models import AuditEvent, Evaluation, utcnow
 
 GENESIS = "0" * 64
+SEAL_ENTITY, SEAL_FIELD = "evaluation", "state_sha256"
 
 
 def _encode(value: Any) -> str | None:
@@ -46,8 +54,11 @@ def record(
     old: Any,
     new: Any,
     reason: str = "",
+    *,
+    seal: bool = False,
 ) -> AuditEvent:
-    """Append one event to the evaluation's chain (the caller's transaction commits it).
+    """Append one event to the evaluation's chain (the caller's transaction commits it,
+    and sealing the decision state at commit is due for the evaluation).
 
     The chain head is read once per transaction and then kept in session.info: a writer
     holds SQLite's write lock (BEGIN IMMEDIATE) until it commits, so nobody else can
@@ -84,7 +95,40 @@ def record(
     session.add(event)
     session.flush()
     heads[evaluation_id] = (event.seq, event.hash)
+    if not seal:
+        session.info.setdefault("audit_unsealed", {})[evaluation_id] = actor
     return event
+
+
+def is_seal(event: AuditEvent) -> bool:
+    return event.entity == SEAL_ENTITY and event.field == SEAL_FIELD
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _mark_changed(session: Session, _context: Any, _instances: Any) -> None:
+    """A change written without an event (to a row that names its evaluation) still gets its
+    evaluation sealed, so the seal never goes stale behind a legitimate edit."""
+    pending: dict[int, str] = session.info.setdefault("audit_unsealed", {})
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            continue
+        evaluation_id = obj.id if isinstance(obj, Evaluation) else getattr(obj, "evaluation_id", None)
+        if isinstance(evaluation_id, int):
+            pending.setdefault(evaluation_id, "vendor_eval")
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _seal(session: Session) -> None:
+    """At commit, append the digest of each changed evaluation's state to its chain."""
+    pending: dict[int, str] = session.info.pop("audit_unsealed", {})
+    if not pending:
+        return
+    session.flush()
+    for evaluation_id, actor in sorted(pending.items()):
+        if session.get(Evaluation, evaluation_id) is None:
+            continue  # deleted in this transaction, with its trail
+        record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None,
+               seal_value(session, evaluation_id), seal=True)
 
 
 def set_field(session: Session, evaluation_id: int, actor: str, entity: str, row: Any, field: str, value: Any,

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import sqlite3
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 def _name_pattern(db_path: Path) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(db_path.stem)}-(\d{{8}}-\d{{6}}-\d{{6}})-([A-Za-z0-9.-]+)\.db$")
+    return re.compile(rf"^{re.escape(db_path.stem)}-(\d{{8}}-\d{{6}}-\d{{6}})-([A-Za-z0-9._-]+)\.db$")
 
 
 def backup_time(db_path: Path, backup: Path) -> datetime | None:
@@ -86,8 +88,13 @@ def list_backups(db_path: Path) -> list[Path]:
 
 
 def _rotate(db_path: Path, kind: str, keep: int) -> None:
+    """Keep the newest `keep` of a kind; the oldest before-migration backup is kept as well: it is
+    the last copy written by the older version, the one to go back to if a migration went wrong."""
     same_kind = [p for p in list_backups(db_path) if _kind(backup_reason(db_path, p)) == kind]
-    for old in same_kind[keep:]:
+    doomed = same_kind[keep:]
+    if kind == "before-migration" and doomed:
+        doomed = doomed[:-1]
+    for old in doomed:
         old.unlink(missing_ok=True)
 
 
@@ -109,22 +116,27 @@ def ensure_daily_backup(db_path: Path, keep: int = KEEP_DAILY, now: datetime | N
         return None
 
 
-def restore_backup(db_path: Path, backup: Path | None = None) -> Path:
-    """Replace db_path's content with a backup (the newest when none is named).
+@dataclass(frozen=True)
+class Restored:
+    source: Path
+    kept: Path | None  # where the replaced file was kept (a before-restore backup or a damaged copy)
+    kept_as: str  # "a before-restore backup", "a copy of the damaged file", "" when there was no file
 
-    The current file is itself backed up first (reason "before-restore") when it is
-    readable, so a restore can be undone.
-    """
-    candidates = list_backups(db_path)
-    source = backup or (candidates[0] if candidates else None)
-    if source is None:
-        raise UserError(f"There is no backup of {db_path} to restore.")
+
+def restore_backup(db_path: Path, source: Path) -> Restored:
+    """Replace db_path's content with a checked backup. The current file is always kept first:
+    as a "before-restore" backup when it reads, or copied whole beside it when it is damaged."""
     if not source.is_file():
         raise UserError(f"The backup {source} does not exist.")
     if quick_check(source) != "ok":
         raise UserError(f"The backup {source} is itself damaged; choose another one.")
-    if db_path.exists() and quick_check(db_path) == "ok":
-        create_backup(db_path, "before-restore")
+    kept: Path | None = None
+    kept_as = ""
+    if db_path.exists():
+        if quick_check(db_path) == "ok":
+            kept, kept_as = create_backup(db_path, "before-restore"), "a before-restore backup"
+        else:
+            kept, kept_as = _keep_damaged(db_path), "a copy of the damaged file"
     try:
         _copy(source, db_path)
     except sqlite3.DatabaseError:
@@ -132,7 +144,20 @@ def restore_backup(db_path: Path, backup: Path | None = None) -> Path:
         for suffix in ("-wal", "-shm"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)
         db_path.write_bytes(source.read_bytes())
-    return source
+    return Restored(source, kept, kept_as)
+
+
+def _keep_damaged(db_path: Path) -> Path:
+    stamp = datetime.now(UTC).strftime(_STAMP)
+    target = db_path.with_name(f"{db_path.name}.damaged-{stamp}")
+    try:
+        for suffix in ("", "-wal"):
+            part = Path(str(db_path) + suffix)
+            if part.exists():
+                shutil.copyfile(part, Path(str(target) + suffix))
+    except OSError as exc:
+        raise StorageError(f"The damaged {db_path} could not be kept aside ({_why(exc)}); nothing was restored.") from exc
+    return target
 
 
 def quick_check(db_path: Path) -> str:

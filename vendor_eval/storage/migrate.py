@@ -6,23 +6,30 @@ same path works from a checkout, an installed wheel and a frozen build.
 
 from __future__ import annotations
 
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from vendor_eval import __version__
 from vendor_eval.errors import StorageError
 from vendor_eval.storage.backup import create_backup, ensure_daily_backup, list_backups, quick_check
 from vendor_eval.storage.database import (
     Database,
+    describe_operational_error,
     is_postgresql,
     is_read_only,
     make_engine,
     sqlite_path,
-    translated_errors,
 )
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -40,13 +47,13 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
-
-
-def known_revisions() -> set[str]:
-    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -80,7 +87,7 @@ def open_database(target: str | Path, *, migrate: bool = True, daily_backup: boo
     An existing file gets its scheduled backup (one a day, see ensure_daily_backup);
     a file opened read-only (sqlite:///file:PATH?mode=ro&uri=true) is never written.
     """
-    engine = make_engine(target)
+    engine = _engine(target)
     path = sqlite_path(engine)
     read_only = is_read_only(engine)
     existed = path is not None and path.exists()
@@ -88,27 +95,18 @@ def open_database(target: str | Path, *, migrate: bool = True, daily_backup: boo
         _check_file(path, must_exist=read_only)
     db = Database(engine)
     if migrate:
-        with translated_errors(db.where):
-            revision = current_revision(engine)
-            if revision != head_revision():
-                _check_can_migrate(engine, revision, db.where, read_only)
-                if path is not None and revision is not None:
-                    create_backup(path, f"before-migration-{revision}")
-                upgrade(engine)
+        with migration_lock(path if not read_only else None):
+            try:
+                _migrate(engine, path, read_only)
+            except DBAPIError as exc:
+                engine.dispose()
+                if path is not None and not existed:
+                    _remove_half_created(path)
+                message = describe_operational_error(exc, db.where)
+                raise StorageError(message or f"The database {db.where} cannot be opened: {_first_line(exc)}.") from exc
     if daily_backup and existed and not read_only and path is not None:
         ensure_daily_backup(path)
     return db
-
-
-def _check_can_migrate(engine: Engine, revision: str | None, where: str, read_only: bool) -> None:
-    if revision is not None and revision not in known_revisions():
-        raise StorageError(f"The database {where} was written by a newer vendor_eval (schema {revision}); "
-                           "install the newer version to open it.")
-    if read_only:
-        raise StorageError(f"The database {where} is opened read-only and needs an upgrade; open it writable once.")
-    if revision is not None and is_postgresql(engine) and not _owns_schema(engine):
-        raise StorageError(f"The database {where} has schema {revision} and this vendor_eval needs {head_revision()}; "
-                           "ask its owner to run: vendor-eval-cli server setup --db URL")
 
 
 def _owns_schema(engine: Engine) -> bool:
@@ -117,6 +115,100 @@ def _owns_schema(engine: Engine) -> bool:
                  "WHERE tablename = 'alembic_version' AND schemaname = current_schema()")
     with engine.connect() as conn:
         return bool(conn.execute(query).scalar())
+
+
+def _engine(target: str | Path) -> Engine:
+    """The engine for a path or URL, or one sentence on why there cannot be one."""
+    try:
+        return make_engine(target)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise StorageError(f"{target} is neither a database file nor a database URL vendor_eval can use "
+                           f"({_first_line(exc)}).") from None
+    except ImportError as exc:
+        raise StorageError(f"The driver for {str(target).split('://')[0]}:// is not installed ({exc.name}); "
+                           "install it or use a database file.") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _remove_half_created(path: Path) -> None:
+    """A new file whose creation failed (a full disk) must not stay behind as an empty 'database'."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _foreign(where: object) -> StorageError:
+    return StorageError(f"{where} is a database, but not one of vendor_eval's (it has tables and no schema "
+                        "revision); nothing was changed.")
+
+
+def _is_foreign(path: Path) -> bool:
+    """Tables but no alembic_version: checked read-only, before the engine's first connection
+    (which would switch the file to WAL)."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return bool(tables) and "alembic_version" not in tables
+
+
+def _migrate(engine: Engine, path: Path | None, read_only: bool) -> None:
+    """Read the revision under the lock: another process may have migrated the file meanwhile."""
+    revision = current_revision(engine)
+    if revision == head_revision():
+        return
+    where = path or engine.url.render_as_string(hide_password=True)
+    if revision is None and inspect(engine).get_table_names():
+        raise _foreign(where)
+    if revision is not None and revision not in known_revisions():
+        # Refused before any backup: retrying must not rotate the genuine before-migration backups away.
+        raise StorageError(f"The database {where} has schema revision {revision!r}, which this version of vendor_eval "
+                           f"({__version__}) does not know: it was written by a newer vendor_eval; open it with that "
+                           "newer version.")
+    if read_only:
+        raise StorageError(f"The database {where} is opened read-only and needs an upgrade; open it writable once.")
+    if revision is not None and is_postgresql(engine) and not _owns_schema(engine):
+        raise StorageError(f"The database {where} has schema {revision} and this vendor_eval needs {head_revision()}; "
+                           "ask its owner to run: vendor-eval-cli server setup --db URL")
+    if path is not None and revision is not None:
+        create_backup(path, f"before-migration-{revision}")
+    upgrade(engine)
+
+
+@contextmanager
+def migration_lock(path: Path | None) -> Iterator[None]:
+    """One process at a time checks and migrates a file (a lock file beside it): a second one
+    waits, then finds the file at head. SQLite's own lock cannot cover a whole migration."""
+    if path is None:
+        yield
+        return
+    lock = path.with_name(path.name + ".migrate-lock")
+    try:
+        handle = lock.open("a+b")
+    except OSError:
+        yield  # a read-only folder: nothing can be migrated there anyway, and upgrade says so
+        return
+    with handle:
+        _lock(handle)
+        yield
+
+
+def _lock(handle: BinaryIO) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle.seek(0)
+        while True:
+            try:
+                msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)  # retries for 10 s, then raises
+                return
+            except OSError:
+                continue
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the handle closes
 
 
 def _check_file(path: Path, must_exist: bool = False) -> None:
@@ -130,6 +222,8 @@ def _check_file(path: Path, must_exist: bool = False) -> None:
                 f"The database {path} could not be read ({result}): check that its disk has free space "
                 "and the file is readable; nothing was changed."
             )
+        if result == "ok" and _is_foreign(path):
+            raise _foreign(path)
         if result != "ok":
             backups = list_backups(path)
             latest = f"the latest backup ({backups[0].name})" if backups else "a backup"

@@ -1,0 +1,79 @@
+"""The decision state of one evaluation as one SHA-256.
+
+Every row of every table except the audit trail itself: weights, scales, pass marks,
+policies, vendors, evaluators, scores, consensus, answers, cost lines, tariff scenarios,
+declarations, the status and the frozen result. The tables are found from the schema
+(a new table is covered without a change here): a table belongs to the evaluation
+through its evaluation_id column, or through any foreign key to a table that has one,
+so a row moved to another evaluation's vendor still counts here and shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+from vendor_eval.storage.models import AuditEvent, Base, Evaluation
+
+_SKIPPED = {AuditEvent.__tablename__}
+
+
+def _belongs(table: Table, evaluation_id: int) -> str:
+    """SQL condition for the rows of one evaluation in a table (the id is an int, inlined)."""
+    eid = int(evaluation_id)
+    if table.name == Evaluation.__tablename__:
+        return f"id = {eid}"
+    if "evaluation_id" in table.c:
+        return f"evaluation_id = {eid}"
+    links = [f"{fk.parent.name} IN (SELECT id FROM {fk.column.table.name} WHERE evaluation_id = {eid})"
+             for fk in sorted(table.foreign_keys, key=lambda fk: fk.parent.name)
+             if "evaluation_id" in fk.column.table.c]
+    return " OR ".join(links) if links else "0 = 1"
+
+
+def _tables() -> list[Table]:
+    return [t for t in Base.metadata.sorted_tables if t.name not in _SKIPPED]
+
+
+def table_digests(session: Session, evaluation_id: int) -> dict[str, str]:
+    """SHA-256 of the evaluation's rows in each table, as stored. Read through the driver's own
+    cursor on the session's connection (same transaction, no type conversion): what was sealed
+    and what verify recomputes are the same bytes."""
+    digests: dict[str, str] = {}
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for table in _tables():
+            columns = ", ".join(table.c.keys())
+            cursor.execute(f"SELECT {columns} FROM {table.name} WHERE {_belongs(table, evaluation_id)} "
+                           f"ORDER BY {', '.join(c.name for c in table.primary_key.columns)}")
+            digest = hashlib.sha256(f"{table.name}:{columns}\n".encode())
+            digest.update("\n".join(map(repr, cursor.fetchall())).encode("utf-8", "surrogatepass"))
+            digests[table.name] = digest.hexdigest()
+    finally:
+        cursor.close()
+    return digests
+
+
+def combined(digests: dict[str, str]) -> str:
+    return hashlib.sha256("".join(f"{k}={v}\n" for k, v in sorted(digests.items())).encode()).hexdigest()
+
+
+def seal_value(session: Session, evaluation_id: int) -> dict[str, object]:
+    """What a seal records: the digest of the whole state, and each table's (so verify can
+    name the tables that changed)."""
+    digests = table_digests(session, evaluation_id)
+    return {"sha256": combined(digests), "tables": digests}
+
+
+def changed_tables(session: Session, evaluation_id: int, sealed: object) -> list[str] | None:
+    """None when the state still has the sealed digest; otherwise the tables whose rows differ
+    (empty when the seal does not say per table)."""
+    now = table_digests(session, evaluation_id)
+    if isinstance(sealed, dict) and sealed.get("sha256") == combined(now):
+        return None
+    tables = sealed.get("tables") if isinstance(sealed, dict) else None
+    if not isinstance(tables, dict):
+        return []
+    return [t for t in now if tables.get(t) != now[t]] + [t for t in tables if t not in now]
