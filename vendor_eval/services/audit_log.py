@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from vendor_eval.domain import AuditRow
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database
+from vendor_eval.storage.audit import SEAL_ENTITY, SEAL_FIELD
 from vendor_eval.storage.models import AuditEvent, ConsensusScore, Criterion, Score, Vendor
 
 
