@@ -29,8 +29,8 @@ from vendor_eval.io.matrix.detect import Overrides
 from vendor_eval.io.matrix.read import Detection, detect_matrix
 from vendor_eval.io.matrix.sheets import read_sheets
 from vendor_eval.io.templates import AnswerSpec, CriterionSpec, GroupSpec, TemplateSpec
+from vendor_eval.scoring import aggregate, normalise, weighted, weights
 from vendor_eval.services.evaluations import create_from_template, delete_evaluation
-from vendor_eval.scoring import aggregate, normalise, weights, weighted
 from vendor_eval.services.questionnaires import read_workbook_file
 from vendor_eval.storage import Database, audit
 from vendor_eval.storage.models import Criterion, Evaluator, Score, Vendor

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
 from openpyxl.utils import get_column_letter
 
 from vendor_eval.errors import ValidationError
