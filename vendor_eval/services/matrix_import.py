@@ -27,7 +27,7 @@ from vendor_eval.io.excel.matrix_import import SHEET, MatrixData, parse_matrix
 from vendor_eval.io.excel.questionnaire_import import QuestionnaireInvalid
 from vendor_eval.io.matrix.detect import Overrides
 from vendor_eval.io.matrix.read import Detection, detect_matrix
-from vendor_eval.io.matrix.sheets import read_sheets
+from vendor_eval.io.matrix.sheets import Sheet, read_sheets
 from vendor_eval.io.templates import AnswerSpec, CriterionSpec, GroupSpec, TemplateSpec
 from vendor_eval.scoring import aggregate, normalise, weighted, weights
 from vendor_eval.services.evaluations import create_from_template, delete_evaluation
@@ -73,6 +73,12 @@ def load_mapping(path: Path | str) -> Overrides:
 
 def save_mapping(path: Path | str, mapping: Overrides) -> None:
     Path(path).write_text(mapping.as_json() + "\n", encoding="utf-8")
+
+
+def sheets_of(path: Path | str) -> list[Sheet]:
+    """The file's sheets as plain grids, to show before (or whatever) the detection finds."""
+    path = Path(path)
+    return read_sheets(read_workbook_file(path), path.name)
 
 
 def preview_matrix(path: Path | str, scale: tuple[float, float] = (0.0, 5.0),

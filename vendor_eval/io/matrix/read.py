@@ -74,6 +74,30 @@ class Detection:
         lines += [f"Skipped: {n}" for n in self.notes]
         return lines
 
+    def parts(self, sheet: str) -> dict[tuple[int, int], str]:
+        """(row, column) of the sheet as shown -> the part found there, for highlighting a preview."""
+        out: dict[tuple[int, int], str] = {}
+        for t in self.tables:
+            if t.sheet.name != sheet:
+                continue
+            for j in t.vendor_cols:
+                out[t.cell(t.header, j)] = "vendor"
+                if t.block_of[t.vendor_cols.index(j)] and t.header > 0:
+                    out[t.cell(t.header - 1, j)] = "evaluator"
+                for i in t.criterion_rows:
+                    out[t.cell(i, j)] = "score"
+            for j in (t.name_col, t.weight_col, t.group_col, t.direction_col):
+                if j is not None:
+                    out[t.cell(t.header, j)] = "heading"
+            for i in t.criterion_rows:
+                out[t.cell(i, t.name_col)] = "criterion"
+                for j, part in ((t.weight_col, "weight"), (t.group_col, "group"), (t.direction_col, "direction")):
+                    if j is not None:
+                        out[t.cell(i, j)] = part
+            for g in t.group_rows:
+                out[t.cell(g, t.name_col)] = "group"
+        return out
+
     def mapping(self, over: Overrides) -> Overrides:
         """The settings that read this file, to save and reuse for the next file of the same shape."""
         t = self.table
