@@ -44,6 +44,7 @@ class Detection:
     notes: tuple[str, ...]
     errors: tuple[str, ...]
     data: MatrixData | None
+    groups_weighted: bool = False  # group headings carry weights; the column's weights count within each group
 
     @property
     def table(self) -> Table:
@@ -59,8 +60,9 @@ class Detection:
         else:
             total = f"{self.weight_sum * 100:g} %" if self.weight_kind == "percent" and self.weight_sum <= 1.5 else \
                 f"{self.weight_sum:g}{' %' if self.weight_kind == 'percent' else ''}"
-            lines.append(f"Weights: {t.across(t.weight_col)}, as {self.weight_kind}, summing to {total}; "
-                         "normalised to 100 %")
+            within = "within each group (group weights from the headings)" if self.groups_weighted else \
+                f"summing to {total}"
+            lines.append(f"Weights: {t.across(t.weight_col)}, as {self.weight_kind}, {within}; normalised to 100 %")
         if self.data is not None:
             d = self.data
             lines.append(f"Criteria: {len(d.criteria)}")
@@ -184,7 +186,7 @@ class _Reader:
         if not self.errors:
             data = _normalise(names, groups, group_weights, weights, directions, vendors, evaluators, scores)
         return Detection(self.file_name, tuple(self.tables), tuple(evaluators), tuple(words.items()), kind, total,
-                         tuple(self.notes), tuple(self.errors), data)
+                         tuple(self.notes), tuple(self.errors), data, group_weights is not None)
 
     def _names(self, t: Table) -> list[str]:
         names: list[str] = []

@@ -36,7 +36,7 @@ class Sheet:
 
     @property
     def cols(self) -> int:
-        return max((len(r) for r in self.cells), default=0)
+        return max([len(r) for r in self.cells] + [c + 1 for _, c in self.formulas], default=0)
 
     def value(self, row: int, col: int) -> Any:
         if 0 <= row < len(self.cells) and 0 <= col < len(self.cells[row]):
@@ -76,10 +76,18 @@ def _read_xlsx(data: bytes, file_name: str) -> list[Sheet]:
                                  if getattr(cell, "data_type", None) == "f")
             percent = frozenset((r, c) for r, row in enumerate(rows) for c, cell in enumerate(row)
                                 if "%" in str(getattr(cell, "number_format", "") or ""))
-            sheets.append(Sheet(name, tuple(tuple(r) for r in saved), formulas, percent))
+            sheets.append(Sheet(name, tuple(_trim(r) for r in saved), formulas, percent))
         return sheets
     finally:
         book.close()
+
+
+def _trim(row: list[Any]) -> tuple[Any, ...]:
+    """Read-only rows are padded to the widest column asked for; keep what holds something."""
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return tuple(row[:end])
 
 
 def _read_csv(data: bytes, file_name: str) -> Sheet:
