@@ -180,3 +180,24 @@ def test_cli_imports_an_ordinary_layout_with_no_options(db_path: Path, tmp_path:
     case = rows_basic(tmp_path)
     assert main(["import-matrix", str(case.path), "--name", "Plain", "--db", str(db_path)]) == 0
     assert f"{len(CRITERIA)} criteria, {len(VENDORS)} vendors and 18 scores" in capsys.readouterr().out
+
+
+def test_hostile_ods_and_csv_formulas(tmp_path: Path) -> None:
+    import zipfile
+
+    bomb = tmp_path / "bomb.ods"
+    with zipfile.ZipFile(bomb, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')
+    with pytest.raises(ValidationError, match="bomb.ods contains XML entity or DTD declarations"):
+        preview_matrix(bomb)
+    (tmp_path / "junk.ods").write_bytes(b"not a zip")
+    with pytest.raises(ValidationError, match="junk.ods is not a readable OpenDocument spreadsheet"):
+        preview_matrix(tmp_path / "junk.ods")
+    # A formula typed into a CSV is never a value: the cell is skipped and counted, not computed.
+    csv = tmp_path / "f.csv"
+    csv.write_text('Criterion,Weight,Acme Reads,Beta Scan\nUptime,1,=HYPERLINK("http://x"),3\nPrice,1,4,2\n',
+                   encoding="utf-8")
+    detection = preview_matrix(csv).detection
+    assert detection.data is not None and [s[3] for s in detection.data.scores] == [3.0, 4.0, 2.0]
+    assert "1 score cell(s) holding formulas (not a score typed by an evaluator)" in detection.notes

@@ -88,14 +88,14 @@ class Detection:
                     out[t.cell(t.header - 1, j)] = "evaluator"
                 for i in t.criterion_rows:
                     out[t.cell(i, j)] = "score"
-            for j in (t.name_col, t.weight_col, t.group_col, t.direction_col):
-                if j is not None:
-                    out[t.cell(t.header, j)] = "heading"
-            for i in t.criterion_rows:
-                out[t.cell(i, t.name_col)] = "criterion"
-                for j, part in ((t.weight_col, "weight"), (t.group_col, "group"), (t.direction_col, "direction")):
-                    if j is not None:
-                        out[t.cell(i, j)] = part
+            labelled = {t.name_col: "criterion", t.weight_col: "weight", t.group_col: "group",
+                         t.direction_col: "direction"}
+            for col, part in labelled.items():
+                if col is None:
+                    continue
+                out[t.cell(t.header, col)] = "heading"
+                for i in t.criterion_rows:
+                    out[t.cell(i, col)] = part
             for g in t.group_rows:
                 out[t.cell(g, t.name_col)] = "group"
         return out

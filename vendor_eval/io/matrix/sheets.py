@@ -11,13 +11,22 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
 from vendor_eval.errors import ValidationError
-from vendor_eval.io.excel.safety import MAX_FILE_BYTES, MAX_MEMBER_BYTES, MAX_ROWS, iter_sheet_rows, open_workbook
+from vendor_eval.io.excel.safety import (
+    MAX_FILE_BYTES,
+    MAX_MEMBER_BYTES,
+    MAX_MEMBERS,
+    MAX_ROWS,
+    MAX_TOTAL_BYTES,
+    iter_sheet_rows,
+    open_workbook,
+)
 
 MAX_COLS = 300
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
@@ -128,13 +137,18 @@ def _read_ods(data: bytes, file_name: str) -> list[Sheet]:
         raise ValidationError(f"{file_name} is {len(data) / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 1_000_000} MB limit.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            content = archive.getinfo("content.xml")
-            if content.file_size > MAX_MEMBER_BYTES:
-                raise ValidationError(f"{file_name} expands to far more data than a spreadsheet holds; it was refused.")
-            head = archive.read("content.xml")[:4096]
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+            members = archive.infolist()
+            if "content.xml" not in {m.filename for m in members}:
+                raise KeyError("content.xml")
+            if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_TOTAL_BYTES or any(
+                    m.file_size > MAX_MEMBER_BYTES or m.flag_bits & 0x1 for m in members):
+                raise ValidationError(f"{file_name} expands to far more data than a spreadsheet holds, or is "
+                                      "encrypted; it was refused.")
+            heads = [archive.open(m).read(4096) for m in members if m.filename.endswith(".xml")]
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
         raise ValidationError(f"{file_name} is not a readable OpenDocument spreadsheet (.ods).") from None
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:  # odfpy's parser does not refuse entity declarations
+    if any(b"<!DOCTYPE" in head or b"<!ENTITY" in head for head in heads):
+        # odfpy's parser does not refuse entity declarations; a DTD can only sit before the root element.
         raise ValidationError(f"{file_name} contains XML entity or DTD declarations (a known attack); it was refused.")
     try:
         frames = pd.read_excel(io.BytesIO(data), engine="odf", sheet_name=None, header=None, dtype=object)
