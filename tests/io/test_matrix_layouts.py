@@ -199,5 +199,5 @@ def test_hostile_ods_and_csv_formulas(tmp_path: Path) -> None:
     csv.write_text('Criterion,Weight,Acme Reads,Beta Scan\nUptime,1,=HYPERLINK("http://x"),3\nPrice,1,4,2\n',
                    encoding="utf-8")
     detection = preview_matrix(csv).detection
-    assert detection.data is not None and [s[3] for s in detection.data.scores] == [3.0, 4.0, 2.0]
+    assert detection.data is not None and sorted(s[3] for s in detection.data.scores) == [2.0, 3.0, 4.0]
     assert "1 score cell(s) holding formulas (not a score typed by an evaluator)" in detection.notes
