@@ -33,7 +33,8 @@ _ROLES = (  # heading words, checked in this order
     ("weight", re.compile(r"weight|^wt\.?$|^%$|importance|^(max(imum)? )?points\b")),
     ("group", re.compile(r"^(group|category|section|area|domain|pillar|theme|lot)s?\b")),
     ("direction", re.compile(r"direction|better|polarity|^goal$|max ?/ ?min")),
-    ("notes", re.compile(r"comment|note|evidence|justification|remark|^ref|^#$|^no\.?$|^id$|guidance|^question$")),
+    ("notes", re.compile(r"comment|note|evidence|justification|remark|^ref|^#$|^no\.?$|^id$|guidance|^question$"
+                         r"|^max(imum)? score|^scale|^out of")),
     ("criterion", re.compile(r"criteri|requirement|^item|factor|^description|^attribute|^evaluation")),
     ("vendor", re.compile(r"^(vendor|supplier|bidder|company|provider|tenderer|respondent|firm)s?\b")),
 )

@@ -13,6 +13,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -39,11 +40,11 @@ class Sheet:
     formulas: frozenset[tuple[int, int]] = frozenset()
     percent: frozenset[tuple[int, int]] = frozenset()  # cells shown as percentages (0.25 shows 25 %)
 
-    @property
+    @cached_property
     def rows(self) -> int:
         return len(self.cells)
 
-    @property
+    @cached_property
     def cols(self) -> int:
         return max([len(r) for r in self.cells] + [c + 1 for _, c in self.formulas], default=0)
 
