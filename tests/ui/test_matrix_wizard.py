@@ -88,3 +88,13 @@ def test_sheet_model_shows_formulas_and_letters(qtmodeltester) -> None:  # type:
     qtmodeltester.check(model)
     assert [model.data(model.index(0, c)) for c in range(3)] == ["Total", "= formula", "2.5"]
     assert model.headerData(2, Qt.Orientation.Horizontal) == "C"
+
+
+def test_a_file_without_a_table_is_explained_not_imported(qtbot, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "notes.csv"
+    path.write_text("Minutes of the kick-off meeting\n", encoding="utf-8")
+    wizard = MatrixWizard(None, db, "officer", path)
+    qtbot.addWidget(wizard)
+    assert wizard.found.toPlainText().startswith(
+        "Not read yet: notes.csv: sheet 'notes' holds no table (no row with two or more headings).")
+    assert not wizard.import_button.isEnabled() and not wizard.save_button.isEnabled()

@@ -248,16 +248,15 @@ class MatrixWizard(QDialog):
         self.file_label.setText(str(path))
         if not self.name.text():
             self.name.setText(path.stem.replace("_", " "))
-        try:
-            self.sheets = matrix_import.sheets_of(path)
-        except UserError as exc:
-            self.sheets = []
-            show_error(self, str(exc))
+        self.overrides = Overrides()
+        run_task(lambda _progress: matrix_import.sheets_of(path), self._sheets_read, self._failed)
+
+    def _sheets_read(self, sheets: list[Sheet]) -> None:
+        self.sheets = sheets
         self.sheet_box.clear()
         self.sheet_box.addItem(AUTO, None)
-        for sheet in self.sheets:
+        for sheet in sheets:
             self.sheet_box.addItem(sheet.name, sheet.name)
-        self.overrides = Overrides()
         self.detect()
 
     def detect(self) -> None:
