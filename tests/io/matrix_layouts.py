@@ -31,6 +31,17 @@ class Case:
     directions: tuple[str, ...]
 
 
+def write_sheet(path: Path, rows: list[list[Any]], sheet: str = "Matrix") -> Path:
+    """One sheet holding rows, as a buyer's workbook would."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
 def _save(wb: openpyxl.Workbook, path: Path) -> Path:
     wb.save(path)
     return path

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
+from matrix_layouts import write_sheet
 from questionnaire_filling import dump
 
 from vendor_eval.cli import main
@@ -15,15 +15,7 @@ from vendor_eval.services.matrix_import import import_matrix
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 
-
-def matrix(path: Path, rows: list[list[Any]], sheet: str = "Matrix") -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+matrix = write_sheet
 
 
 FLAT = [

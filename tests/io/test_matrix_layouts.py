@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import openpyxl
 import pytest
-from matrix_layouts import CORPUS, CRITERIA, VENDORS, Case, rows_basic, text_scores_good_fair_poor
+from matrix_layouts import CORPUS, CRITERIA, VENDORS, Case, rows_basic, text_scores_good_fair_poor, write_sheet
 from questionnaire_filling import dump
 
 from vendor_eval.cli import main
@@ -81,14 +82,8 @@ def test_detected_layout_is_described_with_what_was_skipped(tmp_path: Path) -> N
     assert "Word scores: 'good' = 5, 'fair' = 2.5, 'poor' = 0" in words.describe()
 
 
-def _sheet(path: Path, rows: list[list[object]], title: str = "Evaluation") -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = title
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+def _sheet(path: Path, rows: list[list[Any]]) -> Path:
+    return write_sheet(path, rows, "Evaluation")
 
 
 TABLE = [["Criterion", "Weight", "Acme Reads", "Beta Scan"], ["Uptime", 60, 4, 3], ["Price", 40, 2, 5]]
