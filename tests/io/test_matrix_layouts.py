@@ -196,3 +196,21 @@ def test_hostile_ods_and_csv_formulas(tmp_path: Path) -> None:
     detection = preview_matrix(csv).detection
     assert detection.data is not None and sorted(s[3] for s in detection.data.scores) == [2.0, 3.0, 4.0]
     assert "1 score cell(s) holding formulas (not a score typed by an evaluator)" in detection.notes
+
+
+def test_group_and_evaluator_inconsistencies_are_named_by_cell(tmp_path: Path) -> None:
+    rows = [["Criterion", "Weight", "Acme Reads"], ["Technical (60%)"], ["Uptime", 1, 4], ["Commercial"],
+            ["Price", 1, 2]]
+    errors = preview_matrix(_sheet(tmp_path / "g.xlsx", rows)).detection.errors
+    assert errors == ("Evaluation!A4: the group 'Commercial' has no weight while other groups have one "
+                      "(write it as 'Name (25%)')",)
+    wb = openpyxl.Workbook()
+    wb.active.title = "Dr Okafor"
+    for row in TABLE:
+        wb.active.append(row)
+    other = wb.create_sheet("M. Varga")
+    for row in [TABLE[0], ["Uptime", 50, 4, 3], TABLE[2]]:
+        other.append(row)
+    wb.save(tmp_path / "e.xlsx")
+    assert preview_matrix(tmp_path / "e.xlsx").detection.errors == (
+        "'M. Varga'!B2: the weight 50 differs from 60 on sheet 'Dr Okafor'",)
