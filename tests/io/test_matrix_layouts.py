@@ -214,3 +214,18 @@ def test_group_and_evaluator_inconsistencies_are_named_by_cell(tmp_path: Path) -
     wb.save(tmp_path / "e.xlsx")
     assert preview_matrix(tmp_path / "e.xlsx").detection.errors == (
         "'M. Varga'!B2: the weight 50 differs from 60 on sheet 'Dr Okafor'",)
+
+
+def test_ods_summary_sheet_is_known_by_its_name(db: Database, tmp_path: Path) -> None:
+    """An .ods keeps the results of formulas only, so the averages sheet looks like one more evaluator."""
+    import pandas as pd
+
+    s = np.array([[[4, 2], [3, 5]], [[2, 4], [5, 3]]], dtype=float)  # evaluators x vendors x criteria
+    path = tmp_path / "committee.ods"
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        for name, scores in (("Summary", s.mean(axis=0)), ("Dr Okafor", s[0]), ("M. Varga", s[1])):
+            rows = [["Criterion", "Weight", *VENDORS[:2]]] + [[CRITERIA[j], 1, *scores[:, j]] for j in range(2)]
+            pd.DataFrame(rows).to_excel(writer, sheet_name=name, header=False, index=False)
+    summary = import_matrix(db, path, "Ods committee", "officer")
+    assert summary.evaluators == ("Dr Okafor", "M. Varga")
+    np.testing.assert_array_equal(load_snapshot(db, "Ods committee").score_cube(), s)

@@ -8,6 +8,7 @@ columns under each evaluator's name. Word scores go through a mapping the user c
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
@@ -29,6 +30,7 @@ from vendor_eval.io.matrix.sheets import Sheet
 from vendor_eval.vocabulary import ORIENTATIONS
 
 MAX_CRITERIA = 500
+SUMMARY_NAME = re.compile(r"summary|overview|totals?\b|consolidat|average|results?\b")
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,12 @@ def detect_matrix(sheets: list[Sheet], file_name: str, scale: tuple[float, float
         tables.append(table)
     if not tables:
         raise problem or ValidationError(f"{file_name} holds no scoring table.")
+    if len(tables) > 2:
+        # .ods and .csv keep no formulas, so a summary sheet is known there by its name only.
+        summaries = [t for t in tables if SUMMARY_NAME.search(norm(t.sheet.name))]
+        if len(summaries) == 1:
+            tables.remove(summaries[0])
+            notes.append(f"sheet {summaries[0].sheet.name!r} (a summary, by its name)")
     if len(tables) > 1:
         _same_shape(tables, file_name)
     return _Reader(file_name, tables, scale, over, notes).read()
