@@ -84,3 +84,23 @@ COST_CATEGORIES = {
     "hardware": "Hardware",
     "datacentre": "Data centre",
 }
+
+# How an existing scoring spreadsheet lays its criteria out (io/matrix/detect.py, import-matrix --orientation).
+ORIENTATIONS = {
+    "rows": "Criteria down the rows, vendors across the columns",
+    "columns": "Criteria across the columns, vendors down the rows",
+}
+
+# Word scores found in buyers' spreadsheets, best first; each level lists the spellings met.
+# The levels are spread evenly over the evaluation's scale (best = its maximum) and shown for confirmation.
+TEXT_SCORE_LADDERS = (
+    (("yes", "y"), ("partial", "partly", "partially"), ("no", "n")),
+    (("good",), ("fair", "average"), ("poor",)),
+    (("excellent",), ("good",), ("fair", "average"), ("poor",)),
+    (("excellent",), ("very good",), ("good",), ("fair",), ("poor",)),
+    (("high",), ("medium",), ("low",)),
+    (("meets", "meets requirements", "met", "fully meets"), ("partially", "partially meets", "partially met"),
+     ("does not", "does not meet", "not met", "fails")),
+    (("exceeds",), ("meets",), ("partially meets", "partially"), ("does not meet", "does not")),
+    (("compliant", "fully compliant"), ("partially compliant", "partial"), ("non-compliant", "not compliant")),
+)

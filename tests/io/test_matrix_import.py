@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
+from matrix_layouts import write_sheet
 from questionnaire_filling import dump
 
 from vendor_eval.cli import main
@@ -15,15 +15,7 @@ from vendor_eval.services.matrix_import import import_matrix
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 
-
-def matrix(path: Path, rows: list[list[Any]], sheet: str = "Matrix") -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+matrix = write_sheet
 
 
 FLAT = [
@@ -92,8 +84,7 @@ def test_bad_cells_are_all_named_and_nothing_is_created(db: Database, tmp_path: 
 
 
 @pytest.mark.parametrize(("rows", "sheet", "message"), [
-    (FLAT, "Scores", "has no sheet named 'Matrix'"),
-    ([["Name", "A"]], "Matrix", "Matrix!A1 must say 'Vendor', got 'Name'"),
+    ([["Name", "A"]], "Matrix", "settle it with --orientation rows or --orientation columns"),
     ([["Vendor", "A"], ["Weights", 1]], "Matrix", "Matrix!A2 must say 'Weight'"),
     ([["Vendor", "A"], ["Weight", 1]], "Matrix", "has no vendor rows"),
     ([["Vendor"], ["Weight"]], "Matrix", "names no criteria"),
@@ -104,6 +95,15 @@ def test_structural_problems_are_one_sentence(db: Database, tmp_path: Path, rows
     with pytest.raises(ValidationError, match=message):
         import_matrix(db, matrix(tmp_path / "m.xlsx", rows, sheet), "Broken", "officer")
     assert dump(db) == before
+
+
+def test_the_same_table_under_another_sheet_name_is_found(db: Database, tmp_path: Path) -> None:
+    # Refused before layout detection ("has no sheet named 'Matrix'"); now read like the Matrix sheet.
+    import_matrix(db, matrix(tmp_path / "m.xlsx", FLAT, "Scores"), "Scores", "officer")
+    snap = load_snapshot(db, "Scores")
+    assert [(c.name, c.weight, c.direction) for c in snap.criteria] == [
+        ("Turnaround", 50.0, "max"), ("Security", 25.0, "max"), ("Price", 25.0, "min")]
+    assert sorted(s.value for s in snap.scores) == [1.0, 2.0, 3.5, 4.0, 5.0]
 
 
 def test_bad_scale_and_taken_name(db: Database, tmp_path: Path) -> None:

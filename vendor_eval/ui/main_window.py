@@ -167,6 +167,11 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
         menu.addAction(self.import_action)
+        # Bring your spreadsheet: ui/matrix_wizard.py creates the evaluation from the buyer's own matrix and opens it.
+        from vendor_eval.ui.matrix_wizard import open_matrix_wizard
+        self.import_matrix_action = self._action("Import scoring &spreadsheet…", lambda: open_matrix_wizard(self), None,
+                                                 "Create an evaluation from an existing scoring matrix (.xlsx, .csv, .ods)")
+        menu.addAction(self.import_matrix_action)
         export = menu.addMenu("E&xport")
         export.addAction(self.export_pdf_action)
         export.addAction(self.export_xlsx_action)

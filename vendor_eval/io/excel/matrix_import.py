@@ -36,6 +36,7 @@ from vendor_eval.io.excel.safety import iter_sheet_rows, open_workbook
 SHEET = "Matrix"
 MAX_CRITERIA = 500
 DEFAULT_GROUP = "Criteria"
+IMPORTED = "Imported"  # the evaluator of a matrix that names none
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,9 @@ class MatrixData:
     groups: tuple[MatrixGroup, ...]
     criteria: tuple[MatrixCriterion, ...]
     vendors: tuple[str, ...]
-    scores: tuple[tuple[int, int, float], ...]  # (vendor index, criterion index, score)
+    scores: tuple[tuple[int, int, int, float], ...]  # (evaluator index, vendor index, criterion index, score)
     warnings: tuple[str, ...] = ()
+    evaluators: tuple[str, ...] = (IMPORTED,)
 
 
 def parse_matrix(data: bytes, file_name: str, scale: tuple[float, float]) -> MatrixData:
@@ -198,9 +200,9 @@ class _Matrix:
             out.append(text)
         return out
 
-    def _vendor_rows(self, first: int, count: int) -> tuple[list[str], list[tuple[int, int, float]]]:
+    def _vendor_rows(self, first: int, count: int) -> tuple[list[str], list[tuple[int, int, int, float]]]:
         vendors: list[str] = []
-        scores: list[tuple[int, int, float]] = []
+        scores: list[tuple[int, int, int, float]] = []
         seen: dict[str, int] = {}
         what = f"a score between {self.low:g} and {self.high:g}"
         for row in range(first, len(self.rows)):
@@ -226,14 +228,14 @@ class _Matrix:
                 if is_blank(raw):
                     continue
                 try:
-                    scores.append((vendor, i, number_value(raw, what, self.low, self.high)))
+                    scores.append((0, vendor, i, number_value(raw, what, self.low, self.high)))
                 except BadCell as exc:
                     self.errors.append(f"{self.at(row, i + 1)}: {exc}")
         return vendors, scores
 
 
 def _normalise(names: list[str], groups: list[str] | None, weights: list[float], directions: list[str],
-               vendors: list[str], scores: list[tuple[int, int, float]]) -> MatrixData:
+               vendors: list[str], scores: list[tuple[int, int, int, float]]) -> MatrixData:
     """Group weight = its criteria's share of all weight; criterion weight = its share within the group."""
     group_of = groups or [DEFAULT_GROUP] * len(names)
     order: list[str] = []

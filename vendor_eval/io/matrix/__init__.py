@@ -1,0 +1,1 @@
+"""Existing scoring spreadsheets in any layout: read (sheets), find the table (detect), read it (read)."""
