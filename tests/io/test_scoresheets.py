@@ -6,9 +6,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import zipfile
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any

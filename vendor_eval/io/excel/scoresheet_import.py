@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from vendor_eval import domain
 from vendor_eval.errors import ValidationError
 from vendor_eval.io.excel.questionnaire_answers import BadCell, choice_value, is_blank, number_value, shown, text_value
+from vendor_eval.io.excel.questionnaire_template import YES_NO
 from vendor_eval.io.excel.safety import SafeWorkbook, check_container, iter_sheet_rows, open_workbook
 from vendor_eval.io.excel.scoresheet_template import (
     BLOCK_HEADERS,
@@ -42,7 +43,6 @@ from vendor_eval.io.excel.scoresheet_template import (
     SCORES,
     VENDOR_MARK,
 )
-from vendor_eval.io.excel.questionnaire_template import YES_NO
 from vendor_eval.io.text_safety import excel_text_restore
 
 HEADER_SEARCH_ROWS = 12
