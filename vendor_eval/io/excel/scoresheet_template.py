@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -270,3 +270,29 @@ def _write_meta(ws: Worksheet, spec: ScoresheetSpec) -> None:
         set_text_cell(ws.cell(row=row, column=2), value)
     ws.sheet_state = "veryHidden"
 
+
+
+def read_identity(path: Path) -> dict[str, str]:
+    """The hidden identity of a scoresheet we wrote (trusted input only: the demo's own files)."""
+    wb = load_workbook(path, read_only=True)
+    try:
+        return {str(row[0].value): str(row[1].value) for row in wb[META].iter_rows(max_col=2) if row[0].value}
+    finally:
+        wb.close()
+
+
+def readdress(path: Path, identity: Mapping[str, str], vendor_ids: Mapping[int, int], target: Path) -> Path:
+    """A copy of a filled-in scoresheet (the sample's) at target, carrying the identity of a sheet
+    issued in this database and its vendor ids: for the demo, as questionnaire_template.readdress."""
+    wb = load_workbook(path)
+    for row in wb[META].iter_rows(min_col=1, max_col=2):
+        if row[0].value in identity:
+            set_text_cell(row[1], identity[str(row[0].value)])
+    for ws in (wb[SCORES], wb[DECLARATION]):
+        for cells in ws.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, str) and cell.value.startswith(VENDOR_MARK):
+                    old = int(cell.value[len(VENDOR_MARK):])
+                    set_text_cell(cell, f"{VENDOR_MARK}{vendor_ids[old]}")
+    wb.save(target)
+    return target
