@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from vendor_eval import domain
 from vendor_eval.errors import ValidationError
 from vendor_eval.io.excel.questionnaire_answers import BadCell, choice_value, is_blank, number_value, shown, text_value
+from vendor_eval.io.excel.questionnaire_import import QuestionnaireInvalid
 from vendor_eval.io.excel.questionnaire_template import YES_NO
 from vendor_eval.io.excel.safety import SafeWorkbook, check_container, iter_sheet_rows, open_workbook
 from vendor_eval.io.excel.scoresheet_template import (
@@ -83,14 +84,8 @@ class ParsedScoresheet:
         return int(text) if text.isdigit() else -1
 
 
-class ScoresheetInvalid(ValidationError):
-    """Every problem found in one scoresheet; the file changed nothing."""
-
-    def __init__(self, file_name: str, errors: Sequence[str]):
-        self.file_name = file_name
-        self.errors = tuple(errors)
-        count = f"{len(errors)} problems" if len(errors) != 1 else "1 problem"
-        super().__init__(f"{file_name} was not imported ({count}): " + "; ".join(self.errors))
+class ScoresheetInvalid(QuestionnaireInvalid):
+    """Every problem found in one scoresheet; the file changed nothing (same form as a questionnaire's)."""
 
 
 def looks_like_scoresheet(data: bytes) -> bool:
