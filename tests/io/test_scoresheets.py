@@ -123,6 +123,13 @@ def test_scores_sheet_carries_guidance_and_every_anchor(db: Database, committee:
     [dv] = [d for d in ws.data_validations.dataValidation if f"{get_letter(score_column(ws, NW))}" in str(d.sqref)
             and d.formula1 == '"0,1,2,3,4,5"']
     assert dv.type == "list"
+    # Protected except the answer cells: score and comment open, guidance and anchors locked.
+    assert ws.protection.sheet
+    row_number = criterion_rows(ws)[c.key]
+    assert not ws.cell(row=row_number, column=score_column(ws, NW)).protection.locked
+    assert not ws.cell(row=row_number, column=score_column(ws, NW) + 1).protection.locked
+    assert ws.cell(row=row_number, column=score_column(ws, NW) + 2).protection.locked  # the vendor's answer
+    assert all(ws.cell(row=row_number, column=col).protection.locked for col in range(1, 6))
 
 
 def get_letter(col: int) -> str:
@@ -212,6 +219,20 @@ def test_a_score_changed_in_the_app_since_issue_is_a_conflict_not_overwritten(
     assert result.ok, result.errors
     assert my_scores(db, committee, ADA) == {(k[0], NW): (3.0, ""), (k[1], NW): (1.0, "")}
     assert any("the app's value was kept" in w for w in result.warnings)
+
+
+def test_a_sheet_issued_before_the_criteria_changed_imports_with_a_note(
+        db: Database, committee: int, tmp_path: Path) -> None:
+    from vendor_eval.services import vendors
+
+    k = five_point_keys(db, committee)
+    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+    vendors.add_vendor(db, committee, "Late Bidder Reads", "officer")  # not on the sheet
+    filled = fill(issued, tmp_path / "a2.xlsx", {(k[0], NW): 4}, {}, name=ADA)
+    [result] = imports.import_workbooks(db, committee, [filled], "officer")
+    assert result.ok, result.errors
+    assert any("changed since this sheet was issued" in w for w in result.warnings)
+    assert my_scores(db, committee, ADA) == {(k[0], NW): (4.0, "")}
 
 
 def test_reimporting_the_same_sheet_changes_nothing(db: Database, committee: int, tmp_path: Path) -> None:
@@ -344,6 +365,10 @@ def test_cli_issues_a_sheet_and_import_recognises_it(db: Database, committee: in
     [row] = json.loads(capsys.readouterr().out)
     assert code == 0 and row["kind"] == "scoresheet" and row["scores"]["new"] == 1
     assert my_scores(db, committee, ADA) == {(k[0], KR): (2.0, "")}
+    folder = tmp_path / "all"
+    assert cli_main(["--db", str(db.path), "scoresheet", str(committee), "--all", "-o", str(folder)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"Scoresheet - Scoresheet RFP - {who}.xlsx" for who in (ADA, TOM, MIA))
 
 
 @pytest.mark.libreoffice

@@ -265,7 +265,11 @@ def _apply(s: Session, snap: domain.Snapshot, parsed: ParsedScoresheet, sha: str
         audit.record(s, evaluation.id, actor, "declaration", row.id, "conflict_vendors", None,
                      {"evaluator": who.name, "vendors": [vendor_names[v] for v in sorted(conflicts)],
                       "statement": statement}, f"scoresheet {parsed.file_name} sha256 {sha}")
-    allowed = {c.key for c in sheet_criteria(snap.evaluation, who, snap.criteria)}
+    now_asked = sheet_criteria(snap.evaluation, who, snap.criteria)
+    if issue.criteria_digest != sheet_digest(now_asked, [v for v in snap.vendors if v.id not in in_force]):
+        warnings.append(f"{parsed.file_name}: the criteria, their scales or the vendors changed since this sheet "
+                        "was issued; scores were matched by criterion key and vendor.")
+    allowed = {c.key for c in now_asked}
     criteria = {c.key: c for c in snap.criteria}
     vendors = {v.id: v for v in snap.vendors}
     current = {(x.vendor_id, x.criterion_id): x for x in s.scalars(select(Score).where(Score.evaluator_id == who.id))}
