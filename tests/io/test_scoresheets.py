@@ -394,3 +394,23 @@ def test_round_trip_through_libreoffice(db: Database, committee: int, tmp_path: 
 
     assert result.ok, result.errors
     assert my_scores(db, committee, ADA) == {(k[0], NW): (4.0, "good evidence"), (k[1], BF): (2.5, "")}
+
+
+def test_a_tampered_vendor_key_is_reported_with_its_cell(db: Database, committee: int, tmp_path: Path) -> None:
+    k = five_point_keys(db, committee)
+    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+
+    def retarget(wb: Any) -> None:
+        ws = wb["Scores"]
+        col = score_column(ws, BF)
+        key_row = next(r for r in range(1, 15) if ws.cell(row=r, column=1).value == "Key")
+        ws.cell(row=key_row - 1, column=col).value = "vendor:99999"  # the hidden vendor-id row
+
+    filled = fill(issued, tmp_path / "a2.xlsx", {(k[0], BF): 4}, {}, name=ADA, edit=retarget)
+    ws = openpyxl.load_workbook(filled)["Scores"]
+    id_row = next(r for r in range(1, 15) if ws.cell(row=r, column=1).value == "Key") - 1
+    cell = f"{get_letter(score_column(ws, BF))}{id_row}"
+    before = dump(db)
+    [result] = imports.import_workbooks(db, committee, [filled], "officer")
+    assert result.errors == (f"Scores!{cell}: expected a vendor key of this evaluation, got 'vendor:99999'",)
+    assert dump(db) == before
