@@ -1,4 +1,4 @@
-"""Rebuild the sample RFP: sample_rfp.json and the vendors' completed questionnaires.
+"""Rebuild the sample RFP: sample_rfp.json, the vendors' completed questionnaires and a returned scoresheet.
 
     python sample_data/build_sample.py [--out DIR]
 
@@ -23,6 +23,7 @@ sys.path.insert(0, str(HERE))
 
 import scenario
 from questionnaires_build import build_questionnaires, questionnaire_files
+from scoresheets_build import build_scoresheets, scoresheet_files
 
 from vendor_eval.io.templates import CriterionSpec, builtin_templates, load_template
 from vendor_eval.scoring.rules import apply_rule
@@ -199,6 +200,7 @@ def build_scenario() -> dict[str, Any]:
         "consensus": CONSENSUS,
     }
     data["questionnaires"] = questionnaire_files(data)
+    data["scoresheets"] = scoresheet_files(data)
     return data
 
 
@@ -215,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     write_json(data, args.out / "sample_rfp.json")
     print(f"wrote {args.out / 'sample_rfp.json'}: {len(data['vendors'])} vendors, {len(data['scores'])} scores")
     for path in build_questionnaires(data, args.out / "questionnaires"):
+        print(f"wrote {path}")
+    for path in build_scoresheets(data, args.out / "scoresheets"):
         print(f"wrote {path}")
     return 0
 

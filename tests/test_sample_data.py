@@ -182,6 +182,33 @@ def test_imported_answers_are_the_scenarios(demo: tuple[Database, int]) -> None:
             assert actual == (pytest.approx(value) if isinstance(value, float) else value), (v["name"], key)
 
 
+def test_the_finance_directors_scores_came_back_in_his_scoresheet(demo: tuple[Database, int]) -> None:
+    """His 483 scores are the sample's, and each is on record as imported from the workbook."""
+    from sqlalchemy import select
+
+    from vendor_eval.storage.models import AuditEvent
+
+    db, eid = demo
+    data = read_sample()
+    [sheet] = data["scoresheets"]
+    person = next(x["name"] for x in data["evaluators"] if x["key"] == sheet["evaluator"])
+    names = {v["key"]: v["name"] for v in data["vendors"]}
+    expected = {(names[x["vendor"]], x["criterion"]): (x["value"], x["comment"]) for x in data["scores"]
+                if x["evaluator"] == sheet["evaluator"]}
+    snap = load_snapshot(db, eid)
+    who = next(e.id for e in snap.evaluators if e.name == person)
+    vendors, keys = {v.id: v.name for v in snap.vendors}, {c.id: c.key for c in snap.criteria}
+    got = {(vendors[x.vendor_id], keys[x.criterion_id]): (x.value, x.comment) for x in snap.scores
+           if x.evaluator_id == who}
+    assert got == expected and len(got) == 7 * 69
+    with db.read() as s:
+        reasons = set(s.scalars(select(AuditEvent.reason).where(
+            AuditEvent.evaluation_id == eid, AuditEvent.entity == "score", AuditEvent.field == "value",
+            AuditEvent.new_value.contains(person))))
+    [reason] = reasons
+    assert reason.startswith("scoresheet finance.xlsx sha256 ") and len(reason.split()[-1]) == 64
+
+
 def test_faulty_questionnaire_reports_every_error_and_changes_nothing(demo: tuple[Database, int]) -> None:
     db, eid = demo
     faulty = [q for q in read_sample()["questionnaires"] if not q["import"]]

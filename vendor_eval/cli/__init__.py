@@ -29,6 +29,7 @@ exit codes: 0 done, 1 refused (the message says what and where), 2 usage error,
 COMMAND_MODULES = [
     "vendor_eval.cli.basics",
     "vendor_eval.cli.questionnaires",
+    "vendor_eval.cli.scoresheets",
     "vendor_eval.cli.conditions",
     "vendor_eval.cli.decision",
     "vendor_eval.cli.integrity",

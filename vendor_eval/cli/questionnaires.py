@@ -10,7 +10,8 @@ from typing import Any
 
 from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
 from vendor_eval.io.matrix.detect import Overrides
-from vendor_eval.services import matrix_import, questionnaires
+from vendor_eval.services import imports, matrix_import, questionnaires
+from vendor_eval.services.scoresheets import ScoresheetResult
 from vendor_eval.vocabulary import ORIENTATIONS
 
 
@@ -20,7 +21,7 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", required=True, type=Path, help="the .xlsx file to write")
     p.add_argument("--vendor", default=None, help="pre-fill the profile for this vendor and tie the file to it")
 
-    p = add_command(sub, "import", cmd_import, "import completed questionnaires (each file all or nothing)",
+    p = add_command(sub, "import", cmd_import, "import completed questionnaires and returned scoresheets (each file all or nothing)",
                     json_output=True)
     p.add_argument("evaluation", help="evaluation id or exact name")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE.xlsx")
@@ -62,10 +63,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         if name and total > 1:
             print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
 
-    results = questionnaires.import_questionnaires(open_db(args), args.evaluation, args.files, args.actor,
-                                                   dry_run=args.dry_run, progress=progress)
+    results = imports.import_workbooks(open_db(args), args.evaluation, args.files, args.actor,
+                                       dry_run=args.dry_run, progress=progress)
     if args.json:
-        emit_json([{
+        emit_json([r.as_json() if isinstance(r, ScoresheetResult) else {
             "file": r.file_name, "ok": r.ok, "dry_run": r.dry_run, "errors": list(r.errors),
             "warnings": list(r.warnings), "vendor": r.vendor, "vendor_created": r.vendor_created,
             "answers": {"new": r.answers_new, "changed": r.answers_changed, "cleared": r.answers_cleared,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from vendor_eval.errors import ValidationError
+from vendor_eval.io.excel import scoresheet_template
 from vendor_eval.io.excel.questionnaire_template import readdress
 from vendor_eval.paths import sample_data_dir
 from vendor_eval.services import (
@@ -25,6 +26,7 @@ from vendor_eval.services import (
     evaluators,
     questionnaires,
     scores,
+    scoresheets,
     tariffs,
     vendors,
 )
@@ -104,10 +106,16 @@ def load_sample(db: Database, data: dict[str, Any], actor: str, folder: Path | N
                              actor, d["statement"])
     evaluations.set_status(db, eid, "scoring", actor)
     report(4, steps, "Recording the evaluators' scores")
+    sheets = [x for x in data.get("scoresheets", []) if x.get("import")] if folder is not None else []
+    by_sheet = {x["evaluator"] for x in sheets}  # these evaluators' scores come back in their workbook
     scores.record_scores(db, eid, (
         scores.ScoreInput(evaluator_ids[sc["evaluator"]], vendor_ids[sc["vendor"]], sc["criterion"], sc["value"],
                           sc["comment"])
-        for sc in data["scores"]), actor)
+        for sc in data["scores"] if sc["evaluator"] not in by_sheet), actor)
+    for sheet in sheets:
+        assert folder is not None
+        _import_scoresheet(db, eid, folder / sheet["file"], evaluator_ids[sheet["evaluator"]],
+                           {old: vendor_ids[key] for key, old in sheet["vendor_ids"].items()}, actor)
     for x in evaluator_ids.values():
         evaluators.set_submitted(db, eid, x, True, actor)
     report(5, steps, "Recording the committee's consensus")
@@ -137,3 +145,16 @@ def _import_questionnaires(db: Database, eid: int, paths: list[Path], actor: str
     failed = [r for r in results if not r.ok]
     if failed:
         raise ValidationError(f"The sample questionnaire {failed[0].file_name} did not import: {failed[0].errors[0]}")
+
+
+def _import_scoresheet(db: Database, eid: int, path: Path, evaluator_id: int, vendor_ids: dict[int, int],
+                       actor: str) -> None:
+    """The evaluator's returned workbook, through the real import: the sheet is issued here (so
+    this database holds its token) and the sample's filled-in copy is readdressed to it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        issued = scoresheets.issue_scoresheet(db, eid, evaluator_id, Path(tmp) / "issued.xlsx", actor)
+        returned = scoresheet_template.readdress(path, scoresheet_template.read_identity(issued), vendor_ids,
+                                                 Path(tmp) / path.name)
+        [result] = scoresheets.import_scoresheets(db, eid, [returned], actor)
+    if not result.ok:
+        raise ValidationError(f"The sample scoresheet {path.name} did not import: {result.errors[0]}")

@@ -123,8 +123,19 @@ def record_scores(db: Database, ref: Ref, cells: Iterable[ScoreInput], actor: st
         return saved
 
 
+def write_scores_in(s: Session, evaluation_id: int, cells: Iterable[ScoreInput], actor: str, reason: str) -> int:
+    """record_scores inside the caller's transaction (an import that also writes other rows);
+    reason goes on every audit event (e.g. the file and its SHA-256)."""
+    lookups: dict[Any, Any] = {}
+    saved = 0
+    for cell in cells:
+        _write_score(s, evaluation_id, cell, actor, None, lookups, reason)
+        saved += 1
+    return saved
+
+
 def _write_score(s: Session, evaluation_id: int, cell: ScoreInput, actor: str,
-                 expected_version: int | None, lookups: dict[Any, Any] | None = None) -> SavedScore:
+                 expected_version: int | None, lookups: dict[Any, Any] | None = None, reason: str = "") -> SavedScore:
     known = {} if lookups is None else lookups
 
     def member(model: Any, ref: Ref) -> Any:
@@ -149,16 +160,16 @@ def _write_score(s: Session, evaluation_id: int, cell: ScoreInput, actor: str,
         row = Score(evaluator_id=e.id, vendor_id=v.id, criterion_id=c.id, value=number, comment=comment or "")
         s.add(row)
         s.flush()
-        audit.record(s, evaluation_id, actor, "score", row.id, "value", None, {**where, "value": number})
+        audit.record(s, evaluation_id, actor, "score", row.id, "value", None, {**where, "value": number}, reason)
         if comment:
-            audit.record(s, evaluation_id, actor, "score", row.id, "comment", None, comment)
+            audit.record(s, evaluation_id, actor, "score", row.id, "comment", None, comment, reason)
     else:
         if row.value != number:
             audit.record(s, evaluation_id, actor, "score", row.id, "value",
-                         {**where, "value": row.value}, {**where, "value": number})
+                         {**where, "value": row.value}, {**where, "value": number}, reason)
             row.value = number
         if comment is not None and comment != row.comment:
-            audit.record(s, evaluation_id, actor, "score", row.id, "comment", row.comment, comment)
+            audit.record(s, evaluation_id, actor, "score", row.id, "comment", row.comment, comment, reason)
             row.comment = comment
         row.version += 1
         row.updated_at = utcnow()

@@ -357,3 +357,23 @@ class ServerUser(Base):
     login: Mapped[str] = mapped_column(String(63))  # PostgreSQL's longest role name
     evaluation_id: Mapped[int] = mapped_column(_fk("evaluation.id"), index=True)
     evaluator_id: Mapped[int] = mapped_column(_fk("evaluator.id"), index=True)
+
+
+# --- evaluator scoresheets (migration 0006) ------------------------------------------
+
+
+class ScoresheetIssue(Base):
+    """One scoresheet workbook sent to an evaluator: the token the file must carry back, and the
+    evaluator's scores as they stood at issue (cell -> [value, comment, version]), so that an
+    import can tell a score changed in the app since from one the evaluator changed on the sheet."""
+
+    __tablename__ = "scoresheet_issue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(_fk("evaluation.id"), index=True)
+    evaluator_id: Mapped[int] = mapped_column(_fk("evaluator.id"), index=True)
+    token: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    issued_by: Mapped[str] = mapped_column(String(200), default="")
+    criteria_digest: Mapped[str] = mapped_column(String(64), default="")
+    baseline: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # "vendor_id:criterion_id" -> [v, c, ver]

@@ -1,4 +1,5 @@
-"""Import completed questionnaires: choose files (or a folder, or drop them), validate each file
+"""Import completed questionnaires and returned evaluator scoresheets (each recognised by what it
+holds): choose files (or a folder, or drop them), validate each file
 (dry run, with its cell-level errors), then commit only the valid files. Work runs off the UI thread."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vendor_eval.errors import UserError
-from vendor_eval.services import questionnaires
+from vendor_eval.services import imports
 from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.session import EvaluationSession
 from vendor_eval.ui.tasks import Task, run_task
@@ -38,7 +39,7 @@ class FilesModel(RowsModel[Path]):
 
 
 class ResultsModel(RowsModel[Any]):
-    """Rows are services.questionnaires.ImportResult."""
+    """Rows are services.questionnaires.ImportResult or services.scoresheets.ScoresheetResult."""
 
     columns = (
         Column("File", lambda r: r.file_name),
@@ -69,7 +70,7 @@ def xlsx_in(paths: list[Path]) -> list[Path]:
 class FilesPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
-        self.setTitle("Choose the completed questionnaires")
+        self.setTitle("Choose the completed questionnaires or scoresheets")
         self.setSubTitle("Add .xlsx files or a folder of them, or drop them here. Nothing is imported yet.")
         self.model = FilesModel(self)
         self.view = table_view(self.model)
@@ -165,7 +166,7 @@ class RunPage(QWizardPage):
         self.status.setText("Checking…" if dry else "Importing…")
 
         def work(progress: Any) -> Any:
-            return questionnaires.import_questionnaires(session.db, session.evaluation_id, paths, session.actor,
+            return imports.import_workbooks(session.db, session.evaluation_id, paths, session.actor,
                                                         dry_run=dry, progress=progress)
 
         self.task = run_task(work, self._done, self._failed, self._progress)
@@ -229,7 +230,7 @@ class ImportWizard(QWizard):
         super().__init__(parent)
         self.session = session
         self.imported = 0
-        self.setWindowTitle("Import questionnaires")
+        self.setWindowTitle("Import questionnaires and scoresheets")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.files_page = FilesPage(self)
         self.check_page = RunPage(self, dry_run=True)

@@ -176,6 +176,10 @@ class MainWindow(QMainWindow):
         export.addAction(self.export_pdf_action)
         export.addAction(self.export_xlsx_action)
         export.addAction(self.export_q_action)
+        # Evaluator scoresheets (issue 13): the dialog module owns the flow; returned sheets come in via Import.
+        from vendor_eval.ui.scoresheet_dialog import open_scoresheet_dialog
+        self.export_scoresheets_action = export.addAction(
+            "Evaluator &scoresheets…", lambda: open_scoresheet_dialog(self, self.session, self._notify))
         menu.addSeparator()
         menu.addAction(self.duplicate_action)
         menu.addAction(self.delete_action)
