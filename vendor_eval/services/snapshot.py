@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from itertools import chain
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from vendor_eval.storage.models import (
     CriterionGroup,
     Evaluation,
     Evaluator,
+    Score,
     SuggestedScore,
     TariffScenario,
     Vendor,
@@ -51,15 +53,7 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         evaluators = s.scalars(select(Evaluator).where(Evaluator.evaluation_id == e.id)
                                .order_by(Evaluator.position, Evaluator.id)).all()
         vendor_ids = [v.id for v in vendors]
-        # Plain driver rows, not ORM objects: a large evaluation has 180,000 scores, and ORM
-        # loading cost seconds where a cursor and fromisoformat cost a fraction of one.
-        cursor = s.connection().exec_driver_sql(
-            "SELECT s.id, s.evaluator_id, s.vendor_id, s.criterion_id, s.value, s.comment, s.updated_at, s.version "
-            "FROM score s JOIN evaluator e ON s.evaluator_id = e.id WHERE e.evaluation_id = ?", (e.id,))
-        scores = [
-            domain.ScoreEntry(sid, ev, ve, cr, value, comment, datetime.fromisoformat(at), version)
-            for sid, ev, ve, cr, value, comment, at, version in cursor.fetchall()
-        ]
+        scores = _score_table(s, e.id)
         consensus = s.scalars(select(ConsensusScore).where(ConsensusScore.vendor_id.in_(vendor_ids))).all()
         suggestions = s.scalars(select(SuggestedScore).where(SuggestedScore.vendor_id.in_(vendor_ids))).all()
         answers = s.scalars(select(Answer).where(Answer.vendor_id.in_(vendor_ids))).all()
@@ -89,7 +83,7 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
             evaluators=tuple(
                 domain.Evaluator(x.id, x.name, x.role, x.envelope, x.submitted_at, x.position) for x in evaluators
             ),
-            scores=tuple(scores),
+            scores=scores,
             consensus=tuple(
                 domain.ConsensusEntry(x.id, x.vendor_id, x.criterion_id, x.value, x.reason, x.set_by,
                                       x.updated_at, x.version)
@@ -123,13 +117,39 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         )
 
 
+# Columns of a score row as numpy reads them from the driver's tuples.
+_SCORE_ROW = np.dtype([("id", np.int64), ("evaluator_id", np.int64), ("vendor_id", np.int64),
+                       ("criterion_id", np.int64), ("value", float), ("version", np.int64)])
+
+
+def _score_table(s: Session, evaluation_id: int) -> domain.ScoreTable:
+    """The evaluation's scores straight into columns: numpy reads the driver's row tuples, with
+    no Python object kept per score. Comments come in a second query, only the non-empty ones."""
+    of_evaluation = (select(Score.id).join(Evaluator, Score.evaluator_id == Evaluator.id)
+                     .where(Evaluator.evaluation_id == evaluation_id))
+    numbers = of_evaluation.add_columns(Score.evaluator_id, Score.vendor_id, Score.criterion_id, Score.value,
+                                        Score.version)
+    result = s.connection().execute(numbers)
+    try:
+        # The DBAPI cursor's plain tuples, a batch at a time: SQLAlchemy's Row objects cost a
+        # third more here, and these columns need none of its type processing.
+        batches = iter(lambda: result.cursor.fetchmany(10_000), [])
+        rows = np.fromiter(chain.from_iterable(batches), _SCORE_ROW)
+    finally:
+        result.close()
+    comments: dict[int, str] = dict(s.execute(of_evaluation.add_columns(Score.comment)
+                                              .where(Score.comment != "")).all())
+    return domain.ScoreTable(rows["id"], rows["evaluator_id"], rows["vendor_id"], rows["criterion_id"],
+                             rows["value"], rows["version"], comments=comments)
+
+
 def load_criteria(db: Database, ref: Ref) -> domain.Snapshot:
     """The evaluation with its groups and criteria only (no vendors, scores or answers): for
     work such as a questionnaire import that must not pay for reading every score."""
     with db.read() as s:
         info, groups, criteria = _criteria_part(s, get_evaluation(s, ref))
         return domain.Snapshot(evaluation=info, groups=groups, criteria=criteria, vendors=(), evaluators=(),
-                               scores=())
+                               scores=domain.ScoreTable())
 
 
 def _criteria_part(

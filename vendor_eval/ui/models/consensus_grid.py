@@ -38,9 +38,10 @@ class ConsensusModel(QAbstractTableModel):
         self.discuss, self.must = snap.evaluation.discuss_threshold, snap.evaluation.must_discuss_threshold
         names = {e.id: e.name for e in snap.evaluators}
         self._individual = {}
-        for s in snap.scores:
-            cell = self._individual.setdefault((s.vendor_id, s.criterion_id), [])
-            cell.append((names.get(s.evaluator_id, "?"), s.value))
+        t = snap.scores
+        for e, v, c, value in zip(t.evaluator_id.tolist(), t.vendor_id.tolist(), t.criterion_id.tolist(),
+                                  t.value.tolist(), strict=True):
+            self._individual.setdefault((v, c), []).append((names.get(e, "?"), value))
         self._consensus = {(c.vendor_id, c.criterion_id): c for c in snap.consensus}
         cube = snap.score_cube()
         scale = np.array([c.scale_max - c.scale_min for c in snap.criteria]) if snap.criteria else np.zeros(0)
