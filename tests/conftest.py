@@ -104,6 +104,16 @@ def create_imaging(db: Database) -> int:
     return evaluations.create_from_template(db, IMAGING, "Teleradiology RFP", "officer", "North Valley Health")
 
 
+IMAGING_V1 = "Medical imaging outsourcing and teleradiology (version 1)"
+
+
+def create_imaging_v1(db: Database) -> int:
+    """Version 1 of the imaging template: it holds every answer type (yes/no/partial among them) and
+    a first criterion that is a 0-5 knock-out with a pass mark of 2; the screen and questionnaire
+    mechanics tests rely on both."""
+    return evaluations.create_from_template(db, IMAGING_V1, "Teleradiology RFP", "officer", "North Valley Health")
+
+
 @pytest.fixture
 def imaging_eval(seed: Callable[..., int]) -> int:
     """A fresh evaluation created from the built-in imaging template; returns its id."""

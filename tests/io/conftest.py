@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Seeds
-from vendor_eval.services import evaluations, questionnaires
+from tests.conftest import Seeds, create_imaging_v1
+from vendor_eval.services import questionnaires
 from vendor_eval.storage import Database
-
-IMAGING_V1 = "Medical imaging outsourcing and teleradiology (version 1)"
-
-
-def create_imaging_v1(db: Database) -> int:
-    return evaluations.create_from_template(db, IMAGING_V1, "Teleradiology RFP", "officer", "North Valley Health")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 from report_fixtures import (
     ACME,
@@ -28,6 +29,7 @@ from vendor_eval.errors import ValidationError
 from vendor_eval.io.report.contents import build_report_data
 from vendor_eval.io.report.data import fingerprint, short_fingerprint
 from vendor_eval.io.report.pdf import write_pdf
+from vendor_eval.io.report.pdf_styles import heat
 from vendor_eval.io.report.xlsx import write_xlsx
 from vendor_eval.io.report.xlsx_sheets import sheet_name
 from vendor_eval.scoring import engine
@@ -44,16 +46,32 @@ def load(path: Path) -> openpyxl.Workbook:
         return openpyxl.load_workbook(path)
 
 
-def consensus_totals(wb: openpyxl.Workbook, ev: Evaluator) -> dict[str, float]:
-    ws = wb["Consensus"]
-    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Vendor")
-    out = {}
-    for row in range(header + 1, ws.max_row + 1):
-        name = ws.cell(row, 1).value
-        if name is None:
+LABEL_COLUMNS = ("Criterion", "Weight", "Scale", "Scale min", "Scale max")
+
+
+def unguard(name: str) -> str:
+    return name.removeprefix("'") if name.startswith("'=") else name
+
+
+def matrix(wb: openpyxl.Workbook, sheet: str = "Consensus") -> tuple[Any, dict[str, int], dict[str, int]]:
+    """A criteria-as-rows sheet read as a person would: vendor name -> column, row label -> row."""
+    ws = wb[sheet]
+    head = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Criterion")
+    vendors = {}
+    for c in range(2, ws.max_column + 1):
+        label = ws.cell(head, c).value
+        if label is None:
             break
-        out[name.removeprefix("'") if name.startswith("'=") else name] = ev.value("Consensus", f"C{row}")
-    return out
+        if label not in LABEL_COLUMNS:
+            vendors[unguard(label)] = c
+    rows = {unguard(v): r for r in range(head, ws.max_row + 1) if isinstance(v := ws.cell(r, 1).value, str)}
+    return ws, vendors, rows
+
+
+def consensus_totals(wb: openpyxl.Workbook, ev: Evaluator) -> dict[str, float]:
+    ws, vendors, rows = matrix(wb)
+    return {name: ev.value("Consensus", f"{get_column_letter(c)}{rows['Total (live, 0-100)']}")
+            for name, c in vendors.items()}
 
 
 @pytest.mark.parametrize("policy", ["renormalise", "minimum"])
@@ -67,8 +85,23 @@ def test_live_totals_equal_the_app_scores(tmp_path: Path, policy: str) -> None:
     for v in inp.ranking.vendors:
         assert totals[v.name] == pytest.approx(v.score, abs=1e-9), v.name
     summary = wb["Summary"]
-    live = [c.value for c in summary["D"] if isinstance(c.value, str) and c.value.startswith("=Consensus!")]
-    assert len(live) == len(inp.ranking.vendors)
+    live = [c.value for c in summary["C"] if isinstance(c.value, str) and c.value.startswith("=Consensus!")]
+    assert len(live) == len(inp.ranking.vendors)  # beside the names, in the ranking
+
+
+@pytest.mark.parametrize("policy", ["renormalise", "minimum"])
+def test_group_rows_hold_each_groups_points_as_the_app_splits_them(tmp_path: Path, policy: str) -> None:
+    inp = make_inputs(policy)
+    path = tmp_path / "report.xlsx"
+    write_xlsx(build_report_data(inp), path)
+    wb = load(path)
+    ev = Evaluator(wb)
+    _, vendors, rows = matrix(wb)
+    for v in inp.ranking.vendors:
+        letter = get_column_letter(vendors[v.name])
+        parts = {g.name: ev.value("Consensus", f"{letter}{rows[g.name]}") for g in inp.snapshot.groups}
+        assert parts == pytest.approx(v.by_group, abs=1e-9), v.name
+        assert sum(parts.values()) == pytest.approx(v.score, abs=1e-9)
 
 
 def test_changing_a_weight_in_excel_moves_the_totals_like_the_app(tmp_path: Path) -> None:
@@ -126,18 +159,29 @@ def test_workbook_structure(tmp_path: Path) -> None:
     assert names[:4] == ["Summary", "Weights", "Consensus", "Normalised"]
     assert [n for n in names if re.match(r"E\d\d ", n)] == ["E01 Dr. Miriam Okafor", "E02 Tomasz Lindqvist",
                                                             "E03 Priya Raman"]
-    for name in ("Disagreement", "Spread", "Sensitivity", "Tariffs", "Audit"):
+    for name in ("Comments", "Disagreement", "Spread", "Sensitivity", "Tariffs", "Audit"):
         assert name in names
-    cons = wb["Consensus"]
-    assert cons.freeze_panes == "D11" and cons.auto_filter.ref.startswith("A10:")
+    cons, vendors, rows = matrix(wb)
+    # Criteria as rows under their group, vendors as columns in ranking order.
+    assert list(vendors) == [v.name for v in make_inputs().ranking.vendors]
+    assert rows["Service levels"] < rows["STAT turnaround"] < rows["Security & compliance"] < rows["SOC 2 Type II"]
+    assert "Discrepancy rate (lower is better)" in rows
+    assert cons.freeze_panes == "E7"
     assert cons.conditional_formatting and wb["Normalised"].conditional_formatting
-    assert wb["E02 Tomasz Lindqvist"].freeze_panes == "B5"
-    assert wb["Consensus"]["D11"].number_format == "0.00"
+    # Cells take the PDF's heat colours: worst red, amber, best green; reversed where lower is better.
+    pdf = tuple("".join(f"{round(x * 255):02X}" for x in heat(v).rgb()) for v in (0.0, 0.5, 1.0))
+    scales = {tuple(c.rgb[-6:] for c in rule.colorScale.color)
+              for cf in cons.conditional_formatting for rule in cf.rules if rule.colorScale}
+    assert scales == {pdf, pdf[::-1]}
+    assert cons.cell(rows["STAT turnaround"], vendors["Northwind Teleradiology"]).number_format == "0.00"
     with zipfile.ZipFile(path) as z:
         assert any(n.startswith("xl/charts/chart") for n in z.namelist()), "the native bar chart is missing"
-    # Each evaluator sheet holds that evaluator's scores, and comments below the grid.
-    e1 = wb["E01 Dr. Miriam Okafor"]
-    assert any(c.value == HOSTILE_COMMENT for row in e1.iter_rows() for c in row)
+    e2, e2_vendors, e2_rows = matrix(wb, "E02 Tomasz Lindqvist")
+    assert e2.freeze_panes == "C5" and list(e2_vendors) == list(vendors)
+    # Comments: one table of every evaluator's comments.
+    comments = wb["Comments"]
+    assert "CommentsTable" in comments.tables
+    assert any(c.value == HOSTILE_COMMENT for row in comments.iter_rows() for c in row)
 
 
 def test_the_workbook_and_the_pdf_state_the_same_cover(tmp_path: Path) -> None:
@@ -181,3 +225,26 @@ def test_evaluator_sheet_names_are_legal_and_unique() -> None:
     second = sheet_name(wb, "E01 Dr. A/B [chair]: who? *all*")
     assert second != first and len(second) <= 31
     assert sheet_name(wb, "'quoted'") == "quoted"
+
+
+def test_every_sheet_prints_on_a4_fit_to_width_with_the_footer(tmp_path: Path) -> None:
+    inp = make_inputs()
+    path = tmp_path / "report.xlsx"
+    write_xlsx(build_report_data(inp), path)
+    wb = load(path)
+    short = short_fingerprint(fingerprint(inp.snapshot))
+    for ws in wb.worksheets:
+        assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.print_area, ws.title
+        footer = ws.oddFooter
+        # '&' starts a code in a footer: the evaluation's "& co" must come out as a literal ampersand.
+        assert footer.left.text == "Teleradiology RFP <2026> && co"
+        assert footer.center.text == "Page &P of &N" and footer.right.text == f"Fingerprint {short}"
+        assert ws.oddHeader.left.text == "&A"  # the sheet's name on every page
+    assert wb["Summary"].page_setup.fitToHeight == 1  # the Summary is one page
+    assert wb["Consensus"].print_title_rows == "$4:$6" and wb["Consensus"].print_title_cols == "$A:$A"
+    audit = wb["Audit"]
+    assert audit.tables["AuditTrail"].ref.startswith("A4:J")  # an Excel table: filter buttons on every column
+    assert [c.value for c in audit[4]] == ["#", "When (UTC)", "Who", "What", "Vendor", "Criterion", "Change",
+                                           "Before", "After", "Reason"]
+    assert [c.value for c in audit[5]][2:9] == ["officer", "Vendor", None, None, "Name", None, ACME]

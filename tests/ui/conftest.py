@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QtMsgType
 
+from tests.conftest import create_imaging_v1
 from tests.ui import helpers
 from vendor_eval.services import criteria, evaluators, scores, vendors
 from vendor_eval.storage import Database
@@ -62,23 +63,17 @@ def _no_unexpected_declaration_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 STAT = "sla.stat_turnaround"  # a knock-out criterion of the imaging template's version 1 (pass from 2)
-IMAGING_V1 = "Medical imaging outsourcing and teleradiology (version 1)"
-
-
 @pytest.fixture
-def imaging_eval(db: Database) -> int:
-    """The screens are exercised on version 1 of the imaging template: its first criterion is a
-    knock-out scored 0-5 with a pass mark of 2, which the screen tests rely on."""
-    from vendor_eval.services import evaluations
-
-    return evaluations.create_from_template(db, IMAGING_V1, "Teleradiology RFP", "officer", "North Valley Health")
+def imaging_eval(seed: Callable[..., int]) -> int:
+    """The screens are exercised on version 1 of the imaging template (tests.conftest.create_imaging_v1)."""
+    return seed("imaging-v1", create_imaging_v1)
 
 
 @pytest.fixture
 def scored_eval(seed: Callable[..., int], imaging_eval: int) -> int:
     """Two fictional vendors and one evaluator who scored every criterion: Alpha strong on the
     first group, Beta on the rest, so weights decide the winner."""
-    return seed("imaging-scored", lambda db: _score_two_vendors(db, imaging_eval), base="imaging")
+    return seed("imaging-v1-scored", lambda db: _score_two_vendors(db, imaging_eval), base="imaging-v1")
 
 
 def _score_two_vendors(db: Database, imaging_eval: int) -> int:

@@ -94,7 +94,7 @@ def test_consensus_is_set_in_place_with_a_reason(window: MainWindow, db: Databas
     scores.record_score(db, scored_eval, other, snap.vendors[0].id, crit.id, crit.scale_min, "officer")
     open_eval(window, scored_eval)
     committee = show(window, CommitteeScreen)
-    assert "1</b> cells must be discussed" in committee.summary.text()
+    assert "1 cell must be discussed" in committee.summary.text()
 
     def agree(dialog: QDialog) -> None:
         assert isinstance(dialog, ConsensusDialog)
@@ -111,6 +111,7 @@ def test_consensus_is_set_in_place_with_a_reason(window: MainWindow, db: Databas
     [agreed] = load_snapshot(db, scored_eval).consensus
     assert (agreed.value, agreed.reason) == (3.0, "Vendor demo showed partial coverage")
     assert committee.model.data(committee.model.index(1, 0)) == "3 ✓"
+    assert "0 cells must be discussed" in committee.summary.text()  # the counter follows the consensus
     window.undo_action.trigger()
     assert load_snapshot(db, scored_eval).consensus == ()
 

@@ -9,6 +9,7 @@ from tests.ui.helpers import open_eval, show
 from vendor_eval.services import tariffs
 from vendor_eval.services.demo import load_demo
 from vendor_eval.storage import Database
+from vendor_eval.ui.changes import Change
 from vendor_eval.ui.main_window import MainWindow
 from vendor_eval.ui.screens.results import AS_QUOTED, ResultsScreen
 
@@ -62,6 +63,6 @@ def test_tariff_scenario_picker_reranks_the_sample_rfp(qtbot, window: MainWindow
     # A scenario that is removed while chosen falls back to prices as quoted, not to an error.
     _pick(qtbot, results, CHINA_25)
     tariffs.remove_scenario(db, eid, CHINA_25, "officer")
-    window.session.reload("tariffs")
+    window.session.reload(Change.TARIFFS)
     assert box.currentText() == AS_QUOTED and box.findText(CHINA_25) == -1
     assert _table(results) == before and not results.message.isVisible()

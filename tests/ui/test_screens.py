@@ -50,7 +50,7 @@ def test_sensitivity_critical_changes_and_weight_slider(qtmodeltester, window: M
     assert any(r.delta_up is not None for r in screen.critical_model.rows())  # some weight can flip the winner
     flip = next(i for i, r in enumerate(screen.result.critical) if r.winner_up == "Alpha Reads")
     screen.criterion.setCurrentIndex(flip)
-    screen.slider.setValue(100)  # all the weight on that criterion
+    screen.slider.setValue(screen.slider.maximum())  # all the weight on that criterion
     assert screen.sweep_model.row(0)[1] == "Alpha Reads"
     screen.slider.setValue(0)
     assert screen.sweep_model.row(0)[1] == "Beta Imaging"

@@ -88,3 +88,28 @@ def ahp_weights(matrix: object, method: str = "eigenvector", insist: bool = Fals
             "revise them, or insist to apply these weights anyway."
         )
     return result
+
+
+def most_inconsistent(matrix: object, weights: object) -> tuple[int, int, float]:
+    """The judgement (i, j), i < j, that disagrees most with the weights all judgements imply:
+    the largest |log(a_ij * w_j / w_i)|, with w_i / w_j, the ratio the other judgements suggest."""
+    a = check_pairwise(matrix)
+    w = np.asarray(weights, dtype=float)
+    n = a.shape[0]
+    if n < 2 or w.shape != (n,) or (w <= 0).any():
+        raise ValidationError("Most inconsistent judgement: needs two or more items with positive weights.")
+    error = np.abs(np.log(a * w[None, :] / w[:, None]))
+    error[np.tril_indices(n)] = -1.0
+    i, j = (int(x) for x in np.unravel_index(int(np.argmax(error)), error.shape))
+    return i, j, float(w[i] / w[j])
+
+
+def ratio_matrix(weights: object) -> np.ndarray:
+    """The judgements that reproduce the given weights exactly (a_ij = w_i / w_j), kept within
+    Saaty's 1/9..9; a zero weight counts as a ninth of the smallest positive one."""
+    w = np.asarray(weights, dtype=float)
+    positive = w[w > 0]
+    if w.ndim != 1 or positive.size == 0:
+        return np.ones((w.size, w.size))
+    w = np.where(w > 0, w, positive.min() / 9)
+    return np.asarray(np.clip(w[:, None] / w[None, :], 1 / 9, 9))

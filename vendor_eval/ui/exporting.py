@@ -1,6 +1,7 @@
 """Export dialogs: the questionnaire workbook for vendors, and the PDF / Excel committee reports.
 
-Each asks for a file name, then runs the service off the UI thread with progress and Cancel.
+Each asks for a file name, then runs the service off the UI thread with progress and Cancel, and
+confirms where the file went with buttons to open it or its folder.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from vendor_eval.errors import UserError
 from vendor_eval.services import questionnaires
@@ -64,6 +67,40 @@ def _run(parent: QWidget | None, title: str, work: Callable[..., Any], args: tup
         TaskDialog(parent, title, task).exec()
 
 
+class ExportDone(QMessageBox):
+    """"Written to <path>", with Open and Show folder. Not modal: the user carries on working."""
+
+    def __init__(self, parent: QWidget | None, what: str, path: Path) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.setWindowTitle(f"{what} exported")
+        self.setIcon(QMessageBox.Icon.Information)
+        self.setText(f"{what} written to:")
+        self.setInformativeText(str(path))
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path can be copied
+        self.open_button = self._button("Open", self.open_file)
+        self.folder_button = self._button("Show folder", self.open_folder)
+        self.addButton(QMessageBox.StandardButton.Close)
+        self.setModal(False)
+
+    def _button(self, text: str, action: Callable[[], bool]) -> QPushButton:
+        button = self.addButton(text, QMessageBox.ButtonRole.ActionRole)
+        button.clicked.connect(action)  # then the box closes, as after any of its buttons
+        return button
+
+    def open_file(self) -> bool:
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))
+
+    def open_folder(self) -> bool:
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path.parent)))
+
+
+def confirm_export(parent: QWidget | None, what: str, path: Path, notify: Callable[[str], None]) -> None:
+    """The status bar line, and the box with Open / Show folder (its parent keeps it alive)."""
+    notify(f"{what} written to {path}")
+    ExportDone(parent, what, path).show()
+
+
 def export_report(parent: QWidget | None, session: EvaluationSession, fmt: str,
                   notify: Callable[[str], None], path: Path | None = None) -> None:
     title, filter_, suffix = FORMATS[fmt]
@@ -74,7 +111,7 @@ def export_report(parent: QWidget | None, session: EvaluationSession, fmt: str,
     choices = (session.method, session.aggregation or None, session.tariff_scenario)
     _run(parent, f"Exporting the {title}", write_report,
          (session.db.target, session.evaluation_id, fmt, str(path), choices),
-         lambda _r: notify(f"{title} written to {path}"), in_process=True)
+         lambda _r: confirm_export(parent, title, path, notify), in_process=True)
 
 
 def export_questionnaire(parent: QWidget | None, session: EvaluationSession, notify: Callable[[str], None],
@@ -89,4 +126,4 @@ def export_questionnaire(parent: QWidget | None, session: EvaluationSession, not
         progress(0, 1, "Writing the questionnaire workbook")
         return questionnaires.generate_questionnaire(session.db, session.evaluation_id, path, vendor=vendor_id)
 
-    _run(parent, "Writing the questionnaire", work, (), lambda _r: notify(f"Questionnaire written to {path}"))
+    _run(parent, "Writing the questionnaire", work, (), lambda _r: confirm_export(parent, "Questionnaire", path, notify))

@@ -27,6 +27,7 @@ from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.session import EvaluationSession
 from vendor_eval.ui.tasks import Task, run_task
 from vendor_eval.ui.widgets import fit_columns, is_cancel, table_view
+from vendor_eval.ui.wording import counted
 
 
 class FilesModel(RowsModel[Path]):
@@ -41,7 +42,7 @@ class ResultsModel(RowsModel[Any]):
 
     columns = (
         Column("File", lambda r: r.file_name),
-        Column("Check", lambda r: "valid" if r.ok else f"{len(r.errors)} problem(s)"),
+        Column("Check", lambda r: "valid" if r.ok else counted("%n problem(s)", len(r.errors))),
         Column("Vendor", lambda r: r.vendor + (" (new)" if r.vendor_created else "")),
         Column("What it holds", lambda r: r.summary(), tooltip=lambda r: r.summary()),
     )
@@ -183,10 +184,10 @@ class RunPage(QWizardPage):
         fit_columns(self.view)
         good = sum(1 for r in results if r.ok)
         if self.dry_run:
-            self.status.setText(f"{good} of {len(results)} file(s) valid." +
+            self.status.setText(f"{good} of {counted('%n file(s)', len(results))} valid." +
                                 (" Press Import to import the valid ones." if good else " Nothing can be imported."))
         else:
-            self.status.setText(f"Imported {good} file(s). Suggested scores now show in the Scoring grid.")
+            self.status.setText(f"Imported {counted('%n file(s)', good)}. Suggested scores now show in the Scoring grid.")
             self.wiz.imported = good
         for i, r in enumerate(results):
             if not r.ok:

@@ -34,11 +34,15 @@ def palette(i: int) -> colors.Color:
     return PALETTE[i % len(PALETTE)]
 
 
+# Pastel red (0) - amber (0.5) - green (1): light enough for black text on top (the workbook uses them too).
+HEAT_STOPS = ((0.0, (0.96, 0.72, 0.70)), (0.5, (0.99, 0.92, 0.66)), (1.0, (0.70, 0.88, 0.69)))
+
+
 def heat(value: float | None) -> colors.Color:
-    """Pastel red (0) - amber (0.5) - green (1): light enough for black text on top."""
+    """The heat colour of a normalised score (HEAT_STOPS, linear between them); grey when missing."""
     if value is None:
         return MISSING_BG
-    stops = ((0.0, (0.96, 0.72, 0.70)), (0.5, (0.99, 0.92, 0.66)), (1.0, (0.70, 0.88, 0.69)))
+    stops = HEAT_STOPS
     for (x0, c0), (x1, c1) in pairwise(stops):
         if value <= x1:
             t = (value - x0) / (x1 - x0)

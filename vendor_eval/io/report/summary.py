@@ -38,7 +38,7 @@ def summary_sentences(inp: ReportInputs) -> list[str]:
             out.append(f"{first.name} ranks first with {first.score:.{dp}f} {unit}, {gap:.{dp}f} ahead of the runner-up, "
                        f"{second.name} ({second.score:.{dp}f}){narrow}.")
     if r.method == "weighted":
-        out += _robustness(inp.sensitivity, qualified[0].name if qualified else None)
+        out += robustness(inp.sensitivity, qualified[0].name if qualified else None)
     elif inp.sensitivity is not None:
         # The sensitivity analysis moves weights of the weighted sum: its winner may not be this one.
         out.append("The sensitivity analysis (its own section) is computed on the weighted sum, not on TOPSIS.")
@@ -65,7 +65,8 @@ def summary_sentences(inp: ReportInputs) -> list[str]:
     return out
 
 
-def _robustness(s: SensitivityResult | None, winner: str | None) -> list[str]:
+def robustness(s: SensitivityResult | None, winner: str | None) -> list[str]:
+    """The sensitivity finding in plain words (the report's summary and the Sensitivity screen)."""
     if s is None or winner is None:
         return []
     out = []

@@ -1,23 +1,30 @@
-"""Workbook plumbing (a write-only Book of Sheets, styles, tables, charts) and the plain,
-formula-free sheets of the committee workbook: one per evaluator, Disagreement, Spread,
-Sensitivity, Tariffs, Audit."""
+"""Workbook plumbing (a write-only Book of Sheets, styles, tables, charts, the criteria-as-rows
+grid) and the plain, formula-free sheets of the committee workbook: one per evaluator,
+Comments, Disagreement, Spread, Sensitivity, Acceptability, Tariffs, Audit."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
+from copy import copy
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter as col
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from vendor_eval.domain import AuditRow, Snapshot
+from vendor_eval.domain import AuditRow, Criterion, Group, Snapshot
+from vendor_eval.io.report.audit_text import audit_lines
+from vendor_eval.io.report.pdf_styles import HEAT_STOPS
+from vendor_eval.io.report.xlsx_print import PrintFrame, setup_print
 from vendor_eval.io.text_safety import set_text_cell
 from vendor_eval.scoring.results import (
     DisagreementResult,
@@ -25,13 +32,31 @@ from vendor_eval.scoring.results import (
     TariffResult,
 )
 
-BOLD = Font(bold=True)
-HEAD_FONT = Font(bold=True, color="1F2933")
+FONT = "Calibri"  # the workbook's default; named everywhere, or LibreOffice falls back to a serif face
+BOLD = Font(name=FONT, bold=True)
+HEAD_FONT = Font(name=FONT, bold=True, color="1F2933")
 HEAD_FILL = PatternFill("solid", fgColor="E6ECF3")
-INPUT_FONT = Font(color="1D4E89", bold=True)
+BAND_FILL = {"discuss": PatternFill("solid", fgColor="FCEFC7"),  # pdf_styles.FLAG_BG warn / bad
+             "must_discuss": PatternFill("solid", fgColor="F8D7D5")}
+HEAD_RULE = Border(bottom=Side(style="thin", color="1D4E89"))  # the PDF's accent line under a header
+INPUT_FONT = Font(name=FONT, color="1D4E89", bold=True)
 INPUT_FILL = PatternFill("solid", fgColor="EEF4FB")
 WRAP = Alignment(wrap_text=True, vertical="top")
-TITLE_FONT = Font(bold=True, size=14, color="1D4E89")
+TOP = Alignment(vertical="top")
+TOP_CENTRE = Alignment(horizontal="center", vertical="top")
+CENTRE = Alignment(horizontal="center")
+RIGHT = Alignment(horizontal="right")
+CENTRE_WRAP = Alignment(horizontal="center", vertical="bottom", wrap_text=True)
+NUMBER_HEAD = Alignment(horizontal="right", vertical="bottom", wrap_text=True)  # over right-aligned numbers
+SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1D4E89")
+SUBTITLE_FONT = Font(name=FONT, italic=True, color="5F6B7A")
+# The PDF's heat colours (worst red, middle amber, best green) as Excel RGB.
+HEAT = tuple("".join(f"{round(x * 255):02X}" for x in rgb) for _, rgb in HEAT_STOPS)
+LINE_HEIGHT = 15.0  # points: a row of one line of 11 pt text
+MORE_LINES = 14.0  # points per further line of wrapped text (Excel ~15, LibreOffice ~13.5)
+CHARS_PER_UNIT = 1.2  # characters of 11 pt text per column-width unit (the unit is one digit's width)
+BOLD_CHARS_PER_UNIT = 0.95
+TITLE_FONT = Font(name=FONT, bold=True, size=14, color="1D4E89")
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_FLAGGED_ROWS = 2_000  # the rest is on the Spread sheet; a longer list helps nobody
 
@@ -48,6 +73,7 @@ class Sheet:
         self.ws = wb.create_sheet(title)
         self.title = self.ws.title
         self._rows: dict[int, dict[int, Any]] = {}
+        self._wrapped: list[tuple[int, int, int, float]] = []
 
     def cell(self, row: int, column: int, value: Any = None) -> Any:
         """Like Worksheet.cell: the cell at (row, column), created if new; value set unless None."""
@@ -73,8 +99,33 @@ class Sheet:
     def __getattr__(self, name: str) -> Any:  # auto_filter, column_dimensions, conditional_formatting...
         return getattr(self.ws, name)
 
+    def merge_wrapped(self, row: int, first: int, last: int) -> None:
+        """Merge row's columns first..last into one wrapped cell, as tall as its text needs
+        (neither Excel nor LibreOffice sizes a merged row by itself)."""
+        self.cell(row, first).alignment = WRAP
+        if last > first:
+            self.ws.merged_cells.add(f"{col(first)}{row}:{col(last)}{row}")
+        self.fit_height(row, first, last)
+
+    def fit_height(self, row: int, first: int, last: int | None = None, density: float = CHARS_PER_UNIT) -> None:
+        """Make the row tall enough for the wrapped text of the cell at first (spanning to last),
+        at `density` characters per width unit; sized on close(), once the column widths are known.
+        Neither Excel nor LibreOffice sizes rows on opening a file, so wrapped text would be cut."""
+        self._wrapped.append((row, first, first if last is None else last, density))
+
+    def _size_wrapped(self) -> None:
+        heights: dict[int, float] = {}
+        for row, first, last, density in self._wrapped:
+            units = sum(self.ws.column_dimensions[col(k)].width or 8.43 for k in range(first, last + 1))
+            lines = wrapped_lines(str(self.cell(row, first).value or ""), int(units * density))
+            heights[row] = max(heights.get(row, 0.0), LINE_HEIGHT + MORE_LINES * (lines - 1))
+        for row, height in heights.items():
+            if height > LINE_HEIGHT:
+                self.ws.row_dimensions[row].height = height
+
     def close(self) -> None:
         """Stream the rows (column widths and panes must be set before this)."""
+        self._size_wrapped()
         written = 0
         for r in sorted(self._rows):
             cells = self._rows[r]
@@ -88,14 +139,19 @@ class Sheet:
 class Book:
     """The write-only workbook and its sheets; save() streams every sheet, then writes the file."""
 
-    def __init__(self) -> None:
+    def __init__(self, frame: PrintFrame) -> None:
         self.wb = Workbook(write_only=True)
         self.sheets: list[Sheet] = []
+        self.frame = frame
 
     def sheet(self, title: str) -> Sheet:
         new = Sheet(self.wb, sheet_name(self.wb, title))
         self.sheets.append(new)
         return new
+
+    def print(self, ws: Any, **how: Any) -> None:
+        """Page setup (xlsx_print.setup_print) with this workbook's header and footer."""
+        setup_print(ws, self.frame, **how)
 
     def save(self, path: Path) -> None:
         for s in self.sheets:
@@ -103,23 +159,51 @@ class Book:
         self.wb.save(path)
 
 
-def title(ws: Any, text: str, subtitle: str) -> None:
+def title(ws: Any, text: str, subtitle: str, span: int = 1) -> None:
+    """Title in A1; the subtitle in A2, wrapped across `span` columns so it prints whole."""
     set_text_cell(ws.cell(1, 1), text)
     ws.cell(1, 1).font = TITLE_FONT
     set_text_cell(ws.cell(2, 1), subtitle)
-    ws.cell(2, 1).font = Font(italic=True, color="5F6B7A")
+    ws.cell(2, 1).font = SUBTITLE_FONT
+    ws.merge_wrapped(2, 1, span)
 
 
 def header_cell(cell: Any, text: str) -> None:
     set_text_cell(cell, text)
     cell.font = HEAD_FONT
     cell.fill = HEAD_FILL
+    cell.border = HEAD_RULE
     cell.alignment = Alignment(wrap_text=True, vertical="bottom")
 
 
 def header(ws: Any, row: int, labels: Sequence[str], start: int = 1) -> None:
     for k, label in enumerate(labels):
         header_cell(ws.cell(row, start + k), label)
+        ws.fit_height(row, start + k, density=BOLD_CHARS_PER_UNIT)
+
+
+def wrapped_lines(text: str, chars: int) -> int:
+    """Lines a text takes when wrapped at word boundaries to `chars` characters (an estimate)."""
+    chars = max(chars, 1)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) <= chars:
+                used += 1 + len(word)
+            else:
+                lines += 1 if used else 0
+                lines += (len(word) - 1) // chars
+                used = (len(word) - 1) % chars + 1
+    return max(lines, 1)
+
+
+def fit_width(ws: Any, letter: str, texts: Sequence[str], low: float, high: float) -> float:
+    """Column width for its longest text (bold-safe), between low and high; returns it."""
+    width = min(high, max([low, *(len(t) * 1.1 + 2 for t in texts)]))
+    ws.column_dimensions[letter].width = width
+    return width
 
 
 def input_cell(cell: Any) -> None:
@@ -128,9 +212,11 @@ def input_cell(cell: Any) -> None:
     cell.number_format = "0.00"
 
 
-def widths(ws: Any, spec: dict[str, float]) -> None:
+def widths(ws: Any, spec: Mapping[str, float]) -> float:
+    """Set column widths; returns their total (the printed width, for setup_print)."""
     for letter, width in spec.items():
         ws.column_dimensions[letter].width = width
+    return float(sum(spec.values()))
 
 
 def colour_scale(ws: Any, ref: str, low: float | None = None, high: float | None = None) -> None:
@@ -145,7 +231,8 @@ def colour_scale(ws: Any, ref: str, low: float | None = None, high: float | None
     ws.conditional_formatting.add(ref, rule)
 
 
-def bar_chart(ws: Any, name: str, head: int, end: int, label_col: int, value_col: int, anchor: str) -> None:
+def bar_chart(ws: Any, name: str, head: int, end: int, label_col: int, value_col: int, anchor: str,
+              width_cm: float = 18) -> None:
     """A native horizontal bar chart of one column (live formulas, so it moves with the weights)."""
     if end <= head:
         return
@@ -155,11 +242,13 @@ def bar_chart(ws: Any, name: str, head: int, end: int, label_col: int, value_col
     chart.style = 10
     chart.legend = None
     chart.y_axis.title = "points (0-100)"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+    chart.y_axis.number_format = "0"
     chart.x_axis.scaling.orientation = "maxMin"  # best vendor at the top
     chart.add_data(Reference(ws, min_col=value_col, min_row=head, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=label_col, min_row=head + 1, max_row=end))
     chart.height = max(7.5, 0.5 * (end - head) + 2)
-    chart.width = 18
+    chart.width = width_cm
     ws.add_chart(chart, anchor)
 
 
@@ -167,6 +256,9 @@ def table(ws: Any, row: int, labels: Sequence[str], rows: Sequence[Sequence[Any]
           formats: dict[int, str] | None = None) -> int:
     """Header plus rows (str through set_text_cell, numbers as numbers); frozen, filtered; returns the last row."""
     header(ws, row, labels)
+    for k, value in enumerate(rows[0] if rows else ()):
+        if isinstance(value, (int, float)):
+            ws.cell(row, 1 + k).alignment = NUMBER_HEAD
     fmt = formats or {}
     for i, values in enumerate(rows):
         for k, value in enumerate(values):
@@ -183,6 +275,18 @@ def table(ws: Any, row: int, labels: Sequence[str], rows: Sequence[Sequence[Any]
     return end
 
 
+def add_table(ws: Any, name: str, head: int, labels: Sequence[str], end: int) -> None:
+    """An Excel table (filter buttons, banded rows) over the header at `head` and rows to `end`.
+    The column names are given, as a write-only sheet cannot be read back for them."""
+    ref = f"A{head}:{col(len(labels))}{max(end, head + 1)}"
+    t = Table(displayName=name, ref=ref, tableColumns=[TableColumn(id=k + 1, name=label)
+                                                          for k, label in enumerate(labels)])
+    t.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+    with warnings.catch_warnings():  # openpyxl warns in write-only mode unless columns are given, as here
+        warnings.simplefilter("ignore", UserWarning)
+        ws.add_table(t)
+
+
 def sheet_name(wb: Workbook, wanted: str) -> str:
     """A legal, unique sheet name (31 characters, no []:*?/\\, no leading or trailing apostrophe)."""
     base = SHEET_NAME_BAD.sub("_", wanted).strip("'").strip() or "Sheet"
@@ -195,143 +299,330 @@ def sheet_name(wb: Workbook, wanted: str) -> str:
     return name
 
 
-def evaluator_sheets(book: Book, snap: Snapshot) -> None:
-    """One sheet per evaluator: vendors x criteria scores, then their comments."""
-    crit = snap.criteria
+@dataclass(frozen=True)
+class Band:
+    """A group's band row above its criteria rows first..last."""
+
+    group: Group
+    row: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Criteria as rows (the PDF score matrix's layout): criterion id -> row, and the bands."""
+
+    row_of: dict[int, int]
+    bands: tuple[Band, ...]
+    first: int
+    last: int
+
+
+def criteria_rows(ws: Any, snap: Snapshot, row0: int, width: int) -> Grid:
+    """From row0 down: per group a band row (name in column A, shaded across `width` columns),
+    then its criteria by name; lower-is-better criteria say so, as in the PDF."""
+    by_group: dict[int, list[Criterion]] = {g.id: [] for g in snap.groups}
+    for c in snap.criteria:
+        by_group.setdefault(c.group_id, []).append(c)
+    row_of: dict[int, int] = {}
+    bands = []
+    r = row0
+    for g in snap.groups:
+        if not by_group[g.id]:
+            continue
+        label = ws.cell(r, 1)
+        set_text_cell(label, g.name)
+        label.fill, label.font = HEAD_FILL, BOLD
+        for i, c in enumerate(by_group[g.id]):
+            row_of[c.id] = r + 1 + i
+            set_text_cell(ws.cell(r + 1 + i, 1), f"{c.name} (lower is better)" if c.direction == "min" else c.name)
+        bands.append(Band(g, r, r + 1, r + len(by_group[g.id])))
+        r += 1 + len(by_group[g.id])
+    if bands and width > 1:  # the band's shade across the row: one rule, not a styled cell per vendor
+        ws.conditional_formatting.add(" ".join(f"B{b.row}:{col(width)}{b.row}" for b in bands),
+                                      FormulaRule(formula=["TRUE"], fill=HEAD_FILL))
+    return Grid(row_of, tuple(bands), row0, r - 1)
+
+
+def vendor_header(ws: Any, row: int, col0: int, names: Sequence[str], labels: Sequence[str]) -> None:
+    """The matrix header: labels over the label columns, then one wrapped vendor name per column,
+    right-aligned like the numbers below it."""
+    header(ws, row, labels)
+    look = None
+    for k, name in enumerate(names):
+        cell = ws.cell(row, col0 + k)
+        if look is None:
+            header_cell(cell, name)
+            cell.alignment = NUMBER_HEAD
+            look = cell._style
+        else:  # many vendors: copy the first one's look rather than set four style attributes again
+            set_text_cell(cell, name)
+            cell._style = copy(look)
+        ws.fit_height(row, col0 + k, density=BOLD_CHARS_PER_UNIT)
+
+
+def vendor_width(names: Sequence[str]) -> float:
+    """A vendor column: wide enough for the longest word of any name (names wrap between words)."""
+    longest = max((len(w) for n in names for w in n.split()), default=8)
+    return min(20.0, max(11.0, longest * 1.15 + 2))
+
+
+def heat_rows(ws: Any, snap: Snapshot, grid: Grid, first_col: int, last_col: int) -> None:
+    """Each criterion row coloured on its own scale, worst red - amber - best green: pdf_styles.heat
+    of the normalised score, so a cell has the colour it has in the PDF."""
+    if last_col < first_col:
+        return
+    rows: dict[tuple[float, float, str], list[str]] = {}  # one rule per kind of scale, over all its rows
+    for c in snap.criteria:
+        r = grid.row_of.get(c.id)
+        if r is not None and c.scale_max > c.scale_min:
+            rows.setdefault((c.scale_min, c.scale_max, c.direction), []).append(f"{col(first_col)}{r}:{col(last_col)}{r}")
+    for (low, high, direction), refs in rows.items():
+        ends = (HEAT[2], HEAT[0]) if direction == "min" else (HEAT[0], HEAT[2])
+        rule = ColorScaleRule(start_type="num", start_value=low, start_color=ends[0], mid_type="num",
+                              mid_value=(low + high) / 2, mid_color=HEAT[1], end_type="num", end_value=high,
+                              end_color=ends[1])
+        ws.conditional_formatting.add(" ".join(refs), rule)
+
+
+def label_width(ws: Any, snap: Snapshot) -> float:
+    """Column A of a criteria-as-rows grid: as wide as the longest criterion or group name."""
+    labels = [g.name for g in snap.groups] + [c.name + (" (lower is better)" if c.direction == "min" else "")
+                                              for c in snap.criteria]
+    return fit_width(ws, "A", labels, 24, 50)
+
+
+def vendor_columns(ws: Any, first: int, names: Sequence[str]) -> float:
+    """Equal vendor columns from `first`; returns their total width."""
+    width = vendor_width(names)
+    for k in range(len(names)):
+        ws.column_dimensions[col(first + k)].width = width
+    return width * len(names)
+
+
+def scale_text(c: Criterion) -> str:
+    return f"{c.scale_min:g}–{c.scale_max:g}"
+
+
+def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> None:
+    """One sheet per evaluator: criteria as rows under their groups, vendors as columns (in
+    `order`, vendor ids, e.g. the ranking's), each row coloured on the criterion's scale."""
+    vendor_ids = list(order) or [v.id for v in snap.vendors]
+    names = {v.id: v.name for v in snap.vendors}
+    col_of = {vid: 3 + k for k, vid in enumerate(vendor_ids)}
+    last = 2 + len(vendor_ids)
     by_evaluator: dict[int, list[Any]] = {x.id: [] for x in snap.evaluators}
     for s in snap.scores:
         by_evaluator[s.evaluator_id].append(s)
-    last = col(1 + len(crit))
     for n, x in enumerate(snap.evaluators):
         ws = book.sheet(f"E{n + 1:02d} {x.name}")
-        title(ws, x.name, x.role or "Evaluator")
-        head = 4
-        header(ws, head, ("Vendor", *(c.name for c in crit)))
-        for i, v in enumerate(snap.vendors):
-            set_text_cell(ws.cell(head + 1 + i, 1), v.name)
-        comments = []
+        title(ws, x.name, f"{x.role or 'Evaluator'}: scores on each criterion's scale, coloured from worst (red) to "
+              "best (green). Their comments are on the Comments sheet.", last)
+        vendor_header(ws, 4, 3, [names[v] for v in vendor_ids], ("Criterion", "Scale"))
+        ws.cell(4, 2).alignment = CENTRE_WRAP
+        grid = criteria_rows(ws, snap, 5, last)
+        for c in snap.criteria:
+            if c.id in grid.row_of:
+                ws.cell(grid.row_of[c.id], 2, scale_text(c)).alignment = CENTRE
         for s in by_evaluator[x.id]:
-            r = head + 1 + snap.index_of("vendor", s.vendor_id)
-            ws.put(r, 2 + snap.index_of("criterion", s.criterion_id), s.value)
-            if s.comment.strip():
-                comments.append(s)
-        end = head + len(snap.vendors)
-        ws.freeze_panes = "B5"
-        ws.auto_filter.ref = f"A{head}:{last}{end}"
-        ws.column_dimensions["A"].width = 30
-        colour_scale(ws, f"B{head + 1}:{last}{end}")
-        if comments:
-            comments.sort(key=lambda s: (snap.index_of("vendor", s.vendor_id), snap.index_of("criterion", s.criterion_id)))
-            r0 = end + 3
-            ws.cell(r0 - 1, 1, "Comments").font = TITLE_FONT
-            header(ws, r0, ("Vendor", "Criterion", "Score", "Comment"))
-            for i, s in enumerate(comments):
-                set_text_cell(ws.cell(r0 + 1 + i, 1), snap.vendors[snap.index_of("vendor", s.vendor_id)].name)
-                set_text_cell(ws.cell(r0 + 1 + i, 2), snap.criteria[snap.index_of("criterion", s.criterion_id)].name)
-                ws.cell(r0 + 1 + i, 3, s.value)
-                set_text_cell(ws.cell(r0 + 1 + i, 4), s.comment)
-                ws.cell(r0 + 1 + i, 4).alignment = WRAP
+            r, k = grid.row_of.get(s.criterion_id), col_of.get(s.vendor_id)
+            if r is not None and k is not None:
+                ws.put(r, k, s.value)
+        ws.freeze_panes = "C5"
+        units = label_width(ws, snap) + 8 + vendor_columns(ws, 3, [names[v] for v in vendor_ids])
+        ws.column_dimensions["B"].width = 8
+        heat_rows(ws, snap, grid, 3, last)
+        book.print(ws, landscape=None, title_rows="4:4", title_cols="A:A", area=f"A1:{col(last)}{grid.last}",
+                   width_units=units)
 
+
+def comments_sheet(book: Book, snap: Snapshot) -> None:
+    """Every evaluator's comments in one filterable table, by evaluator, vendor and criterion."""
+    ws = book.sheet("Comments")
+    title(ws, "Evaluators' comments", "What each evaluator wrote beside a score; filter by evaluator, vendor or "
+          "criterion.", 5)
+    ev = {x.id: (i, x.name) for i, x in enumerate(snap.evaluators)}
+    crit = {c.id: c for c in snap.criteria}
+    rows = sorted((s for s in snap.scores.with_comments() if s.comment.strip()),
+                  key=lambda s: (ev[s.evaluator_id][0], snap.index_of("vendor", s.vendor_id),
+                                 snap.index_of("criterion", s.criterion_id)))
+    labels = ("Evaluator", "Vendor", "Criterion", "Score", "Comment")
+    header(ws, 4, labels)
+    for i, s in enumerate(rows):
+        r = 5 + i
+        set_text_cell(ws.cell(r, 1), ev[s.evaluator_id][1])
+        set_text_cell(ws.cell(r, 2), snap.vendors[snap.index_of("vendor", s.vendor_id)].name)
+        set_text_cell(ws.cell(r, 3), crit[s.criterion_id].name)
+        ws.cell(r, 4, s.value).alignment = TOP_CENTRE
+        set_text_cell(ws.cell(r, 5), s.comment)
+        for k in (1, 2, 3, 5):
+            ws.cell(r, k).alignment = WRAP
+            ws.fit_height(r, k)
+    end = 4 + len(rows)
+    add_table(ws, "CommentsTable", 4, labels, end)
+    ws.freeze_panes = "A5"
+    units = widths(ws, {"D": 7, "E": 70})
+    units += fit_width(ws, "A", [x.name for x in snap.evaluators], 12, 24)
+    units += fit_width(ws, "B", [v.name for v in snap.vendors], 12, 28)
+    units += fit_width(ws, "C", [c.name for c in snap.criteria], 12, 36)
+    book.print(ws, title_rows="4:4", area=f"A1:E{max(end, 4)}", width_units=units)
 
 def disagreement_sheets(book: Book, snap: Snapshot, d: DisagreementResult | None) -> None:
     """Disagreement: evaluator bias, then the cells to discuss (largest spread first, capped);
-    Spread: the whole vendors x criteria spread grid as a heat map."""
+    Spread: the whole criteria x vendors spread grid as a heat map."""
     ws = book.sheet("Disagreement")
     if d is None:
-        title(ws, "Evaluator disagreement", "Not computed.")
+        title(ws, "Evaluator disagreement", "Not computed.", 7)
+        book.print(ws)
         return
     title(ws, "Evaluator disagreement", f"Spread = (highest - lowest) / scale range; discuss from "
           f"{d.discuss_threshold:.0%}, must discuss from {d.must_discuss_threshold:.0%}. The Spread sheet maps "
-          "every cell.")
+          "every cell.", 7)
+    header(ws, 4, ("Evaluator", "Bias vs. the panel", "Cells"))
+    ws.cell(4, 2).alignment = ws.cell(4, 3).alignment = NUMBER_HEAD
+    for i, b in enumerate(d.evaluators):
+        set_text_cell(ws.cell(5 + i, 1), b.name)
+        if math.isfinite(b.bias):
+            ws.cell(5 + i, 2, b.bias).number_format = "+0.0%;-0.0%;0.0%"
+        ws.cell(5 + i, 3, b.cells)
+    head = 7 + len(d.evaluators)
     flagged = d.flagged()
     shown = flagged[:MAX_FLAGGED_ROWS]
-    if len(flagged) > len(shown):
-        set_text_cell(ws.cell(3, 1), f"Cells to discuss: the {len(shown):,} largest spreads of {len(flagged):,}.")
+    note = f": the {len(shown):,} largest spreads of {len(flagged):,}" if len(flagged) > len(shown) else ""
+    ws.cell(head - 1, 1, f"Cells to discuss{note}").font = SECTION_FONT
     rows = [(c.vendor, c.criterion, c.n_scores, c.low, c.high, c.spread, c.band.replace("_", " ")) for c in shown]
-    table(ws, 4, ("Vendor", "Criterion", "Scores", "Lowest", "Highest", "Spread", "Band"), rows, {5: "0%"})
-    # Bias beside the list, so the frozen header stays one row high.
-    header(ws, 4, ("Evaluator", "Bias vs. the panel", "Cells compared"), start=9)
-    for i, b in enumerate(d.evaluators):
-        set_text_cell(ws.cell(5 + i, 9), b.name)
-        if math.isfinite(b.bias):
-            ws.cell(5 + i, 10, b.bias).number_format = "+0.0%;-0.0%;0.0%"
-        ws.cell(5 + i, 11, b.cells)
-    widths(ws, {"A": 30, "B": 40, "G": 14, "I": 28, "J": 18, "K": 15})
+    end = table(ws, head, ("Vendor", "Criterion", "Scores", "Lowest", "Highest", "Spread", "Band"), rows, {5: "0%"})
+    for i, c in enumerate(shown):
+        if c.band in BAND_FILL:
+            ws.cell(head + 1 + i, 7).fill = BAND_FILL[c.band]
+    units = widths(ws, {"C": 8, "D": 8, "E": 8, "F": 8, "G": 14})
+    units += fit_width(ws, "A", [c.vendor for c in shown] + [b.name for b in d.evaluators], 16, 32)
+    units += fit_width(ws, "B", [c.criterion for c in shown], 16, 44)
+    book.print(ws, title_rows=f"{head}:{head}", area=f"A1:G{end}", width_units=units)
     spread_sheet(book, snap, d)
 
 
 def spread_sheet(book: Book, snap: Snapshot, d: DisagreementResult) -> None:
     ws = book.sheet("Spread")
-    title(ws, "Spread of evaluators' scores", "Per vendor and criterion, (highest - lowest) / scale range; "
-          "blank where fewer than two evaluators scored.")
+    last = 1 + len(d.vendor_ids)
+    title(ws, "Spread of evaluators' scores", "Per criterion and vendor, (highest - lowest) / scale range; "
+          "blank where fewer than two evaluators scored. Amber: discuss; red: must discuss.", last)
     vendor = {v.id: v.name for v in snap.vendors}
-    criterion = {c.id: c.name for c in snap.criteria}
-    header(ws, 4, ("Vendor", *(criterion[c] for c in d.criterion_ids)))
-    for i, vid in enumerate(d.vendor_ids):
-        set_text_cell(ws.cell(5 + i, 1), vendor[vid])
-        for j, x in enumerate(d.spread[i]):
+    vendor_header(ws, 4, 2, [vendor[v] for v in d.vendor_ids], ("Criterion",))
+    grid = criteria_rows(ws, snap, 5, last)
+    for j, cid in enumerate(d.criterion_ids):
+        r = grid.row_of.get(cid)
+        if r is None:
+            continue
+        for i in range(len(d.vendor_ids)):
+            x = float(d.spread[i][j])
             if math.isfinite(x):
-                ws.cell(5 + i, 2 + j, float(x)).number_format = "0%"
-    last = col(1 + len(d.criterion_ids))
-    end = 4 + len(d.vendor_ids)
+                ws.cell(r, 2 + i, x).number_format = "0%"
     ws.freeze_panes = "B5"
-    ws.auto_filter.ref = f"A4:{last}{end}"
-    ws.column_dimensions["A"].width = 30
-    if d.vendor_ids:
+    units = label_width(ws, snap) + vendor_columns(ws, 2, [vendor[v] for v in d.vendor_ids])
+    if d.vendor_ids and grid.last >= grid.first:
         rule = ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF", mid_type="num",
-                              mid_value=d.discuss_threshold, mid_color="FCEBA8", end_type="num",
+                              mid_value=d.discuss_threshold, mid_color=HEAT[1], end_type="num",
                               end_value=max(d.must_discuss_threshold, d.discuss_threshold + 0.01),
-                              end_color="F8B5B1")
-        ws.conditional_formatting.add(f"B5:{last}{end}", rule)
-
+                              end_color=HEAT[0])
+        ws.conditional_formatting.add(f"B{grid.first}:{col(last)}{grid.last}", rule)
+    book.print(ws, landscape=None, title_rows="4:4", title_cols="A:A", area=f"A1:{col(last)}{max(grid.last, 4)}",
+               width_units=units)
 
 def sensitivity_sheet(book: Book, s: SensitivityResult | None) -> None:
+    """Sensitivity: the critical weight changes; Acceptability (when sampled): how often each
+    vendor takes each rank."""
     ws = book.sheet("Sensitivity")
     if s is None:
-        title(ws, "Sensitivity", "Not computed.")
+        title(ws, "Sensitivity", "Not computed.", 7)
+        book.print(ws)
         return
     title(ws, "Sensitivity", "Critical weight changes: the smallest change of one criterion's weight (others "
-          "rescaled) that changes the winner, in shares of the total weight.")
+          "rescaled) that changes the winner, in shares of the total weight.", 7)
     rows = [(c.criterion_key, c.criterion, c.weight, c.delta_up, c.winner_up or "", c.delta_down,
              c.winner_down or "") for c in s.critical]
     end = table(ws, 4, ("Key", "Criterion", "Weight", "Raise by", "New winner", "Lower by", "New winner"), rows,
                 {2: "0.00%", 3: "+0.00%;-0.00%", 5: "+0.00%;-0.00%"})
-    widths(ws, {"A": 12, "B": 40, "C": 10, "D": 10, "E": 28, "F": 10, "G": 28})
-    if s.smaa is None:
-        return
+    winners = [w for c in s.critical for w in (c.winner_up or "", c.winner_down or "")]
+    units = widths(ws, {"C": 9, "D": 9, "F": 9})
+    units += fit_width(ws, "A", [c.criterion_key for c in s.critical], 8, 30)
+    units += fit_width(ws, "B", [c.criterion for c in s.critical], 16, 44)
+    units += fit_width(ws, "E", winners, 12, 28) + fit_width(ws, "G", winners, 12, 28)
+    book.print(ws, title_rows="4:4", area=f"A1:G{end}", width_units=units)
+    if s.smaa is not None:
+        acceptability_sheet(book, s)
+
+
+def acceptability_sheet(book: Book, s: SensitivityResult) -> None:
+    assert s.smaa is not None
     acc = s.smaa.acceptability
-    r0 = end + 3
-    ws.cell(r0 - 1, 1, f"Rank acceptability: share of {s.smaa.samples:,} sampled weight vectors "
-            f"({s.smaa.sampling}, seed {s.smaa.seed})").font = TITLE_FONT
-    header(ws, r0, ("Vendor", *(f"Rank {k + 1}" for k in range(acc.shape[1]))))
+    ranks = acc.shape[1]
+    ws = book.sheet("Acceptability")
+    title(ws, "Rank acceptability", f"Share of {s.smaa.samples:,} sampled weight vectors ({s.smaa.sampling}, "
+          f"seed {s.smaa.seed}) under which each vendor takes each rank.", 1 + ranks)
+    header(ws, 4, ("Vendor", *(f"Rank {k + 1}" for k in range(ranks))))
+    for k in range(ranks):
+        ws.cell(4, 2 + k).alignment = NUMBER_HEAD
+        ws.column_dimensions[col(2 + k)].width = 9
     for i, name in enumerate(s.vendor_names):
-        set_text_cell(ws.cell(r0 + 1 + i, 1), name)
-        for k in range(acc.shape[1]):
-            ws.cell(r0 + 1 + i, 2 + k, float(acc[i, k])).number_format = "0.0%"
+        set_text_cell(ws.cell(5 + i, 1), name)
+        for k in range(ranks):
+            ws.cell(5 + i, 2 + k, float(acc[i, k])).number_format = "0.0%"
+    end = 4 + len(s.vendor_names)
     if len(s.vendor_names):
-        colour_scale(ws, f"B{r0 + 1}:{col(1 + acc.shape[1])}{r0 + len(s.vendor_names)}", 0.0, 1.0)
+        colour_scale(ws, f"B5:{col(1 + ranks)}{end}", 0.0, 1.0)
+    ws.freeze_panes = "B5"
+    units = fit_width(ws, "A", list(s.vendor_names), 16, 40) + 9 * ranks
+    book.print(ws, landscape=None, title_rows="4:4", title_cols="A:A", area=f"A1:{col(1 + ranks)}{max(end, 4)}",
+               width_units=units)
 
 
 def tariffs_sheet(book: Book, t: TariffResult | None) -> None:
     ws = book.sheet("Tariffs")
     if t is None:
-        title(ws, "Tariff scenarios", "Not computed (no cost lines or scenarios).")
+        title(ws, "Tariff scenarios", "Not computed (no cost lines or scenarios).", 9)
+        book.print(ws)
         return
-    title(ws, "Tariff scenarios", "Cost over the contract term per vendor and scenario. " + " ".join(t.notes))
+    title(ws, "Tariff scenarios", "Cost over the contract term per vendor and scenario. " + " ".join(t.notes), 9)
     rows = [(x.vendor, x.scenario, x.term_years, x.annual_baseline, x.baseline_total, x.total, x.increase,
              x.exposure_ratio, x.currency) for x in t.lines]
     money = "#,##0"
-    table(ws, 4, ("Vendor", "Scenario", "Term (years)", "Annual baseline", "Baseline over term", "Total over term",
-                  "Increase", "Exposure", "Currency"), rows,
-          {2: "0.0", 3: money, 4: money, 5: money, 6: money, 7: "0.0%"})
-    widths(ws, {"A": 30, "B": 34, "C": 12, "D": 16, "E": 18, "F": 16, "G": 14, "H": 11, "I": 10})
+    end = table(ws, 4, ("Vendor", "Scenario", "Term (years)", "Annual baseline", "Baseline over term",
+                        "Total over term", "Increase", "Exposure", "Currency"), rows,
+                {2: "0.0", 3: money, 4: money, 5: money, 6: money, 7: "0.0%"})
+    units = widths(ws, {"A": 28, "B": 32, "C": 8, "D": 13, "E": 13, "F": 13, "G": 12, "H": 10, "I": 9})
+    book.print(ws, landscape=True, title_rows="4:4", area=f"A1:I{end}", width_units=units)
 
 
-def audit_sheet(book: Book, audit: Sequence[AuditRow], intact: bool | None) -> None:
+AUDIT_LABELS = ("#", "When (UTC)", "Who", "What", "Vendor", "Criterion", "Change", "Before", "After", "Reason")
+AUDIT_WRAPPED = (4, 5, 6, 8, 9, 10)  # What, Vendor, Criterion, Before, After, Reason
+
+
+def audit_sheet(book: Book, snap: Snapshot, audit: Sequence[AuditRow], intact: bool | None) -> None:
+    """The audit trail as an Excel table, in words (audit_text): who changed what, when, from what to what."""
     ws = book.sheet("Audit")
     state = {True: "The audit chain verified intact.", False: "WARNING: the audit chain is broken; see "
              "'vendor-eval-cli verify'.", None: "The audit chain was not verified for this export."}[intact]
-    title(ws, "Audit trail", f"Every change, oldest first, hash-chained. {state}")
-    rows = [(a.seq, a.at, a.actor, a.entity, a.field, a.old_value, a.new_value, a.reason) for a in audit]
-    table(ws, 4, ("#", "When (UTC)", "Who", "What", "Field", "Old value", "New value", "Reason"), rows)
-    widths(ws, {"A": 7, "B": 26, "C": 18, "D": 14, "E": 16, "F": 40, "G": 40, "H": 40})
+    title(ws, "Audit trail", f"Every change, oldest first, hash-chained. {state} A score and the comment saved "
+          "with it are two events (# and the next number) and share one line.", len(AUDIT_LABELS))
+    header(ws, 4, AUDIT_LABELS)
+    lines = audit_lines(audit, snap)
+    for i, a in enumerate(lines):
+        r = 5 + i
+        ws.cell(r, 1, a.seq).alignment = TOP_CENTRE
+        for k, text in enumerate((a.when, a.who, a.what, a.vendor, a.criterion, a.change, a.before, a.after,
+                                  a.reason), start=2):
+            if text:
+                cell = ws.cell(r, k)
+                set_text_cell(cell, text)
+                cell.alignment = WRAP
+                if k in AUDIT_WRAPPED:
+                    ws.fit_height(r, k)
+    end = 4 + len(lines)
+    add_table(ws, "AuditTrail", 4, AUDIT_LABELS, end)
+    ws.freeze_panes = "A5"
+    units = widths(ws, {"A": 6, "B": 18, "C": 9, "D": 26, "G": 16, "H": 12, "I": 60, "J": 26})
+    units += fit_width(ws, "E", [a.vendor for a in lines], 12, 28)
+    units += fit_width(ws, "F", [a.criterion for a in lines], 12, 36)
+    book.print(ws, landscape=True, title_rows="4:4", area=f"A1:J{max(end, 4)}", width_units=units)

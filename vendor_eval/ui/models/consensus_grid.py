@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from vendor_eval import domain
-from vendor_eval.ui.models.scoring_grid import two_lines
+from vendor_eval.ui.models.scoring_grid import first_word, short, two_lines
 
 Index = QModelIndex | QPersistentModelIndex
 BAND_ROLE = Qt.ItemDataRole.UserRole + 30
@@ -26,8 +26,12 @@ class ConsensusModel(QAbstractTableModel):
         super().__init__(parent)
         self.vendors: tuple[domain.Vendor, ...] = ()
         self.criteria: tuple[domain.Criterion, ...] = ()
-        self._individual: dict[tuple[int, int], list[tuple[str, float]]] = {}
+        self._groups: dict[int, str] = {}
+        self.compact_headers = False
+        self._scores = domain.ScoreTable()
+        self._names: dict[int, str] = {}
         self._consensus: dict[tuple[int, int], domain.ConsensusEntry] = {}
+        self._agreed = np.zeros((0, 0), dtype=bool)
         self.spread = np.zeros((0, 0))
         self.mean = np.zeros((0, 0))
         self.discuss, self.must = 0.2, 0.5
@@ -35,14 +39,16 @@ class ConsensusModel(QAbstractTableModel):
     def set_snapshot(self, snap: domain.Snapshot) -> None:
         self.beginResetModel()
         self.vendors, self.criteria = snap.vendors, snap.criteria
+        self._groups = {g.id: g.name for g in snap.groups}
         self.discuss, self.must = snap.evaluation.discuss_threshold, snap.evaluation.must_discuss_threshold
-        names = {e.id: e.name for e in snap.evaluators}
-        self._individual = {}
-        t = snap.scores
-        for e, v, c, value in zip(t.evaluator_id.tolist(), t.vendor_id.tolist(), t.criterion_id.tolist(),
-                                  t.value.tolist(), strict=True):
-            self._individual.setdefault((v, c), []).append((names.get(e, "?"), value))
+        # Each cell's individual scores are looked up when asked (dialog, tooltip): indexing 180,000
+        # scores on every refresh would cost a large evaluation a third of a second.
+        self._scores = snap.scores
+        self._names = {e.id: e.name for e in snap.evaluators}
         self._consensus = {(c.vendor_id, c.criterion_id): c for c in snap.consensus}
+        self._agreed = np.zeros((len(snap.criteria), len(snap.vendors)), dtype=bool)  # rows x columns
+        for c in snap.consensus:
+            self._agreed[snap.index_of("criterion", c.criterion_id), snap.index_of("vendor", c.vendor_id)] = True
         cube = snap.score_cube()
         scale = np.array([c.scale_max - c.scale_min for c in snap.criteria]) if snap.criteria else np.zeros(0)
         with np.errstate(all="ignore"):
@@ -58,6 +64,16 @@ class ConsensusModel(QAbstractTableModel):
                 self.spread = self.mean.copy()
         self.endResetModel()
 
+    def group_name(self, row: int) -> str:
+        """The group of the criterion on this row (the grid draws a heading where it changes)."""
+        return self._groups.get(self.criteria[row].group_id, "")
+
+    def set_compact_headers(self, on: bool) -> None:
+        """Vendor headers as one short word, for a grid squeezed to fit every vendor."""
+        self.compact_headers = on
+        if self.vendors:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.vendors) - 1)
+
     def key(self, index: Index) -> tuple[int, int]:
         """(vendor_id, criterion_id); rows are criteria, columns vendors (as in the scoring grid)."""
         return self.vendors[index.column()].id, self.criteria[index.row()].id
@@ -71,8 +87,35 @@ class ConsensusModel(QAbstractTableModel):
     def consensus(self, index: Index) -> domain.ConsensusEntry | None:
         return self._consensus.get(self.key(index))
 
-    def individual(self, index: Index) -> list[tuple[str, float]]:
-        return self._individual.get(self.key(index), [])
+    def agreed_count(self) -> int:
+        return len(self._consensus)
+
+    def individual(self, index: Index) -> list[tuple[str, float, str]]:
+        """Each evaluator's (name, score, comment) for the cell."""
+        vendor_id, criterion_id = self.key(index)
+        t = self._scores
+        return [(self._names.get(s.evaluator_id, "?"), s.value, s.comment or "")
+                for s in t.rows((t.criterion_id == criterion_id) & (t.vendor_id == vendor_id))]
+
+    def is_open(self, row: int, column: int, bands: tuple[str, ...] = ("must_discuss", "discuss")) -> bool:
+        """A cell the committee still has to talk about: its spread is in one of the bands and
+        no consensus has been set for it."""
+        if self.band(row, column) not in bands:
+            return False
+        return (self.vendors[column].id, self.criteria[row].id) not in self._consensus
+
+    def open_cells(self, bands: tuple[str, ...] = ("must_discuss", "discuss")) -> list[tuple[int, int]]:
+        """(row, column) of every open cell in those bands, in reading order (criterion by criterion)."""
+        if not self.spread.size:
+            return []
+        with np.errstate(invalid="ignore"):
+            s = self.spread.T  # rows x columns, like the grid
+            hit = np.zeros(s.shape, dtype=bool)
+            if "must_discuss" in bands:
+                hit |= s > self.must
+            if "discuss" in bands:
+                hit |= (s >= self.discuss) & ~(s > self.must)
+        return [(int(r), int(c)) for r, c in np.argwhere(hit & ~self._agreed)]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.criteria)
@@ -103,7 +146,8 @@ class ConsensusModel(QAbstractTableModel):
             scores = self.individual(index)
             crit = self.criteria[r]
             lines = [f"{self.vendors[c].name} - {crit.name}"]
-            lines += [f"{name}: {value:g}" for name, value in scores] or ["No individual scores yet."]
+            lines += [f"{name}: {value:g}" + (f" ({short(note, 80)})" if note else "")
+                      for name, value, note in scores] or ["No individual scores yet."]
             if not np.isnan(self.spread[c, r]):
                 band = self.band(r, c).replace("_", " ")
                 lines.append(f"Spread {self.spread[c, r] * 100:.0f} % of the scale ({band})")
@@ -128,7 +172,7 @@ class ConsensusModel(QAbstractTableModel):
                 return None
             name = self.criteria[section].name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return name
+            return name if orientation == Qt.Orientation.Horizontal else f"{name}\n({self.group_name(section)})"
         if orientation == Qt.Orientation.Horizontal:
-            return two_lines(name)
-        return name if len(name) <= 44 else name[:43].rstrip() + "…"
+            return first_word(name) if self.compact_headers else two_lines(name)
+        return short(name, 44)

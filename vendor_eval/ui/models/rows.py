@@ -27,6 +27,7 @@ class Column(Generic[R]):
     fmt: str = ""  # format spec for numbers, e.g. ".1f"
     header_tip: str = ""
     edit_field: str = ""  # when set, the cell is editable and edits go to the model's edit handler
+    sort_key: Callable[[R], Any] | None = None  # what a sorting proxy compares, when not the value itself
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
@@ -70,7 +71,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             value = col.value(row)
             return "" if value is None else str(value)
         if role == SORT_ROLE:
-            value = col.value(row)
+            value = col.value(row) if col.sort_key is None else col.sort_key(row)
             return value if isinstance(value, (int, float)) else str(value if value is not None else "")
         if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
             return col.tooltip(row) or None

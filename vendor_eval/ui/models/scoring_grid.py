@@ -36,6 +36,8 @@ class ScoringModel(QAbstractTableModel):
         super().__init__(parent)
         self.vendors: tuple[domain.Vendor, ...] = ()
         self.criteria: tuple[domain.Criterion, ...] = ()
+        self._groups: dict[int, str] = {}
+        self.compact_headers = False
         self.evaluator: domain.Evaluator | None = None
         self._mine: dict[tuple[int, int], domain.ScoreEntry] = {}
         self._others: dict[tuple[int, int], list[tuple[str, float]]] = {}
@@ -48,6 +50,7 @@ class ScoringModel(QAbstractTableModel):
     def set_snapshot(self, snap: domain.Snapshot, evaluator_id: int | None) -> None:
         self.beginResetModel()
         self.vendors, self.criteria = snap.vendors, snap.criteria
+        self._groups = {g.id: g.name for g in snap.groups}
         evaluator = next((e for e in snap.evaluators if e.id == evaluator_id), None)
         self.evaluator = evaluator
         self.read_only = snap.evaluation.status == "finalised" or evaluator is None
@@ -82,6 +85,16 @@ class ScoringModel(QAbstractTableModel):
         index = self.cell(vendor_id, criterion_id)
         self.dataChanged.emit(index, index)
         return True
+
+    def group_name(self, row: int) -> str:
+        """The group of the criterion on this row (the grid draws a heading where it changes)."""
+        return self._groups.get(self.criteria[row].group_id, "")
+
+    def set_compact_headers(self, on: bool) -> None:
+        """Vendor headers as one short word, for a grid squeezed to fit every vendor."""
+        self.compact_headers = on
+        if self.vendors:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.vendors) - 1)
 
     # --- lookups used by the view and tests ---
     def key(self, index: Index) -> tuple[int, int]:
@@ -197,17 +210,24 @@ class ScoringModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             if 0 <= section < len(self.vendors) and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                 name = self.vendors[section].name
-                return name if role == Qt.ItemDataRole.ToolTipRole else two_lines(name)
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return name
+                return first_word(name) if self.compact_headers else two_lines(name)
             return None
         if not 0 <= section < len(self.criteria):
             return None
         crit = self.criteria[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return ("⚑ " if crit.knockout else "") + _short(crit.name, 44)
+            return ("⚑ " if crit.knockout else "") + short(crit.name, 44)
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"<b>{_esc(crit.name)}</b><br>{_esc(crit.guidance)}"
+            tip = f"<b>{_esc(crit.name)}</b> ({_esc(self.group_name(section))})<br>{_esc(crit.guidance)}"
             return tip + ("<br><i>Knock-out criterion</i>" if crit.knockout else "")
         return None
+
+
+def first_word(name: str) -> str:
+    """'Costaverde Teleimagen' -> 'Costaverde': a squeezed column's header (the tooltip has it all)."""
+    return short(name.split()[0] if name.split() else name, 12)
 
 
 def two_lines(name: str, width: int = 16) -> str:
@@ -219,10 +239,10 @@ def two_lines(name: str, width: int = 16) -> str:
         first = f"{first} {words.pop(0)}".strip()
     if not first:
         first = words.pop(0)
-    return first + "\n" + _short(" ".join(words), width + 2)
+    return first + "\n" + short(" ".join(words), width + 2)
 
 
-def _short(name: str, limit: int = 22) -> str:
+def short(name: str, limit: int = 22) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 

@@ -338,7 +338,7 @@ class CriteriaScreen(Screen):
             self.session.failed.emit("AHP needs at least two items to compare; "
                                      "select a group with two or more criteria.")
             return
-        dialog = AhpDialog(self, title, names)
+        dialog = AhpDialog(self, title, names, [m.weight for m in members])  # starts from the current weights
         if dialog.exec() and dialog.weights is not None:
             new = {m.id: float(w) * 100.0 for m, w in zip(members, dialog.weights, strict=True)}
             if isinstance(members[0], domain.Group):

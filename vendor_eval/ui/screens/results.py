@@ -1,5 +1,7 @@
 """Results: the ranking with its method, aggregation and tariff scenario, disqualified vendors
-with their reasons, and charts (contribution by group, radar of the leaders) that follow every change."""
+with their reasons, and charts that follow every change: contribution by group (weighted sum) or
+closeness to the ideal (TOPSIS), and a radar of the leaders. Side by side on a wide window, as tabs
+on a narrow one so the radar never shrinks to a dot."""
 
 from __future__ import annotations
 
@@ -11,27 +13,42 @@ from PySide6.QtCharts import (
     QCategoryAxis,
     QChart,
     QChartView,
+    QHorizontalBarSeries,
     QHorizontalStackedBarSeries,
     QLineSeries,
     QPolarChart,
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QFont, QPainter
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QPainter, QResizeEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vendor_eval import vocabulary
 from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
+from vendor_eval.ui.models.scoring_grid import short
 from vendor_eval.ui.models.tables import RankingModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, guidance, hint, table_view
+from vendor_eval.ui.wording import counted
 
 METHODS = tuple(vocabulary.METHODS.items())
-AGGREGATIONS = (("", "The evaluation's setting"), *vocabulary.AGGREGATIONS.items())
-AS_QUOTED = "None (prices as quoted)"
+AGGREGATIONS = (("", "Evaluation's setting"), *vocabulary.AGGREGATIONS.items())
+AS_QUOTED = "None (as quoted)"
+SCENARIO_TIP = ("Rank with each vendor's quoted prices raised by its tariff exposure under this scenario "
+                "(scenarios are set up on the Tariffs screen).")
 BAR_VENDORS = 12
 RADAR_VENDORS = 3
+SIDE_BY_SIDE = 1000  # a Results screen narrower than this (window below ~1200 px) shows the charts as tabs
 
 
 def chart_view(chart: QChart, legend: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignBottom) -> QChartView:
@@ -46,6 +63,14 @@ def chart_view(chart: QChart, legend: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignB
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(220)
     return view
+
+
+def clear_chart(chart: QChart) -> None:
+    """Remove a chart's series and axes for a redraw (the chart hands a removed axis back: delete it)."""
+    chart.removeAllSeries()
+    for axis in chart.axes():
+        chart.removeAxis(axis)
+        axis.deleteLater()
 
 
 def _dark() -> bool:
@@ -84,9 +109,16 @@ class ResultsScreen(Screen):
         for key, text in AGGREGATIONS:
             self.aggregation.addItem(text, key)
         self.tariff_scenario = QComboBox()
-        self.tariff_scenario.setToolTip("Rank with each vendor's quoted prices raised by its tariff exposure under "
-                                        "this scenario (scenarios are set up on the Tariffs screen).")
-        self.tariff_scenario.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.tariff_scenario.setToolTip(SCENARIO_TIP)
+        # Scenario names are long ("US Section 301: 25 % on China"): a steady width that never pushes the
+        # row off a 1024 px window; the drop-down list shows them in full.
+        self.tariff_scenario.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.tariff_scenario.setMinimumContentsLength(16)
+        self.tariff_scenario.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+        for box, chars in ((self.method, 21), (self.aggregation, 20)):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(chars)  # the row fits a 1024 px window; the lists show names in full
+            box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         self.method.activated.connect(self._choice)
         self.aggregation.activated.connect(self._choice)
         self.tariff_scenario.activated.connect(self._choice)
@@ -95,21 +127,27 @@ class ResultsScreen(Screen):
         self.table = table_view(self.model)
         self.message = guidance("")
         self.bar_chart = QChart()
-        self.bar_chart.setTitle("Contribution by criteria group")
         self.radar = QPolarChart()
         self.radar.setTitle(f"Profile of the top {RADAR_VENDORS} (share of each group's best score)")
-        charts = QSplitter()
-        charts.addWidget(chart_view(self.bar_chart, Qt.AlignmentFlag.AlignRight))
-        charts.addWidget(chart_view(self.radar))
-        charts.setSizes([600, 400])
+        self.bar_view = chart_view(self.bar_chart, Qt.AlignmentFlag.AlignRight)
+        self.radar_view = chart_view(self.radar)
+        self.radar_view.setMinimumWidth(320)
+        self.side_by_side = QSplitter()
+        self.chart_tabs = QTabWidget()
+        self.chart_tabs.setDocumentMode(True)
+        charts = QStackedWidget()
+        charts.addWidget(self.side_by_side)
+        charts.addWidget(self.chart_tabs)
+        self.charts = charts
+        self._arrange_charts(wide=True)
         top = QHBoxLayout()
         top.addWidget(QLabel("Method"))
         top.addWidget(self.method)
         top.addSpacing(12)
-        top.addWidget(QLabel("Combine evaluators by"))
+        top.addWidget(QLabel("Evaluators"))
         top.addWidget(self.aggregation)
         top.addSpacing(12)
-        top.addWidget(QLabel("Tariff scenario"))
+        top.addWidget(QLabel("Tariffs"))
         top.addWidget(self.tariff_scenario)
         top.addStretch(1)
         upper = QWidget()
@@ -129,6 +167,25 @@ class ResultsScreen(Screen):
         layout.addLayout(top)
         layout.addWidget(split, 1)
         self.result: Any = None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_charts(event.size().width() >= SIDE_BY_SIDE)
+
+    def _arrange_charts(self, wide: bool) -> None:
+        target = self.side_by_side if wide else self.chart_tabs
+        if self.charts.currentWidget() is target and self.bar_view.parent() is not None:
+            return
+        if wide:
+            self.chart_tabs.clear()
+            for view in (self.bar_view, self.radar_view):
+                self.side_by_side.addWidget(view)
+                view.show()  # the tab widget hid the one not on show
+            self.side_by_side.setSizes([600, 400])
+        else:
+            self.chart_tabs.addTab(self.bar_view, "Scores by group")
+            self.chart_tabs.addTab(self.radar_view, "Profile of the leaders")
+        self.charts.setCurrentWidget(target)
 
     def _choice(self, _index: int) -> None:
         if self.session is None:
@@ -153,9 +210,10 @@ class ResultsScreen(Screen):
             self.message.setText(f"No ranking yet. {error}")
         elif result is not None and result.missing:
             first = ", ".join(m.describe() for m in result.missing[:3])
-            self.message.setText(f"{len(result.missing)} cells have no score yet (e.g. {first}); "
+            self.message.setText(f"{counted('%n cell(s) have no score yet', len(result.missing))} (e.g. {first}); "
                                  "the evaluation's missing-score policy decides how they count.")
         self.variant.setText(engine.describe_variant(result) if result is not None else "")
+        self.charts.setVisible(result is not None and bool(result.vendors))  # nothing to chart: the message has room
         self._fit_table()
         self._bars(result)
         self._radar(result)
@@ -172,6 +230,9 @@ class ResultsScreen(Screen):
                 box.addItem(name, name)
         box.setCurrentIndex(max(box.findData(self.session.tariff_scenario or ""), 0))
         box.setEnabled(bool(names))
+        box.view().setMinimumWidth(max((box.fontMetrics().horizontalAdvance(box.itemText(i)) + 40
+                                        for i in range(box.count())), default=0))
+        box.setToolTip(f"{box.currentText()}\n\n{SCENARIO_TIP}")
 
     def _fit_table(self) -> None:
         """Show every ranked vendor (disqualified ones last) without scrolling when there are few;
@@ -179,22 +240,28 @@ class ResultsScreen(Screen):
         if self._user_sized:
             return
         rows = self.model.rowCount()
-        wanted = (self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
-                  + 6 + self.variant.sizeHint().height() + (self.message.sizeHint().height()
-                                                             if self.message.isVisibleTo(self) else 0))
+        self.table.setVisible(rows > 0)  # no ranking: the message says why, with nothing empty above it
+        width = max(self.split.width() - 12, 300)  # wrapped labels: their height at the width they get
+        wanted = ((self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
+                   + 6 if rows else 0) + self.variant.heightForWidth(width)
+                  + (self.message.heightForWidth(width) if self.message.isVisibleTo(self) else 0))
         total = max(sum(self.split.sizes()), 600)
         top = min(wanted, int(total * 0.5))
         self.split.setSizes([top, total - top])
 
     def _bars(self, result: Any) -> None:
         chart = self.bar_chart
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        clear_chart(chart)
         if result is None or not result.vendors:
             return
         shown = [v for v in result.vendors if not v.disqualified][:BAR_VENDORS]
         shown.reverse()  # horizontal bars draw bottom-up: put the leader on top
+        topsis = result.method == "topsis"
+        self.chart_tabs.setTabText(0, "Closeness to the ideal" if topsis else "Scores by group")
+        if topsis:
+            self._closeness(result, shown)
+            return
+        chart.setTitle("Contribution by criteria group")
         series = QHorizontalStackedBarSeries()
         groups = list(dict.fromkeys(result.group_names[g] for g in result.criterion_group_ids))
         for name in groups:
@@ -217,11 +284,37 @@ class ResultsScreen(Screen):
             values.setTickCount(6)
         chart.legend().setVisible(len(groups) <= 12)
 
+    def _closeness(self, result: Any, shown: list[Any]) -> None:
+        """TOPSIS scores do not split into group parts: show what they are, each vendor's closeness
+        to the ideal (1 = best on every criterion, 0 = worst on every one)."""
+        chart = self.bar_chart
+        chart.setTitle("Closeness to the ideal vendor (TOPSIS): 1 = best on every criterion, 0 = worst")
+        bar = QBarSet("Closeness")
+        for v in shown:
+            bar.append(float(v.score))
+        series = QHorizontalBarSeries()
+        series.append(bar)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        series.setLabelsPrecision(3)
+        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsInsideEnd)
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([v.name for v in shown])
+        values = QValueAxis()
+        values.setRange(0, 1)
+        values.setTickCount(6)
+        values.setLabelFormat("%.1f")
+        values.setTitleText(result.score_scale)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        chart.legend().setVisible(False)
+
     def _radar(self, result: Any) -> None:
         chart = self.radar
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        clear_chart(chart)
         if result is None:
             return
         leaders = [v for v in result.vendors if not v.disqualified][:RADAR_VENDORS]
@@ -232,7 +325,7 @@ class ResultsScreen(Screen):
         angular.setRange(0, len(groups))
         angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         for i, g in enumerate(groups):
-            angular.append(g if len(g) <= 18 else g[:17] + "…", i)
+            angular.append(short(g, 28 if self.radar_view.width() >= 520 else 16), i)
         radial = QValueAxis()
         radial.setRange(0, 100)
         radial.setLabelFormat("%d %%")

@@ -29,7 +29,7 @@ from vendor_eval.ui.commands import SetScoreCommand
 from vendor_eval.ui.declaration_dialog import ask_declaration
 from vendor_eval.ui.models.scoring_grid import ScoringModel
 from vendor_eval.ui.screens.base import Screen
-from vendor_eval.ui.widgets import fit_header_to_names, guidance, hint
+from vendor_eval.ui.widgets import dress_grid, fit_header_to_names, guidance, hint
 
 KEYS_HELP = ("Type a digit to score and move down · Enter: next criterion · Tab: next vendor · Delete: clear · "
              "A: accept the suggested score (shown as (4?)) · C: comment (* marks one) · ⚑ knock-out criterion")
@@ -94,6 +94,7 @@ class ScoringScreen(Screen):
         self.view = ScoringView(self)
         self.view.setModel(self.model)
         fit_header_to_names(self.view)
+        self.fit = dress_grid(self.view, self.model)  # group headings, fit all vendors
         self.evaluator = QComboBox()
         self.evaluator.setMinimumContentsLength(24)
         self.evaluator.activated.connect(self._evaluator_chosen)
@@ -108,6 +109,7 @@ class ScoringScreen(Screen):
         top.addWidget(self.evaluator)
         top.addWidget(self.submit_button)
         top.addWidget(self.progress)
+        top.addWidget(self.fit)
         top.addStretch(1)
         self.empty = guidance("")
         # What the current cell asks, so keyboard scoring needs no mouse hover.
