@@ -4,7 +4,7 @@ Part 1, loading: for 180k, 720k and 1.44M scores (60 x 15, 120 x 30 and 240 x 30
 evaluators, 200 criteria) prints load_snapshot's median time, the first ranking of a freshly
 loaded snapshot (score cube included), the memory a held snapshot adds per score and the
 process's peak, each in a fresh process, beside the floor: the bare sqlite3 driver reading the
-same score columns into numpy arrays. Targets (issue 17): 180k loaded in <= 150 ms, <= 150
+same score columns into numpy arrays (and, for comparison, pandas' read_sql_query). Targets (issue 17): 180k loaded in <= 150 ms, <= 150
 bytes per score, growth linear, load within 1.5x the floor.
 
 Part 2, the decision engine on the 180k evaluation: full ranking (aggregation, price
@@ -74,11 +74,16 @@ def peak_mb() -> float:
 
 def measure(kind: str, db_path: Path, name: str) -> dict[str, float]:
     """Run in a fresh process: median load time, first rank, bytes a held load adds, peak."""
-    if kind == "floor":
+    if kind in ("floor", "pandas"):
         con = sqlite3.connect(db_path)
         eid = con.execute("SELECT id FROM evaluation WHERE name = ?", (name,)).fetchone()[0]
 
         def load() -> Any:
+            if kind == "pandas":  # the other way the issue names: pandas' SQL reader, then its columns
+                import pandas as pd
+
+                frame = pd.read_sql_query(FLOOR_SQL, con, params=(eid,))
+                return [frame[c].to_numpy() for c in frame.columns]
             return np.fromiter(con.execute(FLOOR_SQL, (eid,)), FLOOR_ROW)
     else:
         db = open_database(db_path, daily_backup=False)
@@ -90,7 +95,7 @@ def measure(kind: str, db_path: Path, name: str) -> dict[str, float]:
     before = rss()
     held = load()
     added = rss() - before
-    n = len(held.scores) if kind == "ours" else len(held)
+    n = len(held.scores) if kind == "ours" else len(held[0]) if kind == "pandas" else len(held)
     times, ranks = [], []
     for _ in range(3):
         del held
@@ -108,8 +113,8 @@ def measure(kind: str, db_path: Path, name: str) -> dict[str, float]:
 
 
 def load_table(folder: Path, sizes: list[str]) -> None:
-    print(f"{'scores':>7} {'load ms':>8} {'floor ms':>9} {'ratio':>6} {'1st rank ms':>12} {'B/score':>8} "
-          f"{'floor B/score':>14} {'peak MB':>8} {'floor peak MB':>14}")
+    print(f"{'scores':>7} {'load ms':>8} {'floor ms':>9} {'ratio':>6} {'pandas ms':>10} {'1st rank ms':>12} "
+          f"{'B/score':>8} {'floor B/score':>14} {'peak MB':>8} {'floor peak MB':>14}")
     for label in sizes:
         vendors, evaluators = SIZES[label]
         db_path = folder / f"scores-{label}.db"
@@ -119,14 +124,14 @@ def load_table(folder: Path, sizes: list[str]) -> None:
             build_large_evaluation(db_path, name=name, vendors=vendors, evaluators=evaluators)
             print(f"(generated {vendors} x {CRITERIA} x {evaluators} in {time.perf_counter() - t:.0f} s)")
         got = {}
-        for kind in ("ours", "floor"):
+        for kind in ("ours", "floor", "pandas"):
             out = subprocess.run([sys.executable, __file__, "--measure", kind, str(db_path), name],
                                  check=True, capture_output=True, text=True).stdout
             got[kind] = json.loads(out.splitlines()[-1])
-        o, f = got["ours"], got["floor"]
+        o, f, pd_ms = got["ours"], got["floor"], got["pandas"]["load_ms"]
         assert o["n"] == f["n"] == vendors * evaluators * CRITERIA
         print(f"{o['n']:>7} {o['load_ms']:>8.0f} {f['load_ms']:>9.0f} {o['load_ms'] / f['load_ms']:>5.2f}x "
-              f"{o['rank_ms']:>12.0f} {o['bytes_per_score']:>8.0f} {f['bytes_per_score']:>14.0f} "
+              f"{pd_ms:>10.0f} {o['rank_ms']:>12.0f} {o['bytes_per_score']:>8.0f} {f['bytes_per_score']:>14.0f} "
               f"{o['peak_mb']:>8.0f} {f['peak_mb']:>14.0f}", flush=True)
 
 

@@ -34,8 +34,9 @@ from vendor_eval.storage.models import (
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """A large evaluation allocates ~10^5 small tuples and nothing cyclic; letting the cyclic
-    garbage collector rescan them over and over more than doubled the load time."""
+    """A large evaluation allocates ~10^4-10^5 small objects (answers, suggestions, the scores'
+    row tuples on their way into arrays) and nothing cyclic; letting the cyclic garbage
+    collector rescan them over and over more than doubled the load time."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -54,8 +55,14 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
                                .order_by(Evaluator.position, Evaluator.id)).all()
         vendor_ids = [v.id for v in vendors]
         scores = _score_table(s, e.id)
-        consensus = s.scalars(select(ConsensusScore).where(ConsensusScore.vendor_id.in_(vendor_ids))).all()
-        suggestions = s.scalars(select(SuggestedScore).where(SuggestedScore.vendor_id.in_(vendor_ids))).all()
+        # Core rows, not ORM objects: up to one of each per vendor x criterion cell.
+        consensus = s.execute(select(
+            ConsensusScore.id, ConsensusScore.vendor_id, ConsensusScore.criterion_id, ConsensusScore.value,
+            ConsensusScore.reason, ConsensusScore.set_by, ConsensusScore.updated_at, ConsensusScore.version,
+        ).where(ConsensusScore.vendor_id.in_(vendor_ids))).all()
+        suggestions = s.execute(select(
+            SuggestedScore.vendor_id, SuggestedScore.criterion_id, SuggestedScore.value, SuggestedScore.explanation,
+        ).where(SuggestedScore.vendor_id.in_(vendor_ids))).all()
         answers = s.scalars(select(Answer).where(Answer.vendor_id.in_(vendor_ids))).all()
         cost_lines = s.scalars(select(CostLine).where(CostLine.vendor_id.in_(vendor_ids))
                                .order_by(CostLine.vendor_id, CostLine.position, CostLine.id)).all()
@@ -84,14 +91,8 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
                 domain.Evaluator(x.id, x.name, x.role, x.envelope, x.submitted_at, x.position) for x in evaluators
             ),
             scores=scores,
-            consensus=tuple(
-                domain.ConsensusEntry(x.id, x.vendor_id, x.criterion_id, x.value, x.reason, x.set_by,
-                                      x.updated_at, x.version)
-                for x in consensus
-            ),
-            suggestions=tuple(
-                domain.SuggestionEntry(x.vendor_id, x.criterion_id, x.value, x.explanation) for x in suggestions
-            ),
+            consensus=tuple(domain.ConsensusEntry(*x) for x in consensus),
+            suggestions=tuple(domain.SuggestionEntry(*x) for x in suggestions),
             answers=tuple(
                 domain.AnswerEntry(x.vendor_id, x.criterion_id, x.value, x.evidence, x.attachment_ref) for x in answers
             ),
