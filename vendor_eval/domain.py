@@ -139,7 +139,7 @@ class ScoreTable:
     Reads as a sequence of ScoreEntry (len, index, iterate, compare with a tuple).
     """
 
-    __slots__ = ("_base", "_overlay", "_merged", "_sorted")
+    __slots__ = ("_base", "_overlay", "_merged")
     _COLUMNS = ("id", "evaluator_id", "vendor_id", "criterion_id", "value", "version")
 
     def __init__(self, id: Any = (), evaluator_id: Any = (), vendor_id: Any = (), criterion_id: Any = (),
@@ -157,7 +157,6 @@ class ScoreTable:
         self._base = cols
         self._overlay: dict[Cell, ScoreEntry | None] = {}
         self._merged: dict[str, Any] | None = cols
-        self._sorted: tuple[np.ndarray, ...] | None = None
 
     @classmethod
     def of(cls, entries: Iterable[ScoreEntry]) -> ScoreTable:
@@ -257,12 +256,13 @@ class ScoreTable:
                           int(base["version"][row]))
 
     def _base_row(self, cell: Cell) -> int | None:
-        """Row of a cell in the base columns: binary search over a sort made once per base."""
-        if self._sorted is None:
-            base = self._base
+        """Row of a cell in the base columns: binary search over a sort made once per base (and
+        kept with it, so every copy that shares the base shares the sort)."""
+        base = self._base
+        if "sorted" not in base:
             order = np.lexsort((base["criterion_id"], base["vendor_id"], base["evaluator_id"]))
-            self._sorted = (order, base["evaluator_id"][order], base["vendor_id"][order], base["criterion_id"][order])
-        order, *keys = self._sorted
+            base["sorted"] = (order, base["evaluator_id"][order], base["vendor_id"][order], base["criterion_id"][order])
+        order, *keys = base["sorted"]
         lo, hi = 0, len(order)
         for key, want in zip(keys, cell, strict=True):
             lo, hi = lo + int(np.searchsorted(key[lo:hi], want, "left")), lo + int(np.searchsorted(key[lo:hi], want, "right"))
@@ -274,7 +274,7 @@ class ScoreTable:
     def with_cell(self, evaluator_id: int, vendor_id: int, criterion_id: int, entry: ScoreEntry | None) -> ScoreTable:
         """A copy with one cell set to entry (None: cleared); this table is left as it was."""
         copy = ScoreTable.__new__(ScoreTable)
-        copy._base, copy._sorted = self._base, self._sorted
+        copy._base = self._base
         copy._overlay = {**self._overlay, (evaluator_id, vendor_id, criterion_id): entry}
         copy._merged = None
         if len(copy._overlay) > _FOLD:
