@@ -68,9 +68,9 @@ class EvaluationSession(QObject):
     def patch_score(self, evaluator_id: int, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
         """Apply one saved (or cleared) score to the in-memory snapshot: re-reading a large
         evaluation after every keystroke would make keyboard scoring sluggish."""
+        # No timestamp, as a fresh load_snapshot has none: the patched snapshot equals a fresh one.
         entry = None if saved is None else domain.ScoreEntry(
-            saved.id, evaluator_id, vendor_id, criterion_id, saved.value, saved.comment,
-            datetime.now(UTC).replace(tzinfo=None), saved.version)
+            saved.id, evaluator_id, vendor_id, criterion_id, saved.value, saved.comment, None, saved.version)
         self.snapshot = self.snapshot.with_score(evaluator_id, vendor_id, criterion_id, entry)
         # Lets the scoring grid repaint one cell instead of rebuilding 12,000 (see ScoringScreen).
         self.last_score = (evaluator_id, vendor_id, criterion_id, entry)
