@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -147,9 +148,9 @@ def engine_table(db_path: Path) -> None:
 
     rows: list[tuple[str, float, str]] = []
     rows.append(("load_snapshot", median_ms(lambda: load_snapshot(db, name), 3), ""))
-    rows.append(("Snapshot.score_cube (180k entries to array)", median_ms(snap.score_cube, 5), ""))
-    rows.append(("Snapshot.score_cube of a fresh snapshot (columns to array)",
-                 median_ms(lambda: load_snapshot(db, name).score_cube(), 3) - rows[0][1], "minus the load"))
+    rows.append(("Snapshot.score_cube, built (180k scores from columns)",
+                 median_ms(lambda: replace(snap).score_cube(), 5), ""))  # a copy starts without the cache
+    rows.append(("Snapshot.score_cube, cached (a copy)", median_ms(snap.score_cube, 5), ""))
 
     def edit() -> None:  # what the GUI does per keystroke: look the cell up, patch a copy, read its cube
         nonlocal edited
