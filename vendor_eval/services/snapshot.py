@@ -59,7 +59,7 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         consensus = s.execute(select(
             ConsensusScore.id, ConsensusScore.vendor_id, ConsensusScore.criterion_id, ConsensusScore.value,
             ConsensusScore.reason, ConsensusScore.set_by, ConsensusScore.updated_at, ConsensusScore.version,
-        ).where(ConsensusScore.vendor_id.in_(vendor_ids))).all()
+        ).where(ConsensusScore.vendor_id.in_(vendor_ids)).order_by(ConsensusScore.id)).all()
         suggestions = s.execute(select(
             SuggestedScore.vendor_id, SuggestedScore.criterion_id, SuggestedScore.value, SuggestedScore.explanation,
         ).where(SuggestedScore.vendor_id.in_(vendor_ids))).all()
