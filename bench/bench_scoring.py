@@ -1,27 +1,41 @@
-"""Benchmark of the decision engine on the generated large evaluation (not a timed test).
+"""Benchmark of loading and ranking large evaluations (not a timed test).
 
-60 vendors x 200 criteria x 15 evaluators = 180,000 scores. Prints medians of several runs:
-full ranking (aggregation, price formulas, knock-outs, weighted sum) from arrays and with
-load_snapshot, SMAA with 10,000 samples, and pymcdm's weighted sum and TOPSIS on the same
-matrix as a ratio to ours.
+Part 1, loading: for 180k, 720k and 1.44M scores (60 x 15, 120 x 30 and 240 x 30 vendors x
+evaluators, 200 criteria) prints load_snapshot's median time, the first ranking of a freshly
+loaded snapshot (score cube included), the memory a held snapshot adds per score and the
+process's peak, each in a fresh process, beside the floor: the bare sqlite3 driver reading the
+same score columns into numpy arrays (and, for comparison, pandas' read_sql_query). Targets (issue 17): 180k loaded in <= 150 ms, <= 150
+bytes per score, growth linear, load within 1.5x the floor.
 
-    python bench/bench_scoring.py [PATH.db]      # default: a fresh file in a temp directory
+Part 2, the decision engine on the 180k evaluation: full ranking (aggregation, price
+formulas, knock-outs, weighted sum) from arrays and with load_snapshot, SMAA with 10,000
+samples, and pymcdm's weighted sum and TOPSIS on the same matrix as a ratio to ours.
+
+    python bench/bench_scoring.py [--sizes 180k,720k,1.44M] [--keep DIR] [--no-engine]
+    (DIR keeps the generated files between runs; by default they go to a temp directory)
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
+import json
+import resource
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from large_evaluation import build_large_evaluation  # noqa: E402
+from large_evaluation import CRITERIA, build_large_evaluation  # noqa: E402
 
 from vendor_eval.scoring import engine, sensitivity  # noqa: E402
 from vendor_eval.scoring.normalise import linear_minmax  # noqa: E402
@@ -29,6 +43,12 @@ from vendor_eval.scoring.topsis import topsis  # noqa: E402
 from vendor_eval.scoring.weighted import weighted_sum  # noqa: E402
 from vendor_eval.services.snapshot import load_snapshot  # noqa: E402
 from vendor_eval.storage import open_database  # noqa: E402
+
+SIZES = {"180k": (60, 15), "720k": (120, 30), "1.44M": (240, 30)}  # vendors, evaluators
+FLOOR_SQL = ("SELECT s.id, s.evaluator_id, s.vendor_id, s.criterion_id, s.value, s.version "
+             "FROM score s JOIN evaluator e ON s.evaluator_id = e.id WHERE e.evaluation_id = ?")
+FLOOR_ROW = np.dtype([("id", np.int64), ("evaluator_id", np.int64), ("vendor_id", np.int64),
+                      ("criterion_id", np.int64), ("value", float), ("version", np.int64)])
 
 
 def median_ms(func: Callable[[], Any], runs: int) -> float:
@@ -41,7 +61,82 @@ def median_ms(func: Callable[[], Any], runs: int) -> float:
     return statistics.median(times)
 
 
-def main(db_path: Path) -> None:
+def rss() -> int:
+    """Resident memory of this process, bytes."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize()
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the
+    parent that started it)."""
+    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+def measure(kind: str, db_path: Path, name: str) -> dict[str, float]:
+    """Run in a fresh process: median load time, first rank, bytes a held load adds, peak."""
+    if kind in ("floor", "pandas"):
+        con = sqlite3.connect(db_path)
+        eid = con.execute("SELECT id FROM evaluation WHERE name = ?", (name,)).fetchone()[0]
+
+        def load() -> Any:
+            if kind == "pandas":  # the other way the issue names: pandas' SQL reader, then its columns
+                import pandas as pd
+
+                frame = pd.read_sql_query(FLOOR_SQL, con, params=(eid,))
+                return [frame[c].to_numpy() for c in frame.columns]
+            return np.fromiter(con.execute(FLOOR_SQL, (eid,)), FLOOR_ROW)
+    else:
+        db = open_database(db_path, daily_backup=False)
+
+        def load() -> Any:
+            return load_snapshot(db, name)
+    load()  # warm-up: imports, statement caches, the file in the page cache
+    gc.collect()
+    before = rss()
+    held = load()
+    added = rss() - before
+    n = len(held.scores) if kind == "ours" else len(held[0]) if kind == "pandas" else len(held)
+    times, ranks = [], []
+    for _ in range(3):
+        del held
+        gc.collect()
+        t = time.perf_counter()
+        held = load()
+        times.append(time.perf_counter() - t)
+        if kind == "ours":
+            t = time.perf_counter()
+            engine.rank_snapshot(held)
+            ranks.append(time.perf_counter() - t)
+    return {"n": n, "load_ms": statistics.median(times) * 1000,
+            "rank_ms": statistics.median(ranks) * 1000 if ranks else float("nan"),
+            "bytes_per_score": added / n, "peak_mb": peak_mb()}
+
+
+def load_table(folder: Path, sizes: list[str]) -> None:
+    print(f"{'scores':>7} {'load ms':>8} {'floor ms':>9} {'ratio':>6} {'pandas ms':>10} {'1st rank ms':>12} "
+          f"{'B/score':>8} {'floor B/score':>14} {'peak MB':>8} {'floor peak MB':>14}")
+    for label in sizes:
+        vendors, evaluators = SIZES[label]
+        db_path = folder / f"scores-{label}.db"
+        name = f"Large benchmark RFP {label}"
+        if not db_path.exists():
+            t = time.perf_counter()
+            build_large_evaluation(db_path, name=name, vendors=vendors, evaluators=evaluators)
+            print(f"(generated {vendors} x {CRITERIA} x {evaluators} in {time.perf_counter() - t:.0f} s)")
+        got = {}
+        for kind in ("ours", "floor", "pandas"):
+            out = subprocess.run([sys.executable, __file__, "--measure", kind, str(db_path), name],
+                                 check=True, capture_output=True, text=True).stdout
+            got[kind] = json.loads(out.splitlines()[-1])
+        o, f, pd_ms = got["ours"], got["floor"], got["pandas"]["load_ms"]
+        assert o["n"] == f["n"] == vendors * evaluators * CRITERIA
+        print(f"{o['n']:>7} {o['load_ms']:>8.0f} {f['load_ms']:>9.0f} {o['load_ms'] / f['load_ms']:>5.2f}x "
+              f"{pd_ms:>10.0f} {o['rank_ms']:>12.0f} {o['bytes_per_score']:>8.0f} {f['bytes_per_score']:>14.0f} "
+              f"{o['peak_mb']:>8.0f} {f['peak_mb']:>14.0f}", flush=True)
+
+
+def engine_table(db_path: Path) -> None:
     t = time.perf_counter()
     name = build_large_evaluation(db_path)
     print(f"generated {name!r} in {time.perf_counter() - t:.1f} s")
@@ -53,7 +148,20 @@ def main(db_path: Path) -> None:
 
     rows: list[tuple[str, float, str]] = []
     rows.append(("load_snapshot", median_ms(lambda: load_snapshot(db, name), 3), ""))
-    rows.append(("Snapshot.score_cube (180k entries to array)", median_ms(snap.score_cube, 5), ""))
+    rows.append(("Snapshot.score_cube, built (180k scores from columns)",
+                 median_ms(lambda: replace(snap).score_cube(), 5), ""))  # a copy starts without the cache
+    rows.append(("Snapshot.score_cube, cached (a copy)", median_ms(snap.score_cube, 5), ""))
+
+    def edit() -> None:  # what the GUI does per keystroke: look the cell up, patch a copy, read its cube
+        nonlocal edited
+        old = edited.scores.get(*cell)
+        assert old is not None
+        edited = edited.with_score(*cell, old._replace(value=5.0 - old.value))
+        edited.score_cube()
+
+    edited, middle = snap, snap.scores[len(snap.scores) // 2]
+    cell = (middle.evaluator_id, middle.vendor_id, middle.criterion_id)
+    rows.append(("one score edit: lookup + Snapshot.with_score + its cube", median_ms(edit, 21), ""))
     rows.append(("ranking from arrays: aggregate + knock-outs + weighted sum",
                  median_ms(lambda: engine.rank_snapshot(snap, cube=cube), 21), "target <= 20 ms"))
     rows.append(("ranking from arrays, TOPSIS", median_ms(lambda: engine.rank_snapshot(snap, "topsis", cube=cube), 21), ""))
@@ -101,9 +209,25 @@ def main(db_path: Path) -> None:
     db.dispose()
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(SIZES), help="comma-separated, of " + ", ".join(SIZES))
+    parser.add_argument("--keep", type=Path, help="folder for the generated databases, kept between runs")
+    parser.add_argument("--no-engine", action="store_true", help="only the loading table")
+    parser.add_argument("--measure", nargs=3, metavar=("KIND", "DB", "NAME"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        kind, db_path, name = args.measure
+        print(json.dumps(measure(kind, Path(db_path), name)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        load_table(folder, [x.strip() for x in args.sizes.split(",")])
+        if not args.no_engine:
+            print()
+            engine_table(Path(tmp) / "engine.db")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        main(Path(sys.argv[1]))
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            main(Path(tmp) / "bench.db")
+    main()

@@ -35,11 +35,14 @@ VENDORS, CRITERIA, GROUPS, EVALUATORS = 60, 200, 12, 15
 ORIGINS = ("China", "Germany", "United States", "India", "Netherlands", "Japan")
 
 
-def build_large_evaluation(db_path: str | Path, seed: int = 20260501, name: str = NAME) -> str:
+def build_large_evaluation(db_path: str | Path, seed: int = 20260501, name: str = NAME, vendors: int = VENDORS,
+                           evaluators: int = EVALUATORS) -> str:
     """Create the evaluation in db_path (migrating a new file first); returns its name.
 
-    An existing evaluation of the same name is replaced, so reruns are idempotent.
+    An existing evaluation of the same name is replaced, so reruns are idempotent. More vendors
+    or evaluators than the defaults make the larger evaluations bench_scoring measures.
     """
+    n_vendors, n_evaluators = vendors, evaluators
     rng = np.random.default_rng(seed)
     db = open_database(db_path)
     try:
@@ -72,18 +75,18 @@ def build_large_evaluation(db_path: str | Path, seed: int = 20260501, name: str 
             vendors = [Vendor(evaluation_id=eid, name=f"Vendor {v + 1:02d}", hq_country=ORIGINS[v % len(ORIGINS)],
                               contract_term_years=float(rng.integers(3, 8)),
                               escalation_cap_pct=None if v % 4 == 0 else float(rng.integers(2, 8)), position=v)
-                       for v in range(VENDORS)]
+                       for v in range(n_vendors)]
             s.add_all(vendors)
             evaluators = [Evaluator(evaluation_id=eid, name=f"Evaluator {e + 1:02d}", role="committee", position=e)
-                          for e in range(EVALUATORS)]
+                          for e in range(n_evaluators)]
             s.add_all(evaluators)
             s.flush()
 
             # Vendor quality + evaluator leniency + noise, clipped to the 0-5 scale in half points.
-            quality = rng.normal(3.0, 0.6, size=(VENDORS, 1))
-            leniency = rng.normal(0.0, 0.3, size=(EVALUATORS, 1, 1))
-            cube = quality[None, :, :] + leniency + rng.normal(0.0, 0.8, size=(EVALUATORS, VENDORS, CRITERIA))
-            cube[:, [4, 16, 32], 0] = rng.choice([0.0, 0.5, 1.0], size=(EVALUATORS, 3))  # fail a knock-out
+            quality = rng.normal(3.0, 0.6, size=(n_vendors, 1))
+            leniency = rng.normal(0.0, 0.3, size=(n_evaluators, 1, 1))
+            cube = quality[None, :, :] + leniency + rng.normal(0.0, 0.8, size=(n_evaluators, n_vendors, CRITERIA))
+            cube[:, [4, 16, 32], 0] = rng.choice([0.0, 0.5, 1.0], size=(n_evaluators, 3))  # fail a knock-out
             cube = np.clip(np.round(cube * 2) / 2, 0.0, 5.0)
             ev_ids = np.array([e.id for e in evaluators])
             ve_ids = np.array([v.id for v in vendors])

@@ -50,13 +50,16 @@ def test_spec_ships_every_data_file_where_the_app_looks(monkeypatch: pytest.Monk
     datas = {dest: Path(src) for src, dest in ns["DATAS"]}
     # vendor_eval.paths looks in sys._MEIPASS/resources and sys._MEIPASS/sample_data; Alembic in
     # vendor_eval/storage/migrations beside the frozen package.
-    assert set(datas) == {"resources", "sample_data", "sample_data/questionnaires", "vendor_eval/storage/migrations"}
+    assert set(datas) == {"resources", "sample_data", "sample_data/questionnaires", "sample_data/scoresheets",
+                          "vendor_eval/storage/migrations"}
     assert all(p.exists() for p in datas.values())
     assert (datas["resources"] / "templates" / "imaging_outsourcing.json").is_file()
     assert list((datas["vendor_eval/storage/migrations"] / "versions").glob("0001_*.py"))
     sample = json.loads(datas["sample_data"].read_text(encoding="utf-8"))
     for q in sample["questionnaires"]:  # the files load_demo imports ship with the build
         assert (datas["sample_data/questionnaires"] / Path(q["file"]).name).is_file()
+    for sheet in sample["scoresheets"]:  # and the evaluator scoresheets it imports
+        assert (datas["sample_data/scoresheets"] / Path(sheet["file"]).name).is_file()
 
 
 def test_spec_builds_two_executables_and_trims_unused_qt(monkeypatch: pytest.MonkeyPatch) -> None:

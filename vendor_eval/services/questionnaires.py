@@ -421,7 +421,7 @@ def accept_all_suggestions(db: Database, ref: Ref, evaluator: Ref, actor: str, o
     snap = load_snapshot(db, ref)
     with db.read() as s:
         e = get_member(s, Evaluator, snap.evaluation.id, evaluator)
-    mine = {(x.vendor_id, x.criterion_id): x for x in snap.scores if x.evaluator_id == e.id}
+    mine = {(x.vendor_id, x.criterion_id): x for x in snap.scores.rows(snap.scores.evaluator_id == e.id)}
     declared = [d for d in snap.declarations if d.evaluator_id == e.id]
     conflicted = set(declared[-1].vendor_ids) if declared else set()  # the latest declaration counts
     vendors = {v.id: v.name for v in snap.vendors}

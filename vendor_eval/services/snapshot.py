@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, text
+import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendor_eval import domain
@@ -24,6 +25,7 @@ from vendor_eval.storage.models import (
     CriterionGroup,
     Evaluation,
     Evaluator,
+    Score,
     SuggestedScore,
     TariffScenario,
     Vendor,
@@ -32,8 +34,9 @@ from vendor_eval.storage.models import (
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """A large evaluation allocates ~10^5 small tuples and nothing cyclic; letting the cyclic
-    garbage collector rescan them over and over more than doubled the load time."""
+    """A large evaluation allocates ~10^4-10^5 small objects (answers, suggestions, the scores'
+    row tuples on their way into arrays) and nothing cyclic; letting the cyclic garbage
+    collector rescan them over and over more than doubled the load time."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -51,20 +54,15 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         evaluators = s.scalars(select(Evaluator).where(Evaluator.evaluation_id == e.id)
                                .order_by(Evaluator.position, Evaluator.id)).all()
         vendor_ids = [v.id for v in vendors]
-        # Plain driver rows, not ORM objects: a large evaluation has 180,000 scores, and ORM
-        # loading cost seconds where a cursor and fromisoformat cost a fraction of one.
-        rows = s.execute(text(
-            "SELECT s.id, s.evaluator_id, s.vendor_id, s.criterion_id, s.value, s.comment, s.updated_at, s.version "
-            "FROM score s JOIN evaluator e ON s.evaluator_id = e.id WHERE e.evaluation_id = :evaluation"),
-            {"evaluation": e.id}).all()
-        scores = [
-            # SQLite hands back the text it stored, PostgreSQL a datetime.
-            domain.ScoreEntry(sid, ev, ve, cr, value, comment,
-                              at if isinstance(at, datetime) else datetime.fromisoformat(at), version)
-            for sid, ev, ve, cr, value, comment, at, version in rows
-        ]
-        consensus = s.scalars(select(ConsensusScore).where(ConsensusScore.vendor_id.in_(vendor_ids))).all()
-        suggestions = s.scalars(select(SuggestedScore).where(SuggestedScore.vendor_id.in_(vendor_ids))).all()
+        scores = _score_table(s, e.id)
+        # Core rows, not ORM objects: up to one of each per vendor x criterion cell.
+        consensus = s.execute(select(
+            ConsensusScore.id, ConsensusScore.vendor_id, ConsensusScore.criterion_id, ConsensusScore.value,
+            ConsensusScore.reason, ConsensusScore.set_by, ConsensusScore.updated_at, ConsensusScore.version,
+        ).where(ConsensusScore.vendor_id.in_(vendor_ids)).order_by(ConsensusScore.id)).all()
+        suggestions = s.execute(select(
+            SuggestedScore.vendor_id, SuggestedScore.criterion_id, SuggestedScore.value, SuggestedScore.explanation,
+        ).where(SuggestedScore.vendor_id.in_(vendor_ids))).all()
         answers = s.scalars(select(Answer).where(Answer.vendor_id.in_(vendor_ids))).all()
         cost_lines = s.scalars(select(CostLine).where(CostLine.vendor_id.in_(vendor_ids))
                                .order_by(CostLine.vendor_id, CostLine.position, CostLine.id)).all()
@@ -92,15 +90,9 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
             evaluators=tuple(
                 domain.Evaluator(x.id, x.name, x.role, x.envelope, x.submitted_at, x.position) for x in evaluators
             ),
-            scores=tuple(scores),
-            consensus=tuple(
-                domain.ConsensusEntry(x.id, x.vendor_id, x.criterion_id, x.value, x.reason, x.set_by,
-                                      x.updated_at, x.version)
-                for x in consensus
-            ),
-            suggestions=tuple(
-                domain.SuggestionEntry(x.vendor_id, x.criterion_id, x.value, x.explanation) for x in suggestions
-            ),
+            scores=scores,
+            consensus=tuple(domain.ConsensusEntry(*x) for x in consensus),
+            suggestions=tuple(domain.SuggestionEntry(*x) for x in suggestions),
             answers=tuple(
                 domain.AnswerEntry(x.vendor_id, x.criterion_id, x.value, x.evidence, x.attachment_ref) for x in answers
             ),
@@ -126,13 +118,38 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         )
 
 
+# Columns of a score row as numpy reads them from the driver's tuples.
+_SCORE_ROW = np.dtype([("id", np.int64), ("evaluator_id", np.int64), ("vendor_id", np.int64),
+                       ("criterion_id", np.int64), ("value", float), ("version", np.int64)])
+
+
+def _score_table(s: Session, evaluation_id: int) -> domain.ScoreTable:
+    """The evaluation's scores straight into columns: numpy reads the driver's row tuples, with
+    no Python object kept per score. Comments come in a second query, only the non-empty ones."""
+    of_evaluation = (select(Score.id).join(Evaluator, Score.evaluator_id == Evaluator.id)
+                     .where(Evaluator.evaluation_id == evaluation_id))
+    numbers = of_evaluation.add_columns(Score.evaluator_id, Score.vendor_id, Score.criterion_id, Score.value,
+                                        Score.version)
+    result = s.connection().execute(numbers)
+    try:
+        # Straight from the DBAPI cursor's tuples: SQLAlchemy's Row objects cost a third more
+        # here, fetchmany batches more still, and these columns need no type processing.
+        rows = np.fromiter(cast("Iterable[tuple[Any, ...]]", result.cursor), _SCORE_ROW)
+    finally:
+        result.close()
+    comments: dict[int, str] = dict(s.execute(of_evaluation.add_columns(Score.comment)
+                                              .where(Score.comment != "")).all())
+    return domain.ScoreTable(rows["id"], rows["evaluator_id"], rows["vendor_id"], rows["criterion_id"],
+                             rows["value"], rows["version"], comments=comments)
+
+
 def load_criteria(db: Database, ref: Ref) -> domain.Snapshot:
     """The evaluation with its groups and criteria only (no vendors, scores or answers): for
     work such as a questionnaire import that must not pay for reading every score."""
     with db.read() as s:
         info, groups, criteria = _criteria_part(s, get_evaluation(s, ref))
         return domain.Snapshot(evaluation=info, groups=groups, criteria=criteria, vendors=(), evaluators=(),
-                               scores=())
+                               scores=domain.ScoreTable())
 
 
 def _criteria_part(

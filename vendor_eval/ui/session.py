@@ -68,15 +68,12 @@ class EvaluationSession(QObject):
     def patch_score(self, evaluator_id: int, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
         """Apply one saved (or cleared) score to the in-memory snapshot: re-reading a large
         evaluation after every keystroke would make keyboard scoring sluggish."""
-        snap = self.snapshot
-        cell = (evaluator_id, vendor_id, criterion_id)
-        kept = tuple(x for x in snap.scores if (x.evaluator_id, x.vendor_id, x.criterion_id) != cell)
-        if saved is not None:
-            kept += (domain.ScoreEntry(saved.id, evaluator_id, vendor_id, criterion_id, saved.value, saved.comment,
-                                       datetime.now(UTC).replace(tzinfo=None), saved.version),)
-        self.snapshot = dataclasses.replace(snap, scores=kept)
+        # No timestamp, as a fresh load_snapshot has none: the patched snapshot equals a fresh one.
+        entry = None if saved is None else domain.ScoreEntry(
+            saved.id, evaluator_id, vendor_id, criterion_id, saved.value, saved.comment, None, saved.version)
+        self.snapshot = self.snapshot.with_score(evaluator_id, vendor_id, criterion_id, entry)
         # Lets the scoring grid repaint one cell instead of rebuilding 12,000 (see ScoringScreen).
-        self.last_score = (evaluator_id, vendor_id, criterion_id, kept[-1] if saved is not None else None)
+        self.last_score = (evaluator_id, vendor_id, criterion_id, entry)
         self.changed.emit(Change.SCORES)
         self.last_score = None
 

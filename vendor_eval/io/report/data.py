@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
 from vendor_eval.domain import AuditRow, Snapshot
 from vendor_eval.scoring.results import (
     DisagreementResult,
@@ -62,7 +64,10 @@ def fingerprint(snap: Snapshot) -> str:
            c.knockout_min, c.is_cost] for c in snap.criteria])
     feed([[v.id, v.name] for v in snap.vendors])
     feed([[x.id, x.name, x.role] for x in snap.evaluators])
-    feed(sorted((s.evaluator_id, s.vendor_id, s.criterion_id, s.value, s.comment) for s in snap.scores))
+    t = snap.scores  # in (evaluator, vendor, criterion) order, one score per cell
+    order = np.lexsort((t.criterion_id, t.vendor_id, t.evaluator_id))
+    feed([[e, v, c, x, t.comments.get(i, "")] for i, e, v, c, x in zip(
+        *(a[order].tolist() for a in (t.id, t.evaluator_id, t.vendor_id, t.criterion_id, t.value)), strict=True)])
     feed(sorted((c.vendor_id, c.criterion_id, c.value, c.reason) for c in snap.consensus))
     feed(sorted((c.vendor_id, c.category, c.annual_amount, c.origin_country, c.pass_through) for c in snap.cost_lines))
     feed([[t.name, sorted(t.rates.items()), t.imaging_exemption] for t in snap.tariff_scenarios])

@@ -143,7 +143,7 @@ def _comments(snap: Snapshot) -> dict[int, dict[str, list[tuple[str, str]]]]:
     evaluator = {x.id: x.name for x in snap.evaluators}
     key = {c.id: c.key for c in snap.criteria}
     out: dict[int, dict[str, list[tuple[str, str]]]] = {}
-    with_text = [s for s in snap.scores if s.comment.strip()]
+    with_text = [s for s in snap.scores.with_comments() if s.comment.strip()]
     for s in sorted(with_text, key=lambda s: snap.index_of("evaluator", s.evaluator_id)):
         out.setdefault(s.vendor_id, {}).setdefault(key[s.criterion_id], []).append(
             (evaluator[s.evaluator_id], s.comment))

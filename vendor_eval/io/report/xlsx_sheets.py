@@ -444,7 +444,7 @@ def comments_sheet(book: Book, snap: Snapshot) -> None:
           "criterion.", 5)
     ev = {x.id: (i, x.name) for i, x in enumerate(snap.evaluators)}
     crit = {c.id: c for c in snap.criteria}
-    rows = sorted((s for s in snap.scores if s.comment.strip()),
+    rows = sorted((s for s in snap.scores.with_comments() if s.comment.strip()),
                   key=lambda s: (ev[s.evaluator_id][0], snap.index_of("vendor", s.vendor_id),
                                  snap.index_of("criterion", s.criterion_id)))
     labels = ("Evaluator", "Vendor", "Criterion", "Score", "Comment")

@@ -28,7 +28,7 @@ class ConsensusModel(QAbstractTableModel):
         self.criteria: tuple[domain.Criterion, ...] = ()
         self._groups: dict[int, str] = {}
         self.compact_headers = False
-        self._scores: tuple[domain.ScoreEntry, ...] = ()
+        self._scores = domain.ScoreTable()
         self._names: dict[int, str] = {}
         self._consensus: dict[tuple[int, int], domain.ConsensusEntry] = {}
         self._agreed = np.zeros((0, 0), dtype=bool)
@@ -93,8 +93,9 @@ class ConsensusModel(QAbstractTableModel):
     def individual(self, index: Index) -> list[tuple[str, float, str]]:
         """Each evaluator's (name, score, comment) for the cell."""
         vendor_id, criterion_id = self.key(index)
-        return [(self._names.get(s.evaluator_id, "?"), s.value, s.comment or "") for s in self._scores
-                if s.criterion_id == criterion_id and s.vendor_id == vendor_id]
+        t = self._scores
+        return [(self._names.get(s.evaluator_id, "?"), s.value, s.comment or "")
+                for s in t.rows((t.criterion_id == criterion_id) & (t.vendor_id == vendor_id))]
 
     def is_open(self, row: int, column: int, bands: tuple[str, ...] = ("must_discuss", "discuss")) -> bool:
         """A cell the committee still has to talk about: its spread is in one of the bands and

@@ -58,12 +58,13 @@ class ScoringModel(QAbstractTableModel):
         # Blind mode: other evaluators' scores stay hidden until this evaluator has submitted.
         show_others = evaluator is not None and (not snap.evaluation.blind_mode or evaluator.submitted_at is not None)
         self._mine, self._others = {}, {}
-        for s in snap.scores:
-            key = (s.vendor_id, s.criterion_id)
-            if evaluator is not None and s.evaluator_id == evaluator.id:
-                self._mine[key] = s
-            elif show_others:
-                self._others.setdefault(key, []).append((names.get(s.evaluator_id, "?"), s.value))
+        scores = snap.scores
+        mine = scores.evaluator_id == (evaluator.id if evaluator is not None else -1)
+        self._mine = {(s.vendor_id, s.criterion_id): s for s in scores.rows(mine)}
+        if show_others:
+            for e, v, c, value in zip(*(a[~mine].tolist() for a in (scores.evaluator_id, scores.vendor_id,
+                                                                    scores.criterion_id, scores.value)), strict=True):
+                self._others.setdefault((v, c), []).append((names.get(e, "?"), value))
         self._suggested = {(x.vendor_id, x.criterion_id): x for x in snap.suggestions}
         # Two-envelope mode: technical evaluators do not see cost criteria until they submit.
         sealed = (snap.evaluation.two_envelope and evaluator is not None and evaluator.envelope == "technical"
