@@ -4,6 +4,7 @@ io and ui read it. No database, no Qt: frozen dataclasses and numpy arrays.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -191,7 +192,12 @@ class AuditRow:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything about one evaluation, read in one transaction."""
+    """Everything about one evaluation, read in one transaction.
+
+    Immutable: an edit makes a new snapshot through the ``with_*`` copy methods, which carry over
+    the derived caches that are still true (the score cube, patched in one cell) and drop the rest.
+    Scores and consensus entries are in id order, as a fresh load returns them.
+    """
 
     evaluation: EvaluationInfo
     groups: tuple[Group, ...]
@@ -208,7 +214,7 @@ class Snapshot:
     audit_head: str = ""
     # Derived from the fields above and owned by this snapshot: init=False so that
     # dataclasses.replace() (a copy with new scores, weights...) starts them afresh.
-    _index: dict[str, dict[int, int]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _index: dict[str, dict[Any, int]] = field(default_factory=dict, init=False, compare=False, repr=False)
     _cache: dict[str, np.ndarray] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -240,6 +246,86 @@ class Snapshot:
                 cube[e_idx, v_idx, c_idx] = np.fromiter((s.value for s in self.scores), float, n)
             self._cache["cube"] = cached = cube
         return cached.copy()
+
+    # --- copies with one edit applied (the GUI patches its snapshot instead of re-reading it) ---
+    def replaced(self, **changes: Any) -> Snapshot:
+        """A copy with some fields replaced; every derived cache starts afresh."""
+        return dataclasses.replace(self, **changes)
+
+    def with_score(self, evaluator_id: int, vendor_id: int, criterion_id: int, entry: ScoreEntry | None) -> Snapshot:
+        """A copy with one score set (entry, as saved) or cleared (None); the cached cube is patched,
+        not rebuilt, so keyboard scoring on 180,000 scores stays cheap."""
+        cell = (evaluator_id, vendor_id, criterion_id)
+        positions = self._score_positions()
+        at = positions.get(cell)
+        scores = self.scores
+        if at is not None and entry is not None:
+            scores = scores[:at] + (entry,) + scores[at + 1:]
+            kept: dict[tuple[int, int, int], int] | None = positions  # same cells at the same places
+        elif at is not None:
+            scores = scores[:at] + scores[at + 1:]
+            kept = None  # later entries moved up: rebuilt when next needed
+        elif entry is not None:
+            scores = scores + (entry,)  # a new row has the highest id: last in id order
+            kept = {**positions, cell: len(scores) - 1}
+        else:
+            return self
+        new = self.replaced(scores=scores)
+        if kept is not None:
+            new._index["score"] = kept
+        cube = self._cache.get("cube")
+        if cube is not None:
+            cube = cube.copy()
+            ev, ve, cr = self._index["evaluator"], self._index["vendor"], self._index["criterion"]
+            cube[ev[evaluator_id], ve[vendor_id], cr[criterion_id]] = np.nan if entry is None else entry.value
+            new._cache["cube"] = cube
+        return new
+
+    def with_consensus(self, vendor_id: int, criterion_id: int, entry: ConsensusEntry | None) -> Snapshot:
+        """A copy with the committee's consensus for one cell set (entry) or cleared (None)."""
+        cell = (vendor_id, criterion_id)
+        at = next((i for i, c in enumerate(self.consensus) if (c.vendor_id, c.criterion_id) == cell), None)
+        consensus = self.consensus
+        if at is not None:
+            consensus = consensus[:at] + ((entry,) if entry is not None else ()) + consensus[at + 1:]
+        elif entry is not None:
+            consensus = consensus + (entry,)
+        return self._sharing_scores(consensus=consensus)
+
+    def with_weights(self, criterion_weights: dict[int, float], group_weights: dict[int, float]) -> Snapshot:
+        """A copy with new weights (percent as entered); the scores, and so the cube, are unchanged."""
+        criteria = tuple(dataclasses.replace(c, weight=criterion_weights[c.id]) if c.id in criterion_weights else c
+                         for c in self.criteria)
+        groups = tuple(dataclasses.replace(g, weight=group_weights[g.id]) if g.id in group_weights else g
+                       for g in self.groups)
+        return self._sharing_scores(criteria=criteria, groups=groups)
+
+    def with_evaluator(self, evaluator: Evaluator) -> Snapshot:
+        """A copy with one evaluator's details (name, role, submission) replaced."""
+        at = self._index["evaluator"][evaluator.id]
+        return self._sharing_scores(evaluators=self.evaluators[:at] + (evaluator,) + self.evaluators[at + 1:])
+
+    def with_declaration(self, entry: DeclarationEntry) -> Snapshot:
+        """A copy with one more conflict-of-interest declaration (none when it is already there)."""
+        if any(d.id == entry.id for d in self.declarations):
+            return self
+        return self._sharing_scores(declarations=self.declarations + (entry,))
+
+    def _sharing_scores(self, **changes: Any) -> Snapshot:
+        """A copy whose scores and entity order are unchanged: the cube and score positions still hold."""
+        new = self.replaced(**changes)
+        if "score" in self._index:
+            new._index["score"] = self._index["score"]
+        if "cube" in self._cache:
+            new._cache["cube"] = self._cache["cube"]  # never written in place: copies are handed out
+        return new
+
+    def _score_positions(self) -> dict[tuple[int, int, int], int]:
+        positions = self._index.get("score")
+        if positions is None:
+            positions = {(s.evaluator_id, s.vendor_id, s.criterion_id): i for i, s in enumerate(self.scores)}
+            self._index["score"] = positions
+        return positions
 
     def consensus_matrix(self) -> np.ndarray:
         """Consensus values as a (vendors x criteria) array, NaN where the committee set none."""

@@ -54,12 +54,13 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         # loading cost seconds where a cursor and fromisoformat cost a fraction of one.
         cursor = s.connection().exec_driver_sql(
             "SELECT s.id, s.evaluator_id, s.vendor_id, s.criterion_id, s.value, s.comment, s.updated_at, s.version "
-            "FROM score s JOIN evaluator e ON s.evaluator_id = e.id WHERE e.evaluation_id = ?", (e.id,))
+            "FROM score s JOIN evaluator e ON s.evaluator_id = e.id WHERE e.evaluation_id = ? ORDER BY s.id", (e.id,))
         scores = [
             domain.ScoreEntry(sid, ev, ve, cr, value, comment, datetime.fromisoformat(at), version)
             for sid, ev, ve, cr, value, comment, at, version in cursor.fetchall()
         ]
-        consensus = s.scalars(select(ConsensusScore).where(ConsensusScore.vendor_id.in_(vendor_ids))).all()
+        consensus = s.scalars(select(ConsensusScore).where(ConsensusScore.vendor_id.in_(vendor_ids))
+                              .order_by(ConsensusScore.id)).all()
         suggestions = s.scalars(select(SuggestedScore).where(SuggestedScore.vendor_id.in_(vendor_ids))).all()
         answers = s.scalars(select(Answer).where(Answer.vendor_id.in_(vendor_ids))).all()
         cost_lines = s.scalars(select(CostLine).where(CostLine.vendor_id.in_(vendor_ids))

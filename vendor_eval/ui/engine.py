@@ -38,30 +38,21 @@ def tariff_scenarios(session: EvaluationSession) -> list[str]:
 
 
 def score_cube(session: EvaluationSession) -> Any:
-    """The evaluators x vendors x criteria cube, rebuilt only when the scores (not the weights) change."""
-    snap = session.snapshot
-    order = tuple(c.id for c in snap.criteria)  # a weight change makes new Criterion objects, same order
-    cached = session.cache.get("cube")
-    if cached is not None and cached[0] is snap.scores and cached[1] is snap.vendors and cached[2] == order:
-        return cached[3]
-    cube = snap.score_cube()
-    session.cache["cube"] = (snap.scores, snap.vendors, order, cube)
-    return cube
+    """The evaluators x vendors x criteria cube (the snapshot caches it and patches it per score)."""
+    return session.snapshot.score_cube()
 
 
-def warm(snapshot: Any) -> dict[str, Any]:
-    """Work for opening an evaluation that can run off the UI thread: build the score cube and the
-    default ranking (a new session's method, aggregation and scenario); returns session.cache entries."""
-    cache: dict[str, Any] = {}
-    order = tuple(c.id for c in snapshot.criteria)
+def warm(snapshot: Any, method: str = "weighted", aggregation: str = "",
+         tariff_scenario: str | None = None) -> dict[str, Any]:
+    """Work for opening or re-reading an evaluation that can run off the UI thread: build the score
+    cube and the ranking the session shows (method, aggregation, scenario); returns session.cache entries."""
     cube = snapshot.score_cube()
-    cache["cube"] = (snapshot.scores, snapshot.vendors, order, cube)
     try:
-        result = rank_snapshot(snapshot, method="weighted", aggregation=None, cube=cube)
+        result = rank_snapshot(snapshot, method=method, aggregation=aggregation or None, cube=cube,
+                               tariff_scenario=tariff_scenario)
     except UserError:
-        return cache
-    cache["ranking"] = (snapshot, ("weighted", "", None), result)
-    return cache
+        return {}
+    return {"ranking": (snapshot, (method, aggregation, tariff_scenario), result)}
 
 
 def try_rank(session: EvaluationSession) -> tuple[RankingResult | None, str]:

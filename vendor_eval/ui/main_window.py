@@ -344,6 +344,7 @@ class MainWindow(QMainWindow):
             signal.disconnect()
         for screen in self.screens:
             screen.session = None
+        old.close()  # a background reload still under way is dropped
         old.deleteLater()
         self.stack.setCurrentWidget(self.welcome)
         self._update_title()

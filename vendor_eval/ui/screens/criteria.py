@@ -68,7 +68,7 @@ def parse_descriptors(text: str) -> dict[str, str]:
 class CriteriaScreen(Screen):
     title = "Criteria & weights"
     depends_on = (Change.CRITERIA | Change.WEIGHTS | Change.SCORES | Change.CONSENSUS | Change.SETTINGS
-                  | Change.STATUS | Change.VENDORS | Change.TARIFFS)
+                  | Change.STATUS | Change.VENDORS | Change.TARIFFS | Change.VIEW)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
