@@ -247,6 +247,11 @@ class Snapshot:
             self._cache["cube"] = cached = cube
         return cached.copy()
 
+    def prepare(self) -> None:
+        """Build the derived caches now (e.g. off the UI thread) rather than at the first edit."""
+        self.score_cube()
+        self._score_positions()
+
     # --- copies with one edit applied (the GUI patches its snapshot instead of re-reading it) ---
     def replaced(self, **changes: Any) -> Snapshot:
         """A copy with some fields replaced; every derived cache starts afresh."""

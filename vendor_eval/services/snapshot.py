@@ -55,10 +55,12 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         cursor = s.connection().exec_driver_sql(
             "SELECT s.id, s.evaluator_id, s.vendor_id, s.criterion_id, s.value, s.comment, s.updated_at, s.version "
             "FROM score s JOIN evaluator e ON s.evaluator_id = e.id WHERE e.evaluation_id = ? ORDER BY s.id", (e.id,))
-        scores = [
-            domain.ScoreEntry(sid, ev, ve, cr, value, comment, datetime.fromisoformat(at), version)
-            for sid, ev, ve, cr, value, comment, at, version in cursor.fetchall()
-        ]
+        # In chunks: one fetchall() of 180,000 rows holds the GIL for a few hundred ms, which would
+        # freeze the window while the GUI re-reads the evaluation in the background.
+        scores: list[domain.ScoreEntry] = []
+        while chunk := cursor.fetchmany(4096):
+            scores += [domain.ScoreEntry(sid, ev, ve, cr, value, comment, datetime.fromisoformat(at), version)
+                       for sid, ev, ve, cr, value, comment, at, version in chunk]
         consensus = s.scalars(select(ConsensusScore).where(ConsensusScore.vendor_id.in_(vendor_ids))
                               .order_by(ConsensusScore.id)).all()
         suggestions = s.scalars(select(SuggestedScore).where(SuggestedScore.vendor_id.in_(vendor_ids))).all()

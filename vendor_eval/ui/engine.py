@@ -6,11 +6,16 @@ overview) compute it once per change; the score cube is cached until the scores 
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
+from vendor_eval import domain
 from vendor_eval.errors import UserError
 from vendor_eval.scoring.engine import rank_snapshot
-from vendor_eval.scoring.results import RankingResult
+from vendor_eval.scoring.results import RankingResult, TariffResult
+from vendor_eval.scoring.tariffs import tariffs_snapshot
+from vendor_eval.services.snapshot import load_snapshot
+from vendor_eval.storage import Database
 from vendor_eval.ui.session import EvaluationSession
 
 
@@ -32,6 +37,18 @@ def rank(session: EvaluationSession) -> RankingResult:
     return result
 
 
+def tariffs(session: EvaluationSession) -> TariffResult:
+    """Cost over the term per vendor and scenario, from the snapshot in memory (cached per snapshot):
+    services.tariffs.compute_tariffs would re-read the whole evaluation on the UI thread."""
+    cached = session.cache.get("tariffs")
+    if cached is not None and cached[0] is session.snapshot:
+        hit: TariffResult = cached[1]
+        return hit
+    result = tariffs_snapshot(session.snapshot)
+    session.cache["tariffs"] = (session.snapshot, result)
+    return result
+
+
 def tariff_scenarios(session: EvaluationSession) -> list[str]:
     """The scenario names a ranking can be priced under, in the evaluation's order."""
     return [s.name for s in session.snapshot.tariff_scenarios]
@@ -42,10 +59,27 @@ def score_cube(session: EvaluationSession) -> Any:
     return session.snapshot.score_cube()
 
 
+def load(db: Database, evaluation_id: int, method: str = "weighted", aggregation: str = "",
+         tariff_scenario: str | None = None) -> tuple[domain.Snapshot, dict[str, Any]]:
+    """Read an evaluation and prepare what the screens need first, in a background task (opening
+    it, or re-reading it after an edit): (snapshot, session.cache entries)."""
+    # A collection while 180,000 score objects are created would hold the GIL, and so stall the UI
+    # thread, for a few hundred ms: collect once, after the load.
+    gc.disable()
+    try:
+        snapshot = load_snapshot(db, evaluation_id)
+        cache = warm(snapshot, method, aggregation, tariff_scenario)
+    finally:
+        gc.enable()
+    gc.freeze()  # the long-lived snapshot need not be traversed by every later collection
+    return snapshot, cache
+
+
 def warm(snapshot: Any, method: str = "weighted", aggregation: str = "",
          tariff_scenario: str | None = None) -> dict[str, Any]:
     """Work for opening or re-reading an evaluation that can run off the UI thread: build the score
     cube and the ranking the session shows (method, aggregation, scenario); returns session.cache entries."""
+    snapshot.prepare()
     cube = snapshot.score_cube()
     try:
         result = rank_snapshot(snapshot, method=method, aggregation=aggregation or None, cube=cube,

@@ -4,7 +4,6 @@ toolbar, status bar, recent evaluations, drag-and-drop import, geometry in QSett
 from __future__ import annotations
 
 import functools
-import gc
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from vendor_eval.errors import UserError
 from vendor_eval.services import evaluations
-from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 from vendor_eval.ui import engine, exporting
 from vendor_eval.ui.changes import Change
@@ -286,16 +284,7 @@ class MainWindow(QMainWindow):
         db = self.db
 
         def load(_progress: Any) -> tuple[Any, dict[str, Any]]:
-            # A full garbage collection while 180,000 score objects are created would hold the GIL,
-            # and so stall the UI thread, for a few hundred ms: collect once, after the load.
-            gc.disable()
-            try:
-                snapshot = load_snapshot(db, evaluation_id)
-                cache = engine.warm(snapshot)  # the first ranking, computed off the UI thread too
-            finally:
-                gc.enable()
-            gc.freeze()  # the long-lived snapshot need not be traversed by every later collection
-            return snapshot, cache
+            return engine.load(db, evaluation_id)
 
         run_task(load, lambda loaded: self._show_evaluation(evaluation_id, *loaded), self._open_failed)
 

@@ -83,8 +83,7 @@ class EvaluationSession(QObject):
         self._stale, self._replay = False, []
 
         def work(_progress: Any) -> tuple[domain.Snapshot, dict[str, Any]]:
-            snapshot = load_snapshot(db, evaluation_id)
-            return snapshot, engine.warm(snapshot, *view)
+            return engine.load(db, evaluation_id, *view)
 
         self._reloading = True  # before run_task: in inline mode (tests) it reports before returning
         tasks.run_task(work, self._reloaded, self._reload_failed)
