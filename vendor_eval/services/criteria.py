@@ -133,8 +133,13 @@ def add_criterion(db: Database, ref: Ref, group: Ref, name: str, actor: str, wei
             raise ValidationError(f"There is already a criterion named {name!r}.")
         if scale_max <= scale_min:
             raise ValidationError(f"A scale needs its maximum above its minimum, got {scale_min:g}..{scale_max:g}.")
-        count = s.scalar(select(func.count()).where(Criterion.evaluation_id == evaluation.id)) or 0
-        c = Criterion(evaluation_id=evaluation.id, group_id=g.id, key=key or f"custom.{count + 1}", name=name,
+        if key is None:  # the first free custom.N: after a removal the count alone may name a taken key
+            taken = set(s.scalars(select(Criterion.key).where(Criterion.evaluation_id == evaluation.id)))
+            count = len(taken) + 1
+            while f"custom.{count}" in taken:
+                count += 1
+            key = f"custom.{count}"
+        c = Criterion(evaluation_id=evaluation.id, group_id=g.id, key=key, name=name,
                       weight=check_weight(weight, f"criterion {name!r}"), scale_min=scale_min, scale_max=scale_max,
                       position=len(g.criteria))
         s.add(c)
