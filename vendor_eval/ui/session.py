@@ -26,7 +26,7 @@ from vendor_eval.errors import UserError
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 from vendor_eval.ui import tasks
-from vendor_eval.ui.changes import Change
+from vendor_eval.ui.changes import Change, as_change
 
 Edit = Callable[[domain.Snapshot], domain.Snapshot]
 
@@ -62,9 +62,9 @@ class EvaluationSession(QObject):
     def read_only(self) -> bool:
         return self.snapshot.evaluation.status == "finalised"
 
-    def reload(self, change: Change = Change.STORED) -> None:
+    def reload(self, change: Change | str = Change.STORED) -> None:
         """Re-read the evaluation off the UI thread; the screens hear ``change`` once it is installed."""
-        self._pending |= change
+        self._pending |= as_change(change)
         if self._reloading:
             self._stale = True  # the read under way may predate this change: read again when it ends
             return
@@ -159,7 +159,7 @@ class EvaluationSession(QObject):
             return False
         return True
 
-    def call(self, fn: Callable[..., Any], *args: Any, kind: Change = Change.STORED,
+    def call(self, fn: Callable[..., Any], *args: Any, kind: Change | str = Change.STORED,
              edit: Callable[[Any], Edit] | None = None, **kwargs: Any) -> Any:
         """A one-off service call that is not undoable (e.g. add a vendor): ``fn(db, evaluation_id,
         *args, **kwargs)`` saves at once on the calling thread; the snapshot is then re-read in the
@@ -173,6 +173,6 @@ class EvaluationSession(QObject):
             self.failed.emit(str(exc))
             return None
         if edit is not None:
-            self.patch(kind, edit(result), replay=False)
+            self.patch(as_change(kind), edit(result), replay=False)
         self.reload(kind)
         return result
