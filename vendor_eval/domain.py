@@ -5,8 +5,10 @@ io and ui read it. No database, no Qt: frozen dataclasses and numpy arrays.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -328,9 +330,15 @@ class Snapshot:
     def _score_positions(self) -> dict[tuple[int, int, int], int]:
         positions = self._index.get("score")
         if positions is None:
-            positions = {(s.evaluator_id, s.vendor_id, s.criterion_id): i for i, s in enumerate(self.scores)}
+            # itemgetter/zip/dict run in C: a few times faster than a comprehension over 180,000 scores.
+            positions = dict(zip(map(itemgetter(1, 2, 3), self.scores), itertools.count(), strict=False))
             self._index["score"] = positions
         return positions
+
+    def score_of(self, evaluator_id: int, vendor_id: int, criterion_id: int) -> ScoreEntry | None:
+        """One evaluator's score for one cell, without scanning every score."""
+        at = self._score_positions().get((evaluator_id, vendor_id, criterion_id))
+        return None if at is None else self.scores[at]
 
     def consensus_matrix(self) -> np.ndarray:
         """Consensus values as a (vendors x criteria) array, NaN where the committee set none."""

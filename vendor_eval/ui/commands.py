@@ -68,8 +68,7 @@ class SetScoreCommand(ServiceCommand):
                  value: Any, comment: str | None = None) -> None:
         super().__init__(session, "Score")
         self.cell = (evaluator_id, vendor_id, criterion_id)
-        old = next((s for s in session.snapshot.scores
-                    if (s.evaluator_id, s.vendor_id, s.criterion_id) == self.cell), None)
+        old = session.snapshot.score_of(*self.cell)
         self.old_value = old.value if old else None
         self.old_comment = old.comment if old else None
         self.version = old.version if old else 0
