@@ -196,9 +196,23 @@ class MainWindow(QMainWindow):
             bar.addAction(a)
 
     # --- evaluation list ---
-    def refresh_list(self) -> None:
+    def refresh_list(self, background: bool = False) -> None:
+        """Re-read the evaluation list; background: in the task helper (after an edit, where counting a
+        large evaluation's scores would hold up the UI thread)."""
+        if background:
+            db = self.db
+            run_task(lambda _p: evaluations.list_evaluations(db), self._show_list, self._list_failed)
+        else:
+            self._show_list(evaluations.list_evaluations(self.db))
+
+    def _list_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserError):
+            raise exc
+        self.statusBar().showMessage(f"⚠ {exc}", 10000)
+
+    def _show_list(self, summaries: list[Any]) -> None:
         selected = self.selected_id()
-        self.list_model.set_rows(evaluations.list_evaluations(self.db))
+        self.list_model.set_rows(summaries)
         for col in (1, 2):
             self.list_view.resizeColumnToContents(col)
         for row, summary in enumerate(self.list_model.rows()):
@@ -350,7 +364,7 @@ class MainWindow(QMainWindow):
     def _session_changed(self, change: Change) -> None:
         if change & (Change.SETTINGS | Change.STATUS | Change.VENDORS | Change.EVALUATORS):
             self._update_title()
-            self.refresh_list()
+            self.refresh_list(background=True)
         self._update_actions()
 
     def _update_title(self) -> None:
