@@ -5,9 +5,10 @@ real thread pool (not the inline test mode):
 
 - open to interactive: from "open" until the evaluation's screen is shown and the event loop
   answers again (target <= 1.5 s), with the longest UI-thread block while opening;
-- weight change to updated results: a weight typed on Criteria & weights until the ranking
-  preview shows the new ranking, and the same with the Results tab and its charts on show
-  (target <= 100 ms);
+- every kind of user action (score, clear, submit, weight, consensus, criterion rename/add/remove,
+  vendor add/edit/remove, tariff rates, method picker, questionnaire import, undo, redo), on the
+  screen where the user does it: the worst UI-thread block from the action until its background
+  reload is installed and shown (target <= 100 ms);
 - the longest UI-thread block during a questionnaire import and during PDF and Excel exports,
   measured with a 5 ms QTimer heartbeat (target <= 100 ms).
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-TARGETS = {"open": 1.5, "weight": 0.100, "block": 0.100}
+TARGETS = {"open": 1.5, "block": 0.100}
 
 
 class Heartbeat:
@@ -90,6 +90,126 @@ def run_in_pool(app: Any, fn: Callable[..., Any], args: tuple[Any, ...] | None =
     return elapsed, block, box["result"]
 
 
+def settle(app: Any, window: Any, extra: float = 0.05) -> None:
+    """Until the session's background reload (if any) is installed, then a little longer."""
+    wait_until(app, lambda: window.session is not None and not window.session.reloading)
+    end = time.perf_counter() + extra
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def measure_actions(app: Any, window: Any, tmp: Path, repeats: int = 3) -> dict[str, float]:
+    """Each action as the user does it, on the screen where they do it; worst block of `repeats` runs."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from vendor_eval.services import criteria as criteria_service
+    from vendor_eval.ui.changes import Change
+    from vendor_eval.ui.commands import EditCriterionCommand
+    from vendor_eval.ui.screens.committee import CommitteeScreen, ConsensusDialog
+    from vendor_eval.ui.screens.criteria import CriteriaScreen
+    from vendor_eval.ui.screens.results import ResultsScreen
+    from vendor_eval.ui.screens.scoring import ScoringScreen
+    from vendor_eval.ui.screens.tariffs import TariffsScreen
+    from vendor_eval.ui.screens.vendors import VendorsScreen
+
+    session = window.session
+    counter = iter(range(10**6))
+    # The dialogs answer at once: what is measured is the work after the user's answer.
+    QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
+    QInputDialog.getText = lambda *a, **k: (f"Bench item {next(counter)}", True)  # type: ignore[method-assign]
+
+    def agree(dialog: Any) -> int:
+        dialog.value.setValue(3)
+        dialog.reason.setText("bench")
+        return 1
+
+    ConsensusDialog.exec = agree  # type: ignore[method-assign]
+
+    def on(kind: type) -> Any:
+        screen = window.screen_of(kind)
+        window.tabs.setCurrentWidget(screen)
+        settle(app, window)
+        return screen
+
+    def key(digit: int) -> None:
+        scoring = window.screen_of(ScoringScreen)
+        scoring.view.setCurrentIndex(scoring.model.index(next(counter) % 50, 1))
+        QTest.keyClick(scoring.view, Qt.Key.Key_Delete if digit < 0 else Qt.Key(Qt.Key.Key_0 + digit))
+
+    def weight() -> None:
+        window.screen_of(CriteriaScreen).set_weight(session.snapshot.criteria[0].id, 5.0 + next(counter) % 7)
+
+    def consensus() -> None:
+        committee = window.screen_of(CommitteeScreen)
+        committee.set_consensus(committee.model.index(next(counter) % 50, 2))
+
+    def rename_criterion() -> None:
+        crit = session.snapshot.criteria[3]
+        session.push(EditCriterionCommand(session, crit.id, name=f"Renamed criterion {next(counter)}"))
+
+    def add_criterion() -> None:
+        session.call(criteria_service.add_criterion, session.snapshot.groups[0].id, f"Bench criterion {next(counter)}",
+                     session.actor, kind=Change.CRITERIA)
+
+    def remove_criterion() -> None:
+        session.call(criteria_service.remove_criterion, session.snapshot.criteria[-1].id, session.actor,
+                     kind=Change.CRITERIA)
+
+    def remove_vendor() -> None:
+        vendors = window.screen_of(VendorsScreen)
+        vendors.view.setCurrentIndex(vendors.model.index(vendors.model.rowCount() - 1, 0))
+        vendors.remove_vendor()
+
+    def edit_vendor() -> None:
+        vendors = window.screen_of(VendorsScreen)
+        vendors._edit_vendor(vendors.model.row(0), "contact", f"bench{next(counter)}@example.org")
+
+    def tariff() -> None:
+        tariffs = window.screen_of(TariffsScreen)
+        tariffs._edit(tariffs.scenarios.row(1), "rates", f"China={10 + next(counter) % 20}%")
+
+    def method() -> None:
+        results = window.screen_of(ResultsScreen)
+        i = (results.method.currentIndex() + 1) % results.method.count()
+        results.method.setCurrentIndex(i)
+        results.method.activated.emit(i)
+
+    plan: list[tuple[str, type, Callable[[], None]]] = [
+        ("keyboard score", ScoringScreen, lambda: key(2)),
+        ("clear score", ScoringScreen, lambda: key(-1)),
+        ("submit / withdraw", ScoringScreen, lambda: window.screen_of(ScoringScreen).submit_button.click()),
+        ("weight", CriteriaScreen, weight),
+        ("weight, Results on show", ResultsScreen, weight),
+        ("consensus", CommitteeScreen, consensus),
+        ("criterion rename", CriteriaScreen, rename_criterion),
+        ("criterion add", CriteriaScreen, add_criterion),
+        ("criterion remove", CriteriaScreen, remove_criterion),
+        ("vendor add", VendorsScreen, lambda: window.screen_of(VendorsScreen).add_vendor()),
+        ("vendor edit", VendorsScreen, edit_vendor),
+        ("vendor remove", VendorsScreen, remove_vendor),
+        ("tariff scenario rates", TariffsScreen, tariff),
+        ("method picker", ResultsScreen, method),
+        # The import itself runs in the task helper (its own line below); then the window re-reads
+        # everything it may have changed, as MainWindow.import_questionnaires does.
+        ("reload after an import", ScoringScreen, lambda: session.reload(Change.STORED)),
+        ("undo", ResultsScreen, window.undo),
+        ("redo", ResultsScreen, window.redo),
+    ]
+    worst: dict[str, float] = {}
+    for kind, screen, action in plan:
+        on(screen)
+        for _ in range(repeats):
+            beat = Heartbeat()
+            beat.start()
+            action()
+            settle(app, window)
+            worst[kind] = max(worst.get(kind, 0.0), beat.stop())
+    return worst
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, help="reuse this large-evaluation database (built if missing)")
@@ -107,8 +227,6 @@ def main() -> int:
     from vendor_eval.storage import open_database
     from vendor_eval.ui import tasks
     from vendor_eval.ui.main_window import MainWindow
-    from vendor_eval.ui.screens.criteria import CriteriaScreen
-    from vendor_eval.ui.screens.results import ResultsScreen
     from vendor_eval.ui.settings import Settings
 
     db_path = args.db or tmp / "large.db"
@@ -138,6 +256,7 @@ def main() -> int:
         app.processEvents()
         time.sleep(0.001)
     figures["baseline: longest heartbeat gap while idle (s)"] = beat.stop()
+    print(f"baseline: longest heartbeat gap while idle {figures['baseline: longest heartbeat gap while idle (s)'] * 1000:.0f} ms")
 
     # 1. Open to interactive.
     opened: list[int] = []
@@ -151,59 +270,23 @@ def main() -> int:
     figures["open to interactive (s)"] = time.perf_counter() - t0
     figures["longest UI block while opening (s)"] = beat.stop()
 
-    # 2. Weight change to updated results.
-    session = window.session
-    assert session is not None
-    criteria = window.screen_of(CriteriaScreen)
-    window.tabs.setCurrentWidget(criteria)
-    app.processEvents()
-    target = session.snapshot.criteria[0]
-    timings = []
-    for i in range(10):
-        before = [v.name for v in criteria.preview_model.rows()]
-        t0 = time.perf_counter()
-        criteria.set_weight(target.id, 5.0 + 10 * (i % 2) + 100 * (i == 9))
-        timings.append(time.perf_counter() - t0)
-        _ = before
-    figures["weight change -> ranking preview, median (s)"] = statistics.median(timings)
-    figures["weight change -> ranking preview, max (s)"] = max(timings)
-    results = window.screen_of(ResultsScreen)
-    window.tabs.setCurrentWidget(results)
-    app.processEvents()
-    timings = []
-    for i in range(6):
-        t0 = time.perf_counter()
-        criteria.set_weight(target.id, 5.0 + 10 * (i % 2))
-        app.processEvents()
-        timings.append(time.perf_counter() - t0)
-    figures["weight change -> Results table and charts, median (s)"] = statistics.median(timings)
-    figures["weight change -> Results table and charts, max (s)"] = max(timings)
-
-    # 2b. A score typed in the grid: saved, grid and caches updated.
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-
-    from vendor_eval.ui.screens.scoring import ScoringScreen
-
-    scoring = window.screen_of(ScoringScreen)
-    window.tabs.setCurrentWidget(scoring)
-    app.processEvents()
-    timings = []
-    for i in range(6):
-        scoring.view.setCurrentIndex(scoring.model.index(i, 0))
-        t0 = time.perf_counter()
-        QTest.keyClick(scoring.view, Qt.Key.Key_1 if i % 2 else Qt.Key.Key_2)
-        app.processEvents()
-        timings.append(time.perf_counter() - t0)
-    figures["keyboard score -> saved and shown, median (s)"] = statistics.median(timings)
-    figures["keyboard score -> saved and shown, max (s)"] = max(timings)
+    # 2. Every kind of user action: the worst UI-thread block from the action until its background
+    #    reload (if any) is installed and the screens show it.
+    blocks = measure_actions(app, window, tmp)
+    for kind, worst in blocks.items():
+        figures[f"action {kind}: worst UI block (s)"] = worst
+        print(f"action {kind:28s} worst UI block {worst * 1000:6.0f} ms", flush=True)
 
     # 3. Export (large evaluation) and import (sample questionnaires), off the UI thread.
     from vendor_eval.ui.exporting import write_report
 
     for fmt in ("pdf", "xlsx"):
         out = tmp / f"large.{fmt}"
-        elapsed, block, _ = run_in_pool(app, write_report, (str(db_path), eid, fmt, str(out)))
+        try:
+            elapsed, block, _ = run_in_pool(app, write_report, (str(db_path), eid, fmt, str(out)))
+        except Exception as exc:  # noqa: BLE001 - reported, the other figures still count
+            print(f"{fmt} export failed: {exc}")
+            continue
         figures[f"{fmt} export of the large evaluation (s)"] = elapsed
         figures[f"longest UI block during {fmt} export (s)"] = block
 
@@ -226,8 +309,7 @@ def main() -> int:
     shutil.rmtree(tmp, ignore_errors=True)
     width = max(len(k) for k in figures)
     for key, value in figures.items():
-        kind = "open" if key.startswith("open") else "weight" if key.startswith(("weight", "keyboard")) else \
-            "block" if "block" in key else ""
+        kind = "open" if key.startswith("open") else "block" if "block" in key else ""
         verdict = "" if not kind else ("  ok" if value <= TARGETS[kind] else f"  OVER target {TARGETS[kind]:g} s")
         print(f"{key.ljust(width)}  {value:8.3f}{verdict}")
     _ = results_

@@ -190,6 +190,11 @@ class ScoreTable:
             comments = {k: c for k, c in base["comments"].items() if k not in gone}
             comments.update({x.id: x.comment for x in added if x.comment})
             cols["comments"] = comments
+            if added:  # back in id order, as a fresh load reads them (an edited cell keeps its place)
+                order = np.argsort(cols["id"], kind="stable")
+                for c in (*self._COLUMNS, "updated_at"):
+                    if cols[c] is not None:
+                        cols[c] = cols[c][order]
             self._merged = cols
         return self._merged
 
@@ -409,7 +414,12 @@ class AuditRow:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything about one evaluation, read in one transaction."""
+    """Everything about one evaluation, read in one transaction.
+
+    Immutable: an edit makes a new snapshot through the ``with_*`` copy methods, which carry over
+    the derived caches that are still true (the score cube, patched in one cell) and drop the rest.
+    Scores and consensus entries are in id order, as a fresh load returns them.
+    """
 
     evaluation: EvaluationInfo
     groups: tuple[Group, ...]
@@ -427,7 +437,7 @@ class Snapshot:
     audit_head: str = ""
     # Derived from the fields above and owned by this snapshot: init=False so that
     # dataclasses.replace() (a copy with new scores, weights...) starts them afresh.
-    _index: dict[str, dict[int, int]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _index: dict[str, dict[Any, int]] = field(default_factory=dict, init=False, compare=False, repr=False)
     _cache: dict[str, np.ndarray] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -460,6 +470,15 @@ class Snapshot:
             self._cache["cube"] = cached = cube
         return cached.copy()
 
+    def prepare(self) -> None:
+        """Build the derived caches now (e.g. off the UI thread) rather than at the first edit."""
+        self.score_cube()
+
+    # --- copies with one edit applied (the GUI patches its snapshot instead of re-reading it) ---
+    def replaced(self, **changes: Any) -> Snapshot:
+        """A copy with some fields replaced; every derived cache starts afresh."""
+        return dataclasses.replace(self, **changes)
+
     @staticmethod
     def _positions(members: tuple[Any, ...], ids: np.ndarray) -> np.ndarray:
         """Position of each id in members (vendors, criteria...), vectorised."""
@@ -482,6 +501,47 @@ class Snapshot:
             cube[at] = np.nan if entry is None else entry.value
             copy._cache["cube"] = cube
         return copy
+
+    def with_consensus(self, vendor_id: int, criterion_id: int, entry: ConsensusEntry | None) -> Snapshot:
+        """A copy with the committee's consensus for one cell set (entry) or cleared (None)."""
+        cell = (vendor_id, criterion_id)
+        at = next((i for i, c in enumerate(self.consensus) if (c.vendor_id, c.criterion_id) == cell), None)
+        consensus = self.consensus
+        if at is not None:
+            consensus = consensus[:at] + ((entry,) if entry is not None else ()) + consensus[at + 1:]
+        elif entry is not None:
+            consensus = consensus + (entry,)
+        return self._sharing_scores(consensus=consensus)
+
+    def with_weights(self, criterion_weights: dict[int, float], group_weights: dict[int, float]) -> Snapshot:
+        """A copy with new weights (percent as entered); the scores, and so the cube, are unchanged."""
+        criteria = tuple(dataclasses.replace(c, weight=criterion_weights[c.id]) if c.id in criterion_weights else c
+                         for c in self.criteria)
+        groups = tuple(dataclasses.replace(g, weight=group_weights[g.id]) if g.id in group_weights else g
+                       for g in self.groups)
+        return self._sharing_scores(criteria=criteria, groups=groups)
+
+    def with_evaluator(self, evaluator: Evaluator) -> Snapshot:
+        """A copy with one evaluator's details (name, role, submission) replaced."""
+        at = self._index["evaluator"][evaluator.id]
+        return self._sharing_scores(evaluators=self.evaluators[:at] + (evaluator,) + self.evaluators[at + 1:])
+
+    def with_declaration(self, entry: DeclarationEntry) -> Snapshot:
+        """A copy with one more conflict-of-interest declaration (none when it is already there)."""
+        if any(d.id == entry.id for d in self.declarations):
+            return self
+        return self._sharing_scores(declarations=self.declarations + (entry,))
+
+    def _sharing_scores(self, **changes: Any) -> Snapshot:
+        """A copy whose scores and entity order are unchanged: the cube still holds."""
+        new = self.replaced(**changes)
+        if "cube" in self._cache:
+            new._cache["cube"] = self._cache["cube"]  # never written in place: copies are handed out
+        return new
+
+    def score_of(self, evaluator_id: int, vendor_id: int, criterion_id: int) -> ScoreEntry | None:
+        """One evaluator's score for one cell, without scanning every score."""
+        return self.scores.get(evaluator_id, vendor_id, criterion_id)
 
     def consensus_matrix(self) -> np.ndarray:
         """Consensus values as a (vendors x criteria) array, NaN where the committee set none."""

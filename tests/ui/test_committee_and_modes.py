@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog
 
-from tests.ui.helpers import drive_modal, open_eval, show
+from tests.ui.helpers import declare_no_conflict, drive_modal, open_eval, show
 from vendor_eval.services import evaluations, evaluators, scores
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
@@ -57,6 +57,7 @@ def test_ahp_weights_apply_only_on_accept(window: MainWindow, db: Database, scor
 def test_blind_mode_hides_other_scores_until_submitted(window: MainWindow, db: Database, scored_eval: int) -> None:
     snap = load_snapshot(db, scored_eval)
     second = evaluators.add_evaluator(db, scored_eval, "Sam Okafor", "officer", role="PACS/IT lead")
+    declare_no_conflict(db, scored_eval, second)
     open_eval(window, scored_eval)
     scoring = show(window, ScoringScreen)
     scoring.evaluator.setCurrentIndex(scoring.evaluator.findData(second))

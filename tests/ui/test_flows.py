@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QDialog, QLineEdit, QMessageBox, QPushButton
 
 from tests.ui.helpers import declare_no_conflict, drive_modal, open_eval, show
+from vendor_eval.errors import UserError
 from vendor_eval.paths import sample_data_dir
 from vendor_eval.services import evaluations, evaluators, scores, vendors
 from vendor_eval.services.snapshot import load_snapshot
@@ -182,8 +183,10 @@ def test_import_questionnaires_through_the_wizard(qtbot, monkeypatch, window: Ma
     index = scoring.model.cell(suggestion.vendor_id, suggestion.criterion_id)
     assert scoring.model.data(index) == f"({suggestion.value:g}?)"
     scoring.view.setCurrentIndex(index)
-    # Her first score: the screen first asks for her conflict-of-interest declaration.
+    # She declares her conflicts of interest (the button the screen shows), then scores.
     monkeypatch.setattr(DeclarationDialog, "exec", lambda self: 1)  # OK with no vendor ticked
+    assert scoring.declare_button.isVisible()
+    scoring.declare_button.click()
     qtbot.keyClick(scoring.view, Qt.Key.Key_A)
     after = load_snapshot(db, imaging_eval)
     [score] = after.scores
@@ -197,14 +200,65 @@ def test_no_score_before_a_declaration(qtbot, monkeypatch, window: MainWindow, d
     evaluators.add_evaluator(db, imaging_eval, "Dr. Ana Ruiz", "officer")
     open_eval(window, imaging_eval)
     scoring = show(window, ScoringScreen)
-    asked: list[bool] = []
-    monkeypatch.setattr(DeclarationDialog, "exec", lambda self: asked.append(self.evaluator.isEnabled()) or 0)
+    # A keystroke never opens the dialog (the keys after it would land in its text field): refused, said why.
     scoring.view.setCurrentIndex(scoring.model.index(0, 0))
     qtbot.keyClick(scoring.view, Qt.Key.Key_4)
-    assert asked == [False]  # asked once, for this evaluator only
     snap = load_snapshot(db, imaging_eval)
     assert snap.scores == () and snap.declarations == ()
-    assert "Declare any conflict of interest" in window.statusBar().currentMessage()
+    assert "has not declared conflicts of interest" in window.statusBar().currentMessage()
+    assert scoring.declare_button.isVisible()
+
+
+def test_declaration_asked_when_the_evaluator_is_picked_and_no_digit_lost(qtbot, monkeypatch, window: MainWindow,
+                                                                         db: Database, imaging_eval: int) -> None:
+    vendor, first = _fresh_scoring(db, imaging_eval)
+    newcomer = evaluators.add_evaluator(db, imaging_eval, "Sam Okafor", "officer")
+    open_eval(window, imaging_eval)
+    scoring = show(window, ScoringScreen)
+    asked: list[bool] = []
+    monkeypatch.setattr(DeclarationDialog, "exec", lambda self: asked.append(self.evaluator.isEnabled()) or 1)
+    box = scoring.evaluator
+    box.setCurrentIndex(box.findData(newcomer))
+    box.activated.emit(box.currentIndex())  # picked in "Scoring as": the declaration is asked now
+    assert asked == [False]  # once, for this evaluator only
+    assert not scoring.declare_button.isVisible()
+    scoring.view.setCurrentIndex(scoring.model.index(0, 0))
+    for key in (Qt.Key.Key_4, Qt.Key.Key_2, Qt.Key.Key_5, Qt.Key.Key_1):
+        qtbot.keyClick(scoring.view, key)
+    snap = load_snapshot(db, imaging_eval)
+    mine = sorted((snap.index_of("criterion", s.criterion_id), s.value) for s in snap.scores
+                  if s.evaluator_id == newcomer)
+    assert mine == [(0, 4.0), (1, 2.0), (2, 5.0), (3, 1.0)]  # every digit landed as a score
+    assert [d.evaluator_id for d in snap.declarations] == [first, newcomer]
+    _ = vendor
+
+
+def test_submitted_evaluator_withdraws_before_changing_a_score(qtbot, monkeypatch, window: MainWindow,
+                                                               db: Database, imaging_eval: int) -> None:
+    vendor, person = _fresh_scoring(db, imaging_eval)
+    first = load_snapshot(db, imaging_eval).criteria[0]
+    scores.record_score(db, imaging_eval, person, vendor, first.id, 3, "officer")
+    evaluators.set_submitted(db, imaging_eval, person, True, "officer")
+    open_eval(window, imaging_eval)
+    scoring = show(window, ScoringScreen)
+    prompts: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: prompts.append(text) or answer[0])
+    scoring.view.setCurrentIndex(scoring.model.index(0, 0))
+    qtbot.keyClick(scoring.view, Qt.Key.Key_5)
+    assert "withdraw the submission" in prompts[0]
+    after = load_snapshot(db, imaging_eval)
+    assert [s.value for s in after.scores] == [3.0] and after.evaluators[0].submitted_at is not None
+    answer[0] = QMessageBox.StandardButton.Yes
+    scoring.view.setCurrentIndex(scoring.model.index(0, 0))
+    qtbot.keyClick(scoring.view, Qt.Key.Key_5)
+    after = load_snapshot(db, imaging_eval)
+    assert [s.value for s in after.scores] == [5.0] and after.evaluators[0].submitted_at is None
+    assert scoring.submit_button.text() == "Submit my scoring"
+    # The service holds the line too (CLI, scripts): no score from a submitted evaluator.
+    evaluators.set_submitted(db, imaging_eval, person, True, "officer")
+    with pytest.raises(UserError, match="withdraw the submission"):
+        scores.record_score(db, imaging_eval, person, vendor, first.id, 1, "officer")
 
 
 def test_disqualified_vendor_is_shown_with_its_reason(window: MainWindow, db: Database, scored_eval: int) -> None:

@@ -152,6 +152,7 @@ def _write_score(s: Session, evaluation_id: int, cell: ScoreInput, actor: str,
         known["conflicts", e.id] = _conflicted_vendor_ids(s, e.id)
     if v.id in known["conflicts", e.id]:
         raise ValidationError(f"{e.name} declared a conflict of interest with {v.name} and cannot score it.")
+    _refuse_if_submitted(e)
     row = s.scalar(select(Score).where(
         Score.evaluator_id == e.id, Score.vendor_id == v.id, Score.criterion_id == c.id))
     _check_version(row, expected_version, f"{e.name}'s score for {v.name} on {c.name!r}")
@@ -176,6 +177,14 @@ def _write_score(s: Session, evaluation_id: int, cell: ScoreInput, actor: str,
     return SavedScore(row.id, row.value, row.comment, row.version)
 
 
+def _refuse_if_submitted(e: Evaluator) -> None:
+    """Blind mode shows a submitted evaluator everyone's scores: their own change only after they
+    withdraw the submission (recorded in the audit trail), never silently."""
+    if e.submitted_at is not None:
+        raise ValidationError(f"{e.name} has submitted their scoring: withdraw the submission before changing "
+                              "a score.")
+
+
 def clear_score(db: Database, ref: Ref, evaluator: Ref, vendor: Ref, criterion: Ref, actor: str,
                 expected_version: int | None = None) -> None:
     """Remove a score (undo of a first entry); a no-op when the cell is already empty."""
@@ -188,6 +197,7 @@ def clear_score(db: Database, ref: Ref, evaluator: Ref, vendor: Ref, criterion: 
             Score.evaluator_id == e.id, Score.vendor_id == v.id, Score.criterion_id == c.id))
         _check_version(row, expected_version, f"{e.name}'s score for {v.name} on {c.name!r}")
         if row is not None:
+            _refuse_if_submitted(e)
             cell = {"evaluator": e.name, "vendor": v.name, "criterion": c.key}
             audit.record(s, evaluation.id, actor, "score", row.id, "value", {**cell, "value": row.value}, None)
             s.delete(row)

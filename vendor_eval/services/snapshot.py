@@ -128,8 +128,10 @@ def _score_table(s: Session, evaluation_id: int) -> domain.ScoreTable:
     no Python object kept per score. Comments come in a second query, only the non-empty ones."""
     of_evaluation = (select(Score.id).join(Evaluator, Score.evaluator_id == Evaluator.id)
                      .where(Evaluator.evaluation_id == evaluation_id))
+    # In id order, as a patched snapshot keeps them (a new score has the highest id): screens that
+    # list a cell's scores show them in the same order after an edit as after a fresh load.
     numbers = of_evaluation.add_columns(Score.evaluator_id, Score.vendor_id, Score.criterion_id, Score.value,
-                                        Score.version)
+                                        Score.version).order_by(Score.id)
     result = s.connection().execute(numbers)
     try:
         # Straight from the DBAPI cursor's tuples: SQLAlchemy's Row objects cost a third more

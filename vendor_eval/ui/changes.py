@@ -23,3 +23,14 @@ class Change(enum.Flag):
     STORED = (SCORES | CONSENSUS | WEIGHTS | CRITERIA | VENDORS | EVALUATORS | DECLARATIONS | SETTINGS
               | STATUS | QUESTIONNAIRES | TARIFFS)
     ALL = STORED | VIEW
+
+
+# The free-string kinds of the earlier API ("scores", "all", "import", "method"...), still accepted.
+_OLD_NAMES = {"all": Change.ALL, "import": Change.STORED, "method": Change.VIEW, "evaluators": Change.EVALUATORS}
+
+
+def as_change(kind: Change | str) -> Change:
+    """A Change, from a Change or from an old string kind (an unknown string is an error, not silence)."""
+    if isinstance(kind, Change):
+        return kind
+    return _OLD_NAMES.get(kind) or Change[kind.upper()]

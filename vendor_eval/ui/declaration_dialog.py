@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -61,5 +64,16 @@ def ask_declaration(parent: QWidget | None, session: EvaluationSession, evaluato
     if not dialog.exec():
         return False
     chosen, vendor_ids, statement = dialog.result_values()
+
+    def recorded(declaration_id: int) -> Callable[[domain.Snapshot], domain.Snapshot]:
+        # In the snapshot at once: the evaluator's next keystroke is a score.
+        entry = domain.DeclarationEntry(declaration_id, chosen, datetime.now(UTC).replace(tzinfo=None),
+                                        session.actor, tuple(vendor_ids), statement)
+        return lambda snap: snap.with_declaration(entry)
+
     return session.call(declarations.declare, chosen, vendor_ids, session.actor, statement=statement,
-                        kind=Change.DECLARATIONS) is not None
+                        kind=Change.DECLARATIONS, edit=recorded) is not None
+
+
+def has_declared(snap: domain.Snapshot, evaluator_id: int) -> bool:
+    return any(d.evaluator_id == evaluator_id for d in snap.declarations)

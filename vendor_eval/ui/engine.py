@@ -10,7 +10,8 @@ from typing import Any
 
 from vendor_eval.errors import UserError
 from vendor_eval.scoring.engine import rank_snapshot
-from vendor_eval.scoring.results import RankingResult
+from vendor_eval.scoring.results import RankingResult, TariffResult
+from vendor_eval.scoring.tariffs import tariffs_snapshot
 from vendor_eval.ui.session import EvaluationSession
 
 
@@ -32,36 +33,26 @@ def rank(session: EvaluationSession) -> RankingResult:
     return result
 
 
+def tariffs(session: EvaluationSession) -> TariffResult:
+    """Cost over the term per vendor and scenario, from the snapshot in memory (cached per snapshot):
+    services.tariffs.compute_tariffs would re-read the whole evaluation on the UI thread."""
+    cached = session.cache.get("tariffs")
+    if cached is not None and cached[0] is session.snapshot:
+        hit: TariffResult = cached[1]
+        return hit
+    result = tariffs_snapshot(session.snapshot)
+    session.cache["tariffs"] = (session.snapshot, result)
+    return result
+
+
 def tariff_scenarios(session: EvaluationSession) -> list[str]:
     """The scenario names a ranking can be priced under, in the evaluation's order."""
     return [s.name for s in session.snapshot.tariff_scenarios]
 
 
 def score_cube(session: EvaluationSession) -> Any:
-    """The evaluators x vendors x criteria cube, rebuilt only when the scores (not the weights) change."""
-    snap = session.snapshot
-    order = tuple(c.id for c in snap.criteria)  # a weight change makes new Criterion objects, same order
-    cached = session.cache.get("cube")
-    if cached is not None and cached[0] is snap.scores and cached[1] is snap.vendors and cached[2] == order:
-        return cached[3]
-    cube = snap.score_cube()
-    session.cache["cube"] = (snap.scores, snap.vendors, order, cube)
-    return cube
-
-
-def warm(snapshot: Any) -> dict[str, Any]:
-    """Work for opening an evaluation that can run off the UI thread: build the score cube and the
-    default ranking (a new session's method, aggregation and scenario); returns session.cache entries."""
-    cache: dict[str, Any] = {}
-    order = tuple(c.id for c in snapshot.criteria)
-    cube = snapshot.score_cube()
-    cache["cube"] = (snapshot.scores, snapshot.vendors, order, cube)
-    try:
-        result = rank_snapshot(snapshot, method="weighted", aggregation=None, cube=cube)
-    except UserError:
-        return cache
-    cache["ranking"] = (snapshot, ("weighted", "", None), result)
-    return cache
+    """The evaluators x vendors x criteria cube (the snapshot caches it and patches it per score)."""
+    return session.snapshot.score_cube()
 
 
 def try_rank(session: EvaluationSession) -> tuple[RankingResult | None, str]:

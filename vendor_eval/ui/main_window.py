@@ -4,7 +4,6 @@ toolbar, status bar, recent evaluations, drag-and-drop import, geometry in QSett
 from __future__ import annotations
 
 import functools
-import gc
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,8 @@ from PySide6.QtWidgets import (
 
 from vendor_eval.errors import UserError
 from vendor_eval.services import evaluations
-from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
-from vendor_eval.ui import engine, exporting
+from vendor_eval.ui import exporting, loading
 from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.tables import EvaluationListModel
 from vendor_eval.ui.screens.audit import AuditScreen
@@ -215,9 +213,23 @@ class MainWindow(QMainWindow):
             bar.addAction(a)
 
     # --- evaluation list ---
-    def refresh_list(self) -> None:
+    def refresh_list(self, background: bool = False) -> None:
+        """Re-read the evaluation list; background: in the task helper (after an edit, where counting a
+        large evaluation's scores would hold up the UI thread)."""
+        if background:
+            db = self.db
+            run_task(lambda _p: evaluations.list_evaluations(db), self._show_list, self._list_failed)
+        else:
+            self._show_list(evaluations.list_evaluations(self.db))
+
+    def _list_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserError):
+            raise exc
+        self.statusBar().showMessage(f"⚠ {exc}", 10000)
+
+    def _show_list(self, summaries: list[Any]) -> None:
         selected = self.selected_id()
-        self.list_model.set_rows(evaluations.list_evaluations(self.db))
+        self.list_model.set_rows(summaries)
         for col in (1, 2):
             self.list_view.resizeColumnToContents(col)
         for row, summary in enumerate(self.list_model.rows()):
@@ -303,16 +315,7 @@ class MainWindow(QMainWindow):
         db = self.db
 
         def load(_progress: Any) -> tuple[Any, dict[str, Any]]:
-            # A full garbage collection while 180,000 score objects are created would hold the GIL,
-            # and so stall the UI thread, for a few hundred ms: collect once, after the load.
-            gc.disable()
-            try:
-                snapshot = load_snapshot(db, evaluation_id)
-                cache = engine.warm(snapshot)  # the first ranking, computed off the UI thread too
-            finally:
-                gc.enable()
-            gc.freeze()  # the long-lived snapshot need not be traversed by every later collection
-            return snapshot, cache
+            return loading.load(db, evaluation_id)
 
         run_task(load, lambda loaded: self._show_evaluation(evaluation_id, *loaded), self._open_failed)
 
@@ -361,6 +364,7 @@ class MainWindow(QMainWindow):
             signal.disconnect()
         for screen in self.screens:
             screen.session = None
+        old.close()  # a background reload still under way is dropped
         old.deleteLater()
         self.stack.setCurrentWidget(self.welcome)
         self._update_title()
@@ -377,7 +381,7 @@ class MainWindow(QMainWindow):
     def _session_changed(self, change: Change) -> None:
         if change & (Change.SETTINGS | Change.STATUS | Change.VENDORS | Change.EVALUATORS):
             self._update_title()
-            self.refresh_list()
+            self.refresh_list(background=True)
         self._update_actions()
 
     def _update_title(self) -> None:

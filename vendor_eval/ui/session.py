@@ -1,15 +1,19 @@
 """The open evaluation: database, current snapshot, undo stack and change notifications.
 
-Screens read ``session.snapshot`` (plain data) and listen to ``changed``; edits go through
-``session.push`` (an undo command that calls a service), so every edit is saved at once
-and can be undone. After a change the snapshot is re-read so all screens agree with the database;
-the frequent, large-evaluation-sensitive edits (a score, a weight, a consensus) patch the
-in-memory snapshot instead, with the value the service returned.
+Screens read ``session.snapshot`` (plain data) and listen to ``changed`` (a ui.changes.Change);
+edits go through ``session.push`` (an undo command that calls a service) or ``session.call``, so
+every edit is saved at once. Then the snapshot follows the file in one of two ways, and the UI
+thread never re-reads a large evaluation:
+
+- patch: the frequent edits (a score, a consensus, weights, a declaration, a submission) apply
+  the value the service saved to the in-memory snapshot (``Snapshot.with_*``) and announce it;
+- reload: any other edit re-reads the evaluation in the background task helper; the new snapshot
+  (with its score cube and ranking already computed) is installed when it arrives, and only then
+  are the screens told. Patches made while a reload runs are applied again to what it read.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +25,10 @@ from vendor_eval import domain
 from vendor_eval.errors import UserError
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
-from vendor_eval.ui.changes import Change
+from vendor_eval.ui import loading, tasks
+from vendor_eval.ui.changes import Change, as_change
+
+Edit = Callable[[domain.Snapshot], domain.Snapshot]
 
 
 class EvaluationSession(QObject):
@@ -40,8 +47,13 @@ class EvaluationSession(QObject):
         self.method = "weighted"
         self.aggregation = ""  # "" = the evaluation's own setting
         self.tariff_scenario: str | None = None  # rank with prices under this scenario; None = as quoted
-        self.cache: dict[str, Any] = {}  # derived results keyed by snapshot identity (see ui.engine)
+        self.cache: dict[str, Any] = {}  # derived results keyed by snapshot identity (see ui.engine, ui.loading)
         self.last_score: tuple[int, int, int, domain.ScoreEntry | None] | None = None
+        self._reloading = False
+        self._pending = Change(0)  # what the reloads under way were asked for
+        self._stale = False
+        self._replay: list[Edit] = []
+        self._closed = False
         self.current_evaluator_id: int | None = (
             self.snapshot.evaluators[0].id if self.snapshot.evaluators else None
         )
@@ -50,42 +62,90 @@ class EvaluationSession(QObject):
     def read_only(self) -> bool:
         return self.snapshot.evaluation.status == "finalised"
 
-    def reload(self, change: Change = Change.STORED) -> None:
-        self.snapshot = load_snapshot(self.db, self.evaluation_id)
+    def reload(self, change: Change | str = Change.STORED) -> None:
+        """Re-read the evaluation off the UI thread; the screens hear ``change`` once it is installed."""
+        self._pending |= as_change(change)
+        if self._reloading:
+            self._stale = True  # the read under way may predate this change: read again when it ends
+            return
+        self._start_reload()
+
+    @property
+    def reloading(self) -> bool:
+        """A background reload is under way: the snapshot may not show the last edits yet."""
+        return self._reloading
+
+    def _start_reload(self) -> None:
+        db, evaluation_id = self.db, self.evaluation_id
+        view = (self.method, self.aggregation, self.tariff_scenario)
+        self._stale, self._replay = False, []
+
+        def work(_progress: Any) -> tuple[domain.Snapshot, dict[str, Any]]:
+            return loading.load(db, evaluation_id, *view)
+
+        self._reloading = True  # before run_task: in inline mode (tests) it reports before returning
+        tasks.run_task(work, self._reloaded, self._reload_failed)
+
+    def _reloaded(self, loaded: tuple[domain.Snapshot, dict[str, Any]]) -> None:
+        self._reloading = False
+        if self._closed:
+            return
+        if self._stale:
+            self._start_reload()
+            return
+        snapshot, cache = loaded
+        for edit in self._replay:  # edits saved after the read began
+            snapshot = edit(snapshot)
+        change, self._pending, self._replay = self._pending, Change(0), []
+        self.snapshot = snapshot
+        self.cache.update(cache)
+        self.changed.emit(change)
+
+    def _reload_failed(self, exc: BaseException) -> None:
+        self._reloading = False
+        if self._closed:
+            return
+        if isinstance(exc, UserError):  # e.g. the database went away: say so, keep what is shown
+            self._pending = Change(0)
+            self.failed.emit(str(exc))
+            return
+        raise exc
+
+    def close(self) -> None:
+        """The window let go of this session: a reload still running is dropped when it ends."""
+        self._closed = True
+
+    def patch(self, change: Change, edit: Edit, replay: bool = True) -> None:
+        """Apply a saved edit to the in-memory snapshot and announce it. replay: the edit was saved
+        after a reload under way may have read the file, so apply it to that reload's result too."""
+        self.snapshot = edit(self.snapshot)
+        if replay and self._reloading:
+            self._replay.append(edit)
         self.changed.emit(change)
 
     def patch_weights(self, criterion_weights: dict[int, float], group_weights: dict[int, float]) -> None:
-        """Apply a weight change to the in-memory snapshot without re-reading 180,000 scores:
-        the service already saved it; this keeps a weight edit within the 100 ms budget."""
-        snap = self.snapshot
-        criteria = tuple(dataclasses.replace(c, weight=criterion_weights[c.id]) if c.id in criterion_weights else c
-                         for c in snap.criteria)
-        groups = tuple(dataclasses.replace(g, weight=group_weights[g.id]) if g.id in group_weights else g
-                       for g in snap.groups)
-        self.snapshot = dataclasses.replace(snap, criteria=criteria, groups=groups)
-        self.changed.emit(Change.WEIGHTS)
+        """Weights saved by the service; the scores, and so the score cube, are untouched."""
+        self.patch(Change.WEIGHTS, lambda snap: snap.with_weights(criterion_weights, group_weights))
 
     def patch_score(self, evaluator_id: int, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
-        """Apply one saved (or cleared) score to the in-memory snapshot: re-reading a large
-        evaluation after every keystroke would make keyboard scoring sluggish."""
+        """One saved (or cleared) score: re-reading a large evaluation after every keystroke would
+        make keyboard scoring sluggish."""
         # No timestamp, as a fresh load_snapshot has none: the patched snapshot equals a fresh one.
         entry = None if saved is None else domain.ScoreEntry(
             saved.id, evaluator_id, vendor_id, criterion_id, saved.value, saved.comment, None, saved.version)
-        self.snapshot = self.snapshot.with_score(evaluator_id, vendor_id, criterion_id, entry)
         # Lets the scoring grid repaint one cell instead of rebuilding 12,000 (see ScoringScreen).
         self.last_score = (evaluator_id, vendor_id, criterion_id, entry)
-        self.changed.emit(Change.SCORES)
-        self.last_score = None
+        try:
+            self.patch(Change.SCORES, lambda snap: snap.with_score(evaluator_id, vendor_id, criterion_id, entry))
+        finally:
+            self.last_score = None
 
     def patch_consensus(self, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
         """Like patch_score, for the committee's consensus (set in the meeting, one cell at a time)."""
-        snap = self.snapshot
-        kept = tuple(x for x in snap.consensus if (x.vendor_id, x.criterion_id) != (vendor_id, criterion_id))
-        if saved is not None:
-            kept += (domain.ConsensusEntry(saved.id, vendor_id, criterion_id, saved.value, saved.comment, self.actor,
-                                           datetime.now(UTC).replace(tzinfo=None), saved.version),)
-        self.snapshot = dataclasses.replace(snap, consensus=kept)
-        self.changed.emit(Change.CONSENSUS)
+        entry = None if saved is None else domain.ConsensusEntry(
+            saved.id, vendor_id, criterion_id, saved.value, saved.comment, self.actor,
+            datetime.now(UTC).replace(tzinfo=None), saved.version)
+        self.patch(Change.CONSENSUS, lambda snap: snap.with_consensus(vendor_id, criterion_id, entry))
 
     def push(self, command: QUndoCommand) -> bool:
         """Run an edit as an undoable command. A refused edit (UserError) is reported, not pushed."""
@@ -97,12 +157,20 @@ class EvaluationSession(QObject):
             return False
         return True
 
-    def call(self, fn: Callable[..., Any], *args: Any, kind: Change = Change.STORED, **kwargs: Any) -> Any:
-        """A one-off service call that is not undoable (e.g. submit scoring); reloads afterwards."""
+    def call(self, fn: Callable[..., Any], *args: Any, kind: Change | str = Change.STORED,
+             edit: Callable[[Any], Edit] | None = None, **kwargs: Any) -> Any:
+        """A one-off service call that is not undoable (e.g. add a vendor): ``fn(db, evaluation_id,
+        *args, **kwargs)`` saves at once on the calling thread; the snapshot is then re-read in the
+        background (reload) and the screens that depend on ``kind`` follow. edit: given fn's result,
+        the change to patch into the snapshot at once, for edits the next keystroke depends on (a
+        declaration, a submission); the reload then brings the stored truth. Returns fn's result, or
+        None when the service refused (the message goes to ``failed``)."""
         try:
             result = fn(self.db, self.evaluation_id, *args, **kwargs)
         except UserError as exc:
             self.failed.emit(str(exc))
             return None
+        if edit is not None:
+            self.patch(as_change(kind), edit(result), replay=False)
         self.reload(kind)
         return result

@@ -94,8 +94,10 @@ class ConsensusModel(QAbstractTableModel):
         """Each evaluator's (name, score, comment) for the cell."""
         vendor_id, criterion_id = self.key(index)
         t = self._scores
+        cell = t.rows((t.criterion_id == criterion_id) & (t.vendor_id == vendor_id))
+        order = {evaluator_id: n for n, evaluator_id in enumerate(self._names)}  # the panel's order, not the table's
         return [(self._names.get(s.evaluator_id, "?"), s.value, s.comment or "")
-                for s in t.rows((t.criterion_id == criterion_id) & (t.vendor_id == vendor_id))]
+                for s in sorted(cell, key=lambda s: order.get(s.evaluator_id, len(order)))]
 
     def is_open(self, row: int, column: int, bands: tuple[str, ...] = ("must_discuss", "discuss")) -> bool:
         """A cell the committee still has to talk about: its spread is in one of the bands and

@@ -59,7 +59,7 @@ from vendor_eval.ui.widgets import fit_columns, hint, table_view
 class CriteriaScreen(Screen):
     title = "Criteria & weights"
     depends_on = (Change.CRITERIA | Change.WEIGHTS | Change.SCORES | Change.CONSENSUS | Change.SETTINGS
-                  | Change.STATUS | Change.VENDORS | Change.TARIFFS)
+                  | Change.STATUS | Change.VENDORS | Change.TARIFFS | Change.VIEW)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -30,7 +30,8 @@ from vendor_eval.vocabulary import AGGREGATIONS
 class OverviewScreen(Screen):
     title = "Overview"
     depends_on = (Change.SCORES | Change.SETTINGS | Change.STATUS | Change.VENDORS | Change.EVALUATORS
-                  | Change.CRITERIA | Change.DECLARATIONS | Change.QUESTIONNAIRES)
+                  | Change.CRITERIA | Change.DECLARATIONS | Change.QUESTIONNAIRES | Change.WEIGHTS | Change.CONSENSUS
+                  | Change.TARIFFS | Change.VIEW)  # "current leader" is the ranking Results shows
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

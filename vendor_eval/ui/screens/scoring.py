@@ -3,10 +3,16 @@
 Keys: a digit scores the cell and moves on; Enter/Tab move on; Delete clears; A accepts the
 suggested score from the questionnaire; C edits the cell's comment. Every key is saved at once
 and undoable (Ctrl+Z).
+
+The conflict-of-interest declaration is asked when an evaluator is picked in "Scoring as", never
+from a keystroke (the keys that follow would land in the dialog). A submitted evaluator is asked
+to withdraw the submission before a score changes (blind mode showed them the others' scores).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -17,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,7 +33,7 @@ from PySide6.QtWidgets import (
 from vendor_eval.services import evaluators as evaluator_service
 from vendor_eval.ui.changes import Change
 from vendor_eval.ui.commands import SetScoreCommand
-from vendor_eval.ui.declaration_dialog import ask_declaration
+from vendor_eval.ui.declaration_dialog import ask_declaration, has_declared
 from vendor_eval.ui.models.scoring_grid import ScoringModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import dress_grid, fit_header_to_names, guidance, hint
@@ -101,6 +108,9 @@ class ScoringScreen(Screen):
         self.submit_button = QPushButton("Submit my scoring")
         self.submit_button.setToolTip("Marks this evaluator's scoring as submitted: lifts blind mode for them.")
         self.submit_button.clicked.connect(self.toggle_submitted)
+        self.declare_button = QPushButton("Declare conflicts of interest…")
+        self.declare_button.setToolTip("Each evaluator declares any conflict of interest (or none) before scoring.")
+        self.declare_button.clicked.connect(self.declare)
         self.mode = QLabel()
         self.mode.setWordWrap(True)
         self.progress = QLabel()
@@ -108,6 +118,7 @@ class ScoringScreen(Screen):
         top.addWidget(QLabel("Scoring as"))
         top.addWidget(self.evaluator)
         top.addWidget(self.submit_button)
+        top.addWidget(self.declare_button)
         top.addWidget(self.progress)
         top.addWidget(self.fit)
         top.addStretch(1)
@@ -186,6 +197,11 @@ class ScoringScreen(Screen):
             notes.append("Two envelopes: price and cost criteria stay sealed until you submit your technical scoring.")
         if self.session.read_only:
             notes.append("This evaluation is finalised: scores are read-only.")
+        undeclared = e is not None and not has_declared(snap, e.id) and not self.session.read_only
+        if undeclared:
+            assert e is not None
+            notes.append(f"{e.name} has not declared conflicts of interest yet: declare them to start scoring.")
+        self.declare_button.setVisible(undeclared)
         self.mode.setText(" ".join(notes))
         self.mode.setVisible(bool(notes))
         self.submit_button.setEnabled(e is not None and not self.session.read_only)
@@ -202,6 +218,16 @@ class ScoringScreen(Screen):
         assert self.session is not None
         self.session.current_evaluator_id = self.evaluator.currentData()
         self.refresh()
+        # Asked now, when the evaluator is picked: before their first keystroke, not on it.
+        if self.model.evaluator is not None and not has_declared(self.session.snapshot, self.model.evaluator.id) \
+                and not self.session.read_only:
+            self.declare()
+
+    def declare(self) -> None:
+        assert self.session is not None
+        e = self.model.evaluator
+        if e is not None:
+            ask_declaration(self, self.session, e.id)
 
     # --- edits ---
     def _score(self, vendor_id: int, criterion_id: int, value: Any, comment: str | None) -> bool:
@@ -209,19 +235,30 @@ class ScoringScreen(Screen):
         evaluator_id = self.session.current_evaluator_id
         if evaluator_id is None:
             return False
-        if not self._declared(evaluator_id):
+        snap = self.session.snapshot
+        evaluator = snap.evaluators[snap.index_of("evaluator", evaluator_id)]
+        if not has_declared(snap, evaluator_id):
+            # Conflicts of interest are declared before a first score (DOMAIN.md); the dialog is not
+            # opened from a keystroke, whose followers would land in it.
+            self.session.failed.emit(f"{evaluator.name} has not declared conflicts of interest: press "
+                                     "'Declare conflicts of interest…' above, then score.")
+            return False
+        if evaluator.submitted_at is not None and not self._withdraw(evaluator):
             return False
         return self.session.push(SetScoreCommand(self.session, evaluator_id, vendor_id, criterion_id, value, comment))
 
-    def _declared(self, evaluator_id: int) -> bool:
-        """Conflicts of interest are declared before an evaluator's first score (DOMAIN.md): ask now."""
+    def _withdraw(self, evaluator: Any) -> bool:
+        """A submitted evaluator changes a score only after taking the submission back."""
         assert self.session is not None
-        if any(d.evaluator_id == evaluator_id for d in self.session.snapshot.declarations):
-            return True
-        if not ask_declaration(self, self.session, evaluator_id):
-            self.session.failed.emit("Declare any conflict of interest (or none) before scoring.")
+        answer = QMessageBox.question(
+            self, "Scoring submitted",
+            f"{evaluator.name} has submitted their scoring. To change a score, withdraw the submission first; "
+            "submit again when done.\n\nWithdraw the submission and make this change?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.session.failed.emit(f"{evaluator.name}'s scoring is submitted: withdraw it to change a score.")
             return False
-        return True
+        return self._set_submitted(evaluator, False)
 
     def score_current(self, value: float | None) -> bool:
         index = self.view.currentIndex()
@@ -260,8 +297,16 @@ class ScoringScreen(Screen):
             self._score(vendor_id, criterion_id, mine.value, text)
 
     def toggle_submitted(self) -> None:
-        assert self.session is not None
         e = self.model.evaluator
         if e is not None:
-            self.session.call(evaluator_service.set_submitted, e.id, e.submitted_at is None, self.session.actor,
-                              kind=Change.EVALUATORS)
+            self._set_submitted(e, e.submitted_at is None)
+
+    def _set_submitted(self, evaluator: Any, submitted: bool) -> bool:
+        assert self.session is not None
+        when = datetime.now(UTC).replace(tzinfo=None) if submitted else None
+        changed = dataclasses.replace(evaluator, submitted_at=when)
+        # Patched at once (the next keystroke depends on it); the reload brings the stored time.
+        self.session.call(evaluator_service.set_submitted, evaluator.id, submitted, self.session.actor,
+                          kind=Change.EVALUATORS, edit=lambda _r: lambda snap: snap.with_evaluator(changed))
+        current = self.session.snapshot.evaluators[self.session.snapshot.index_of("evaluator", evaluator.id)]
+        return (current.submitted_at is not None) == submitted

@@ -195,7 +195,7 @@ class SensitivityScreen(Screen):
 
     def _failed(self, exc: BaseException) -> None:
         self._idle()
-        if engine.is_cancel(exc):
+        if is_cancel(exc):
             return
         if isinstance(exc, UserError):
             self.result = None

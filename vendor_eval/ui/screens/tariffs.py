@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpli
 from vendor_eval import domain
 from vendor_eval.errors import UserError
 from vendor_eval.services import tariffs
+from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.rows import Column, RowsModel
 from vendor_eval.ui.models.tables import TariffPivotModel
@@ -96,7 +97,7 @@ class TariffsScreen(Screen):
             self.empty.setText("No tariff scenarios yet: press 'Add default scenarios' to start from the public "
                                "record (Section 301, US-EU framework), then edit the rates.")
         try:
-            result = tariffs.compute_tariffs(self.session.db, self.session.evaluation_id)
+            result = engine.tariffs(self.session)  # from the snapshot in memory: no re-read on the UI thread
         except UserError as exc:
             self.lines.set_rows([])
             self.notes.setText(str(exc))
