@@ -119,7 +119,12 @@ def _mark_changed(session: Session, _context: Any, _instances: Any) -> None:
 
 @sa_event.listens_for(Session, "before_commit")
 def _seal(session: Session) -> None:
-    """At commit, append the digest of each changed evaluation's state to its chain."""
+    seal_pending(session)
+
+
+def seal_pending(session: Session) -> None:
+    """Append the digest of each changed evaluation's state to its chain: at commit, or
+    earlier by Database.write, so the heads it announces and keeps are the seals' seqs."""
     pending: dict[int, str] = session.info.pop("audit_unsealed", {})
     if not pending:
         return
