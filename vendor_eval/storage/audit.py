@@ -125,10 +125,8 @@ def _seal(session: Session) -> None:
 def seal_pending(session: Session) -> None:
     """Append the digest of each changed evaluation's state to its chain: at commit, or
     earlier by Database.write, so the heads it announces and keeps are the seals' seqs."""
+    session.flush()  # first: its before_flush marks the evaluations changed without an event
     pending: dict[int, str] = session.info.pop("audit_unsealed", {})
-    if not pending:
-        return
-    session.flush()
     for evaluation_id, actor in sorted(pending.items()):
         if session.get(Evaluation, evaluation_id) is None:
             continue  # deleted in this transaction, with its trail
