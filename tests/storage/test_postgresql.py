@@ -307,6 +307,32 @@ def test_the_chair_may_do_what_the_chair_may(committee: Committee) -> None:
     assert next(c for c in snap.criteria if c.id == criterion).weight == 50
 
 
+def test_an_evaluators_commits_are_sealed_by_the_next_chair_commit_and_verify_meanwhile(committee: Committee) -> None:
+    ref, criterion = committee.ref, _first_criterion(committee.owner, committee.ref)
+
+    def newest(db: Database) -> tuple[str, str]:
+        with db.read() as s:
+            row = s.execute(text("SELECT entity, field FROM audit_event WHERE evaluation_id = :e "
+                                 "ORDER BY seq DESC LIMIT 1"), {"e": ref}).one()
+        return row.entity, row.field
+
+    # Ames sees only her own scores, so her commits leave no (partial) seal behind them.
+    scores.record_score(committee.ames, ref, "Dr Ames", VENDORS[0], criterion, 5, "Dr Ames")
+    evaluators.set_submitted(committee.ames, ref, "Dr Ames", True, "Dr Ames")
+    assert newest(committee.owner) == ("evaluator", "submitted_at")
+    assert integrity.verify(committee.owner, ref).problem is None
+    # The chair's next change seals the whole state, Ames's rows included.
+    criteria.set_criterion_weight(committee.chair, ref, criterion, 50, "chair")
+    assert newest(committee.owner) == ("evaluation", "state_sha256")
+    assert integrity.verify(committee.owner, ref).problem is None
+    # After an evaluator's commit a table no evaluator writes is still held to the seal.
+    scores.record_score(committee.ames, ref, "Dr Ames", VENDORS[1], criterion, 1, "Dr Ames")
+    with committee.owner.write() as s:
+        s.execute(text("UPDATE criterion SET weight = 99 WHERE id = :c"), {"c": criterion})
+    problem = integrity.verify(committee.owner, ref).problem
+    assert problem is not None and "no longer has the digest" in problem and "criterion" in problem
+
+
 def test_after_finalising_the_server_refuses_even_an_evaluators_own_scores(committee: Committee) -> None:
     ref = committee.ref
     for c in load_snapshot(committee.chair, ref).criteria:

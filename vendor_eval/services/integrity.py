@@ -34,7 +34,7 @@ from vendor_eval.io.excel.safety import open_workbook
 from vendor_eval.services.lifecycle import frozen_problem, ranking_digest
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database
-from vendor_eval.storage.audit import GENESIS, is_seal, verify_chain
+from vendor_eval.storage.audit import EVALUATOR_ENTITIES, EVALUATOR_TABLES, GENESIS, is_seal, verify_chain
 from vendor_eval.storage.decision_state import changed_tables
 from vendor_eval.storage.models import (
     AuditEvent,
@@ -43,6 +43,7 @@ from vendor_eval.storage.models import (
     Evaluation,
     Evaluator,
     Score,
+    ServerUser,
     Vendor,
 )
 
@@ -182,13 +183,19 @@ def _seal_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> s
                 "they were deleted." if _has_rows(s, evaluation_id) else None)
     if not any(is_seal(e) for e in events):
         return None  # written before sealing existed (or in bulk by a benchmark): nothing to compare with
-    last = events[-1]
-    if not is_seal(last):
-        return (f"audit event #{last.seq} ({last.entity} {last.field}) is not followed by the seal of the decision "
-                "state that vendor_eval writes with every change: the newest events were deleted, or this one was "
-                "appended outside vendor_eval.")
+    seal_at = max(i for i, e in enumerate(events) if is_seal(e))
+    last, after = events[seal_at], events[seal_at + 1:]
+    # An evaluator login on a server does not seal (storage.audit): only its own kind of event
+    # may follow the newest seal, and only its tables may differ from it. A file has no such
+    # logins: there the newest event is always a seal.
+    logins = s.scalar(select(ServerUser.id).where(ServerUser.evaluation_id == evaluation_id).limit(1)) is not None
+    stray = [e for e in after if not logins or e.entity not in EVALUATOR_ENTITIES]
+    if stray:
+        return (f"audit event #{stray[-1].seq} ({stray[-1].entity} {stray[-1].field}) is not followed by the seal of "
+                "the decision state that vendor_eval writes with every change: the newest events were deleted, or "
+                "this one was appended outside vendor_eval.")
     changed = changed_tables(s, evaluation_id, json.loads(last.new_value or "null"))
-    if changed is None:
+    if changed is None or (after and changed and set(changed) <= EVALUATOR_TABLES):
         return None
     where = f" (rows of {', '.join(changed)})" if changed else ""
     return (f"the evaluation's data no longer has the digest sealed by audit event #{last.seq} "

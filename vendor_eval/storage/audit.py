@@ -119,16 +119,41 @@ def _mark_changed(session: Session, _context: Any, _instances: Any) -> None:
 
 @sa_event.listens_for(Session, "before_commit")
 def _seal(session: Session) -> None:
-    """At commit, append the digest of each changed evaluation's state to its chain."""
+    seal_pending(session)
+
+
+def seal_pending(session: Session) -> None:
+    """Append the digest of each changed evaluation's state to its chain: at commit, or
+    earlier by Database.write, so the heads it announces and keeps are the seals' seqs."""
+    session.flush()  # first: its before_flush marks the evaluations changed without an event
     pending: dict[int, str] = session.info.pop("audit_unsealed", {})
-    if not pending:
-        return
-    session.flush()
     for evaluation_id, actor in sorted(pending.items()):
         if session.get(Evaluation, evaluation_id) is None:
             continue  # deleted in this transaction, with its trail
+        if not _sees_whole_evaluation(session, evaluation_id):
+            continue  # sealed at the next commit of a login that sees it all (see below)
         record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None,
                seal_value(session, evaluation_id), seal=True)
+
+
+# What an evaluator login on a server writes (storage/server.py): the entities of its events
+# and the tables of its rows. Row-level security hides other evaluators' rows from it, so it
+# cannot compute the digest of the whole state and does not seal; its events stay after the
+# newest seal until a login that sees everything (owner, officer, chair) commits a change to
+# the evaluation and seals it. Until then verify accepts differences from the seal in these
+# tables only, when only these events follow it (services/integrity.py).
+EVALUATOR_ENTITIES = frozenset({"score", "evaluator", "declaration"})
+EVALUATOR_TABLES = frozenset({"score", "evaluator", "conflict_declaration"})
+
+
+def _sees_whole_evaluation(session: Session, evaluation_id: int) -> bool:
+    """False for a server login mapped to an evaluator of the evaluation (storage/server.py's
+    server_user): row-level security narrows what it reads. A SQLite file shows everything."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    mapped = session.execute(text("SELECT 1 FROM server_user WHERE login = session_user AND evaluation_id = :e"),
+                             {"e": evaluation_id}).first()
+    return mapped is None
 
 
 def set_field(session: Session, evaluation_id: int, actor: str, entity: str, row: Any, field: str, value: Any,

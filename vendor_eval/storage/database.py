@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from vendor_eval.errors import StorageError
+from vendor_eval.storage.audit import seal_pending
 
 BUSY_TIMEOUT_MS = 10_000
 CONNECT_TIMEOUT_S = 10
@@ -232,6 +233,7 @@ class Database:
         """One transaction: committed when the block ends, rolled back entirely on any error."""
         with self._session(self._writer) as session:
             yield session
+            seal_pending(session)  # the seal is the last event: its seq is the head to announce
             heads = {e: seq for e, (seq, _hash) in session.info.get("audit_heads", {}).items()}
             if is_postgresql(self.engine):
                 _announce(session)

@@ -11,8 +11,11 @@ so a row moved to another evaluation's vendor still counts here and shows.
 from __future__ import annotations
 
 import hashlib
+import json
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import JSON, Boolean, DateTime, Float, Table
 from sqlalchemy.orm import Session
 
 from vendor_eval.storage.models import AuditEvent, Base, Evaluation
@@ -37,11 +40,44 @@ def _tables() -> list[Table]:
     return [t for t in Base.metadata.sorted_tables if t.name not in _SKIPPED]
 
 
+def _canonical(value: Any, kind: object, json_as_text: bool) -> str:
+    """One text per value, the same on SQLite and PostgreSQL for the same stored value.
+
+    The drivers return different Python values for one column (SQLite: text for datetimes and
+    JSON, 0/1 for booleans; psycopg: datetime, parsed JSON, bool), and a copy between the
+    engines (storage/transfer.py) may rewrite a SQL NULL in a JSON column as JSON null or
+    re-serialise JSON. Each value is rendered by its column's type; a value that does not fit
+    its type (written behind the app's back) keeps its repr, so it still changes the digest.
+    """
+    if value is None:
+        return "null"
+    if isinstance(kind, JSON):
+        if json_as_text:  # SQLite keeps the JSON text; psycopg hands it over parsed
+            try:
+                value = json.loads(value)
+            except (TypeError, ValueError):
+                return repr(value)
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(kind, Boolean) and value in (0, 1):  # True == 1 and False == 0 too
+        return "true" if value else "false"
+    if isinstance(kind, Float) and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value))
+    if isinstance(kind, DateTime):
+        try:
+            moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            return repr(value)
+        return moment.isoformat(sep=" ", timespec="microseconds")
+    return repr(value)
+
+
 def table_digests(session: Session, evaluation_id: int) -> dict[str, str]:
     """SHA-256 of the evaluation's rows in each table, as stored. Read through the driver's own
-    cursor on the session's connection (same transaction, no type conversion): what was sealed
-    and what verify recomputes are the same bytes."""
+    cursor on the session's connection (same transaction, no type conversion: a stored value
+    the ORM would refuse to read still counts), each value in its engine-neutral text
+    (_canonical): the same rows give the same digest in a file and on a server."""
     digests: dict[str, str] = {}
+    json_as_text = session.get_bind().dialect.name == "sqlite"
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         for table in _tables():
@@ -49,7 +85,9 @@ def table_digests(session: Session, evaluation_id: int) -> dict[str, str]:
             cursor.execute(f"SELECT {columns} FROM {table.name} WHERE {_belongs(table, evaluation_id)} "
                            f"ORDER BY {', '.join(c.name for c in table.primary_key.columns)}")
             digest = hashlib.sha256(f"{table.name}:{columns}\n".encode())
-            digest.update("\n".join(map(repr, cursor.fetchall())).encode("utf-8", "surrogatepass"))
+            kinds = [c.type for c in table.c]
+            rows = ("\t".join(_canonical(v, k, json_as_text) for v, k in zip(row, kinds, strict=True)) for row in cursor.fetchall())
+            digest.update("\n".join(rows).encode("utf-8", "surrogatepass"))
             digests[table.name] = digest.hexdigest()
     finally:
         cursor.close()
