@@ -325,7 +325,9 @@ def test_an_evaluators_commits_are_sealed_by_the_next_chair_commit_and_verify_me
     criteria.set_criterion_weight(committee.chair, ref, criterion, 50, "chair")
     assert newest(committee.owner) == ("evaluation", "state_sha256")
     assert integrity.verify(committee.owner, ref).problem is None
-    # After an evaluator's commit a table no evaluator writes is still held to the seal.
+    # After an evaluator's commit a table no evaluator writes is still held to the seal
+    # (a submitted evaluator withdraws before scoring again).
+    evaluators.set_submitted(committee.ames, ref, "Dr Ames", False, "Dr Ames")
     scores.record_score(committee.ames, ref, "Dr Ames", VENDORS[1], criterion, 1, "Dr Ames")
     with committee.owner.write() as s:
         s.execute(text("UPDATE criterion SET weight = 99 WHERE id = :c"), {"c": criterion})
