@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from vendor_eval import domain
-from vendor_eval.ui.models.scoring_grid import first_word, short, two_lines
+from vendor_eval.ui.models.scoring_grid import CriteriaGrid, first_word, short, two_lines
 
 Index = QModelIndex | QPersistentModelIndex
 BAND_ROLE = Qt.ItemDataRole.UserRole + 30
@@ -21,7 +21,7 @@ DISCUSS = QColor(255, 193, 7, 90)
 MUST = QColor(229, 57, 53, 110)
 
 
-class ConsensusModel(QAbstractTableModel):
+class ConsensusModel(CriteriaGrid):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.vendors: tuple[domain.Vendor, ...] = ()
@@ -63,16 +63,6 @@ class ConsensusModel(QAbstractTableModel):
                 self.mean = np.full((len(snap.vendors), len(snap.criteria)), np.nan)
                 self.spread = self.mean.copy()
         self.endResetModel()
-
-    def group_name(self, row: int) -> str:
-        """The group of the criterion on this row (the grid draws a heading where it changes)."""
-        return self._groups.get(self.criteria[row].group_id, "")
-
-    def set_compact_headers(self, on: bool) -> None:
-        """Vendor headers as one short word, for a grid squeezed to fit every vendor."""
-        self.compact_headers = on
-        if self.vendors:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.vendors) - 1)
 
     def key(self, index: Index) -> tuple[int, int]:
         """(vendor_id, criterion_id); rows are criteria, columns vendors (as in the scoring grid)."""

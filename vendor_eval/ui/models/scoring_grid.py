@@ -31,7 +31,27 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
-class ScoringModel(QAbstractTableModel):
+class CriteriaGrid(QAbstractTableModel):
+    """Criteria down the rows in their groups, vendors across: what the scoring and committee grids share.
+    Subclasses set criteria, vendors, _groups (group id -> name) and compact_headers."""
+
+    criteria: tuple[domain.Criterion, ...]
+    vendors: tuple[domain.Vendor, ...]
+    _groups: dict[int, str]
+    compact_headers: bool
+
+    def group_name(self, row: int) -> str:
+        """The group of the criterion on this row (the grid draws a heading where it changes)."""
+        return self._groups.get(self.criteria[row].group_id, "")
+
+    def set_compact_headers(self, on: bool) -> None:
+        """Vendor headers as one short word, for a grid squeezed to fit every vendor."""
+        self.compact_headers = on
+        if self.vendors:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.vendors) - 1)
+
+
+class ScoringModel(CriteriaGrid):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.vendors: tuple[domain.Vendor, ...] = ()
@@ -85,16 +105,6 @@ class ScoringModel(QAbstractTableModel):
         index = self.cell(vendor_id, criterion_id)
         self.dataChanged.emit(index, index)
         return True
-
-    def group_name(self, row: int) -> str:
-        """The group of the criterion on this row (the grid draws a heading where it changes)."""
-        return self._groups.get(self.criteria[row].group_id, "")
-
-    def set_compact_headers(self, on: bool) -> None:
-        """Vendor headers as one short word, for a grid squeezed to fit every vendor."""
-        self.compact_headers = on
-        if self.vendors:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.vendors) - 1)
 
     # --- lookups used by the view and tests ---
     def key(self, index: Index) -> tuple[int, int]:
