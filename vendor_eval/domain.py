@@ -5,12 +5,14 @@ io and ui read it. No database, no Qt: frozen dataclasses and numpy arrays.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple
 
 import numpy as np
+
+from vendor_eval.cell_table import CellTable, as_table
 
 
 @dataclass(frozen=True)
@@ -121,125 +123,28 @@ class ScoreEntry(NamedTuple):
     version: int
 
 
-Cell = tuple[int, int, int]  # (evaluator_id, vendor_id, criterion_id)
-_FOLD = 256  # edited cells an overlay holds before they are folded into new columns
+class ScoreTable(CellTable[ScoreEntry]):
+    """Evaluators' scores as columns (see CellTable). Timestamps are left out by load_snapshot."""
 
-
-class ScoreTable:
-    """Evaluators' scores as columns: one numpy array per field, one row per score.
-
-    A large evaluation holds 10^5-10^6 scores; as objects they cost ~500 bytes each and
-    seconds to load, as columns 48 bytes plus the comments that are not empty. Timestamps
-    are optional (load_snapshot leaves them out: no screen or report reads them and parsing
-    them cost more than the rest of the load); rows without them have updated_at None.
-
-    Immutable, like the Snapshot that holds it. with_cell() returns a new table that shares
-    these arrays and carries the changed cells in a small overlay, so an edit costs
-    O(overlay) and never a pass over every score; the overlay is folded into new columns
-    when it grows past _FOLD cells, or once when a reader wants whole columns.
-    Reads as a sequence of ScoreEntry (len, index, iterate, compare with a tuple).
-    """
-
-    __slots__ = ("_base", "_overlay", "_merged")
-    _COLUMNS = ("id", "evaluator_id", "vendor_id", "criterion_id", "value", "version")
-
-    def __init__(self, id: Any = (), evaluator_id: Any = (), vendor_id: Any = (), criterion_id: Any = (),
-                 value: Any = (), version: Any = (), comments: dict[int, str] | None = None,
-                 updated_at: Any = None) -> None:
-        ints = [np.asarray(x, np.int64) for x in (id, evaluator_id, vendor_id, criterion_id)]
-        cols: dict[str, Any] = dict(zip(self._COLUMNS[:4], ints, strict=True))
-        cols["value"] = np.asarray(value, float)
-        cols["version"] = np.asarray(version, np.int64)
-        cols["updated_at"] = None if updated_at is None else np.asarray(updated_at, "datetime64[us]")
-        cols["comments"] = {k: c for k, c in (comments or {}).items() if c}  # score id -> text, empty left out
-        for a in cols.values():
-            if isinstance(a, np.ndarray):
-                a.flags.writeable = False  # shared by every copy made with with_cell
-        self._base = cols
-        self._overlay: dict[Cell, ScoreEntry | None] = {}
-        self._merged: dict[str, Any] | None = cols
-
-    @classmethod
-    def of(cls, entries: Iterable[ScoreEntry]) -> ScoreTable:
-        rows = list(entries)
-        stamps = [r.updated_at for r in rows]
-        ids, evaluators, vendors, criteria, values, versions = (tuple(getattr(r, c) for r in rows) for c in cls._COLUMNS)
-        return cls(ids, evaluators, vendors, criteria, values, versions, comments={r.id: r.comment for r in rows},
-                   updated_at=None if not rows or None in stamps else stamps)
-
-    # --- columns ---
-    def _columns(self) -> dict[str, Any]:
-        """The base with the overlay applied (computed once per table)."""
-        if self._merged is None:
-            base, overlay = self._base, self._overlay
-            keep = np.ones(len(base["id"]), bool)
-            for cell in overlay:
-                row = self._base_row(cell)
-                if row is not None:
-                    keep[row] = False
-            added = [x for x in overlay.values() if x is not None]
-            cols: dict[str, Any] = {c: np.concatenate([base[c][keep], np.array([getattr(x, c) for x in added], base[c].dtype)])
-                    for c in self._COLUMNS}
-            stamps = base["updated_at"]
-            if stamps is not None:
-                cols["updated_at"] = (None if any(x.updated_at is None for x in added) else np.concatenate(
-                    [stamps[keep], np.array([x.updated_at for x in added], stamps.dtype)]))
-            else:
-                cols["updated_at"] = None
-            gone = {int(i) for i in base["id"][~keep]}
-            comments = {k: c for k, c in base["comments"].items() if k not in gone}
-            comments.update({x.id: x.comment for x in added if x.comment})
-            cols["comments"] = comments
-            if added:  # back in id order, as a fresh load reads them (an edited cell keeps its place)
-                order = np.argsort(cols["id"], kind="stable")
-                for c in (*self._COLUMNS, "updated_at"):
-                    if cols[c] is not None:
-                        cols[c] = cols[c][order]
-            self._merged = cols
-        return self._merged
-
-    @property
-    def id(self) -> np.ndarray:
-        return self._columns()["id"]  # type: ignore[no-any-return]
+    __slots__ = ()
+    ENTRY = ScoreEntry
+    KEY = ("evaluator_id", "vendor_id", "criterion_id")
+    NUMBERS = {"id": np.int64, "evaluator_id": np.int64, "vendor_id": np.int64, "criterion_id": np.int64,
+               "value": np.float64, "version": np.int64}
+    TEXTS = ("comment",)
 
     @property
     def evaluator_id(self) -> np.ndarray:
-        return self._columns()["evaluator_id"]  # type: ignore[no-any-return]
-
-    @property
-    def vendor_id(self) -> np.ndarray:
-        return self._columns()["vendor_id"]  # type: ignore[no-any-return]
-
-    @property
-    def criterion_id(self) -> np.ndarray:
-        return self._columns()["criterion_id"]  # type: ignore[no-any-return]
-
-    @property
-    def value(self) -> np.ndarray:
-        return self._columns()["value"]  # type: ignore[no-any-return]
+        return self.column("evaluator_id")  # type: ignore[no-any-return]
 
     @property
     def version(self) -> np.ndarray:
-        return self._columns()["version"]  # type: ignore[no-any-return]
+        return self.column("version")  # type: ignore[no-any-return]
 
     @property
     def comments(self) -> dict[int, str]:
         """Score id -> comment, for the scores whose comment is not empty."""
-        return self._columns()["comments"]  # type: ignore[no-any-return]
-
-    # --- rows ---
-    def entry(self, row: int) -> ScoreEntry:
-        cols = self._columns()
-        sid = int(cols["id"][row])
-        stamps = cols["updated_at"]
-        return ScoreEntry(sid, int(cols["evaluator_id"][row]), int(cols["vendor_id"][row]),
-                          int(cols["criterion_id"][row]), float(cols["value"][row]), cols["comments"].get(sid, ""),
-                          None if stamps is None else stamps[row].item(), int(cols["version"][row]))
-
-    def rows(self, mask: np.ndarray | None = None) -> Iterator[ScoreEntry]:
-        """The scores as entries, in table order; with a boolean mask only those it selects."""
-        picked = range(len(self)) if mask is None else np.flatnonzero(mask).tolist()
-        return (self.entry(i) for i in picked)
+        return self.column("comment")  # type: ignore[no-any-return]
 
     def with_comments(self) -> Iterator[ScoreEntry]:
         """The scores whose comment is not empty."""
@@ -248,101 +153,72 @@ class ScoreTable:
 
     def get(self, evaluator_id: int, vendor_id: int, criterion_id: int) -> ScoreEntry | None:
         """One cell's score, found without a pass over the table."""
-        cell = (evaluator_id, vendor_id, criterion_id)
-        if cell in self._overlay:
-            return self._overlay[cell]
-        row = self._base_row(cell)
-        if row is None:
-            return None
-        base = self._base
-        sid = int(base["id"][row])
-        stamps = base["updated_at"]
-        return ScoreEntry(sid, evaluator_id, vendor_id, criterion_id, float(base["value"][row]),
-                          base["comments"].get(sid, ""), None if stamps is None else stamps[row].item(),
-                          int(base["version"][row]))
+        return self._get((evaluator_id, vendor_id, criterion_id))
 
-    def _base_row(self, cell: Cell) -> int | None:
-        """Row of a cell in the base columns: binary search over a sort made once per base (and
-        kept with it, so every copy that shares the base shares the sort)."""
-        base = self._base
-        if "sorted" not in base:
-            order = np.lexsort((base["criterion_id"], base["vendor_id"], base["evaluator_id"]))
-            base["sorted"] = (order, base["evaluator_id"][order], base["vendor_id"][order], base["criterion_id"][order])
-        order, *keys = base["sorted"]
-        lo, hi = 0, len(order)
-        for key, want in zip(keys, cell, strict=True):
-            lo, hi = lo + int(np.searchsorted(key[lo:hi], want, "left")), lo + int(np.searchsorted(key[lo:hi], want, "right"))
-            if lo == hi:
-                return None
-        return int(order[lo])
-
-    # --- edits ---
     def with_cell(self, evaluator_id: int, vendor_id: int, criterion_id: int, entry: ScoreEntry | None) -> ScoreTable:
         """A copy with one cell set to entry (None: cleared); this table is left as it was."""
-        copy = ScoreTable.__new__(ScoreTable)
-        copy._base = self._base
-        copy._overlay = {**self._overlay, (evaluator_id, vendor_id, criterion_id): entry}
-        copy._merged = None
-        if len(copy._overlay) > _FOLD:
-            folded = copy._columns()
-            copy = ScoreTable(**{c: folded[c] for c in (*self._COLUMNS, "comments", "updated_at")})
-        return copy
-
-    # --- sequence of ScoreEntry ---
-    def __len__(self) -> int:
-        if self._merged is not None:
-            return len(self._merged["id"])
-        n = len(self._base["id"])
-        for cell, entry in self._overlay.items():
-            n += (entry is not None) - (self._base_row(cell) is not None)
-        return n
-
-    def __iter__(self) -> Iterator[ScoreEntry]:
-        return self.rows()
-
-    @overload
-    def __getitem__(self, i: int) -> ScoreEntry: ...
-    @overload
-    def __getitem__(self, i: slice) -> tuple[ScoreEntry, ...]: ...
-    def __getitem__(self, i: int | slice) -> ScoreEntry | tuple[ScoreEntry, ...]:
-        if isinstance(i, slice):
-            return tuple(self.entry(r) for r in range(len(self))[i])
-        n = len(self)
-        if not -n <= i < n:
-            raise IndexError("score row out of range")
-        return self.entry(i % n)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, ScoreTable):
-            return sorted(self) == sorted(other)
-        if isinstance(other, tuple | list):
-            return sorted(self) == sorted(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"ScoreTable({len(self)} scores)"
+        return self._with((evaluator_id, vendor_id, criterion_id), entry)  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True)
-class ConsensusEntry:
+class ConsensusEntry(NamedTuple):
+    """The committee's agreed score for one vendor x criterion cell."""
+
     id: int
     vendor_id: int
     criterion_id: int
     value: float
     reason: str
     set_by: str
-    updated_at: datetime
+    updated_at: datetime | None  # None when read from a table loaded without timestamps
     version: int
 
 
-@dataclass(frozen=True)
-class SuggestionEntry:
+class SuggestionEntry(NamedTuple):
+    """A score proposed by a criterion's rule from a vendor's answer."""
+
+    id: int
     vendor_id: int
     criterion_id: int
     value: float
     explanation: str
+
+
+class _VendorCellTable(CellTable[Any]):
+    """Rows keyed by (vendor, criterion): at most one per cell."""
+
+    __slots__ = ()
+    KEY = ("vendor_id", "criterion_id")
+
+
+class ConsensusTable(_VendorCellTable):
+    """The committee's consensus as columns (see CellTable); loaded without timestamps."""
+
+    __slots__ = ()
+    ENTRY = ConsensusEntry
+    NUMBERS = {"id": np.int64, "vendor_id": np.int64, "criterion_id": np.int64, "value": np.float64,
+               "version": np.int64}
+    TEXTS = ("reason", "set_by")
+
+    def get(self, vendor_id: int, criterion_id: int) -> ConsensusEntry | None:
+        return self._get((vendor_id, criterion_id))
+
+    def with_cell(self, vendor_id: int, criterion_id: int, entry: ConsensusEntry | None) -> ConsensusTable:
+        return self._with((vendor_id, criterion_id), entry)  # type: ignore[no-any-return]
+
+
+class SuggestionTable(_VendorCellTable):
+    """Suggested scores as columns (see CellTable)."""
+
+    __slots__ = ()
+    ENTRY = SuggestionEntry
+    NUMBERS = {"id": np.int64, "vendor_id": np.int64, "criterion_id": np.int64, "value": np.float64}
+    TEXTS = ("explanation",)
+
+    def get(self, vendor_id: int, criterion_id: int) -> SuggestionEntry | None:
+        return self._get((vendor_id, criterion_id))
+
+    def with_cell(self, vendor_id: int, criterion_id: int, entry: SuggestionEntry | None) -> SuggestionTable:
+        return self._with((vendor_id, criterion_id), entry)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -426,9 +302,9 @@ class Snapshot:
     criteria: tuple[Criterion, ...]  # in display order: group position, then criterion position
     vendors: tuple[Vendor, ...]
     evaluators: tuple[Evaluator, ...]
-    scores: ScoreTable  # a tuple of ScoreEntry is accepted and made into a table
-    consensus: tuple[ConsensusEntry, ...] = ()
-    suggestions: tuple[SuggestionEntry, ...] = ()
+    scores: ScoreTable  # a tuple of entries is accepted here and below, and made into a table
+    consensus: ConsensusTable = field(default_factory=ConsensusTable)
+    suggestions: SuggestionTable = field(default_factory=SuggestionTable)
     answers: tuple[AnswerEntry, ...] = ()
     cost_lines: tuple[CostLineEntry, ...] = ()
     tariff_scenarios: tuple[TariffScenarioEntry, ...] = ()
@@ -441,8 +317,8 @@ class Snapshot:
     _cache: dict[str, np.ndarray] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.scores, ScoreTable):
-            object.__setattr__(self, "scores", ScoreTable.of(self.scores))
+        for name, table in (("scores", ScoreTable), ("consensus", ConsensusTable), ("suggestions", SuggestionTable)):
+            object.__setattr__(self, name, as_table(table, getattr(self, name)))
         self._index["vendor"] = {v.id: i for i, v in enumerate(self.vendors)}
         self._index["criterion"] = {c.id: i for i, c in enumerate(self.criteria)}
         self._index["evaluator"] = {e.id: i for i, e in enumerate(self.evaluators)}
@@ -504,14 +380,7 @@ class Snapshot:
 
     def with_consensus(self, vendor_id: int, criterion_id: int, entry: ConsensusEntry | None) -> Snapshot:
         """A copy with the committee's consensus for one cell set (entry) or cleared (None)."""
-        cell = (vendor_id, criterion_id)
-        at = next((i for i, c in enumerate(self.consensus) if (c.vendor_id, c.criterion_id) == cell), None)
-        consensus = self.consensus
-        if at is not None:
-            consensus = consensus[:at] + ((entry,) if entry is not None else ()) + consensus[at + 1:]
-        elif entry is not None:
-            consensus = consensus + (entry,)
-        return self._sharing_scores(consensus=consensus)
+        return self._sharing_scores(consensus=self.consensus.with_cell(vendor_id, criterion_id, entry))
 
     def with_weights(self, criterion_weights: dict[int, float], group_weights: dict[int, float]) -> Snapshot:
         """A copy with new weights (percent as entered); the scores, and so the cube, are unchanged."""
@@ -546,7 +415,7 @@ class Snapshot:
     def consensus_matrix(self) -> np.ndarray:
         """Consensus values as a (vendors x criteria) array, NaN where the committee set none."""
         matrix = np.full((len(self.vendors), len(self.criteria)), np.nan)
-        ve, cr = self._index["vendor"], self._index["criterion"]
-        for c in self.consensus:
-            matrix[ve[c.vendor_id], cr[c.criterion_id]] = c.value
+        t = self.consensus
+        if len(t):
+            matrix[self._positions(self.vendors, t.vendor_id), self._positions(self.criteria, t.criterion_id)] = t.value
         return matrix

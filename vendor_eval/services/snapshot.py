@@ -5,13 +5,15 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import BigInteger, Select, case, func, or_, select
+from sqlalchemy import cast as cast_sql
 from sqlalchemy.orm import Session
 
 from vendor_eval import domain
+from vendor_eval.cell_table import CellTable
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database
 from vendor_eval.storage.audit import chain_head
@@ -30,6 +32,8 @@ from vendor_eval.storage.models import (
     TariffScenario,
     Vendor,
 )
+
+CellTableT = TypeVar("CellTableT", bound=CellTable[Any])
 
 
 @contextmanager
@@ -55,14 +59,8 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
                                .order_by(Evaluator.position, Evaluator.id)).all()
         vendor_ids = [v.id for v in vendors]
         scores = _score_table(s, e.id)
-        # Core rows, not ORM objects: up to one of each per vendor x criterion cell.
-        consensus = s.execute(select(
-            ConsensusScore.id, ConsensusScore.vendor_id, ConsensusScore.criterion_id, ConsensusScore.value,
-            ConsensusScore.reason, ConsensusScore.set_by, ConsensusScore.updated_at, ConsensusScore.version,
-        ).where(ConsensusScore.vendor_id.in_(vendor_ids)).order_by(ConsensusScore.id)).all()
-        suggestions = s.execute(select(
-            SuggestedScore.vendor_id, SuggestedScore.criterion_id, SuggestedScore.value, SuggestedScore.explanation,
-        ).where(SuggestedScore.vendor_id.in_(vendor_ids))).all()
+        consensus = _cell_table(s, domain.ConsensusTable, ConsensusScore, vendor_ids)
+        suggestions = _cell_table(s, domain.SuggestionTable, SuggestedScore, vendor_ids)
         answers = s.scalars(select(Answer).where(Answer.vendor_id.in_(vendor_ids))).all()
         cost_lines = s.scalars(select(CostLine).where(CostLine.vendor_id.in_(vendor_ids))
                                .order_by(CostLine.vendor_id, CostLine.position, CostLine.id)).all()
@@ -91,8 +89,8 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
                 domain.Evaluator(x.id, x.name, x.role, x.envelope, x.submitted_at, x.position) for x in evaluators
             ),
             scores=scores,
-            consensus=tuple(domain.ConsensusEntry(*x) for x in consensus),
-            suggestions=tuple(domain.SuggestionEntry(*x) for x in suggestions),
+            consensus=consensus,
+            suggestions=suggestions,
             answers=tuple(
                 domain.AnswerEntry(x.vendor_id, x.criterion_id, x.value, x.evidence, x.attachment_ref) for x in answers
             ),
@@ -118,31 +116,72 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         )
 
 
-# Columns of a score row as numpy reads them from the driver's tuples.
-_SCORE_ROW = np.dtype([("id", np.int64), ("evaluator_id", np.int64), ("vendor_id", np.int64),
-                       ("criterion_id", np.int64), ("value", float), ("version", np.int64)])
+def _numbers(s: Session, query: Select[Any], dtype: np.dtype[Any]) -> np.ndarray:
+    """A query's rows straight into a structured array: numpy reads the DBAPI cursor's tuples,
+    with no Python object kept per row (SQLAlchemy's Row objects cost a third more here,
+    fetchmany batches more still, and plain numbers need no type processing)."""
+    result = s.connection().execute(query)
+    try:
+        return np.fromiter(cast("Iterable[tuple[Any, ...]]", result.cursor), dtype)
+    finally:
+        result.close()
+
+
+def _in_id_order(rows: np.ndarray) -> np.ndarray:
+    """Rows sorted by id, as a patched table keeps them: the database returns them in index
+    order, and sorting here costs a third of an ORDER BY's temporary B-tree on SQLite."""
+    ids = rows["id"]
+    return rows if bool(np.all(ids[1:] > ids[:-1])) else rows[np.argsort(ids, kind="stable")]
+
+
+def _texts(s: Session, query: Select[Any], names: tuple[str, ...]) -> dict[str, dict[int, str]]:
+    """Text columns as {row id: text}, empty texts left out; query selects the id, then names."""
+    texts: dict[str, dict[int, str]] = {name: {} for name in names}
+    for row in s.execute(query):
+        for name, text in zip(names, row[1:], strict=True):
+            if text:
+                texts[name][row[0]] = text
+    return texts
 
 
 def _score_table(s: Session, evaluation_id: int) -> domain.ScoreTable:
-    """The evaluation's scores straight into columns: numpy reads the driver's row tuples, with
-    no Python object kept per score. Comments come in a second query, only the non-empty ones."""
+    """The evaluation's scores straight into columns, and the non-empty comments beside them."""
     of_evaluation = (select(Score.id).join(Evaluator, Score.evaluator_id == Evaluator.id)
                      .where(Evaluator.evaluation_id == evaluation_id))
-    # In id order, as a patched snapshot keeps them (a new score has the highest id): screens that
-    # list a cell's scores show them in the same order after an edit as after a fresh load.
-    numbers = of_evaluation.add_columns(Score.evaluator_id, Score.vendor_id, Score.criterion_id, Score.value,
-                                        Score.version).order_by(Score.id)
-    result = s.connection().execute(numbers)
-    try:
-        # Straight from the DBAPI cursor's tuples: SQLAlchemy's Row objects cost a third more
-        # here, fetchmany batches more still, and these columns need no type processing.
-        rows = np.fromiter(cast("Iterable[tuple[Any, ...]]", result.cursor), _SCORE_ROW)
-    finally:
-        result.close()
-    comments: dict[int, str] = dict(s.execute(of_evaluation.add_columns(Score.comment)
-                                              .where(Score.comment != "")).all())
-    return domain.ScoreTable(rows["id"], rows["evaluator_id"], rows["vendor_id"], rows["criterion_id"],
-                             rows["value"], rows["version"], comments=comments)
+    commented = case((Score.comment != "", 1), else_=0)
+    # Each number a driver hands over costs a Python object on the way into the array: the cell
+    # and whether it has a comment are packed into one integer when the largest ids allow it.
+    top = s.execute(select(*(select(func.max(t.id)).scalar_subquery() for t in (Evaluator, Vendor, Criterion)))).one()
+    rv, rc = (top[1] or 0) + 1, (top[2] or 0) + 1
+    packed = ((top[0] or 0) + 1) * rv * rc * 2 < 2**62
+    if packed:
+        big = [cast_sql(c, BigInteger) for c in (Score.evaluator_id, Score.vendor_id, Score.criterion_id)]
+        cells: list[Any] = [((big[0] * rv + big[1]) * rc + big[2]) * 2 + commented]
+    else:
+        cells = [Score.evaluator_id, Score.vendor_id, Score.criterion_id, commented]
+    dtype = np.dtype([("id", np.int64), ("value", np.float64), ("version", np.int64),
+                      *((f"cell{i}", np.int64) for i in range(len(cells)))])
+    rows = _in_id_order(_numbers(s, of_evaluation.add_columns(Score.value, Score.version, *cells), dtype))
+    if packed:
+        rest, flag = np.divmod(rows["cell0"], 2)
+        rest, criterion = np.divmod(rest, rc)
+        evaluator, vendor = np.divmod(rest, rv)
+    else:
+        evaluator, vendor, criterion, flag = (rows[f"cell{i}"] for i in range(4))
+    comments = _texts(s, of_evaluation.add_columns(Score.comment).where(Score.comment != ""),
+                      ("comment",)) if flag.any() else {}
+    return domain.ScoreTable(id=rows["id"], evaluator_id=evaluator, vendor_id=vendor, criterion_id=criterion,
+                             value=rows["value"], version=rows["version"], **comments)
+
+
+def _cell_table(s: Session, table: type[CellTableT], model: Any, vendor_ids: list[int]) -> CellTableT:
+    """Consensus or suggestions (one row per vendor x criterion cell) into columns like the scores."""
+    of_vendors = select(model.id).where(model.vendor_id.in_(vendor_ids))
+    numbers = [getattr(model, name) for name in table.NUMBERS if name != "id"]
+    rows = _in_id_order(_numbers(s, of_vendors.add_columns(*numbers), np.dtype(list(table.NUMBERS.items()))))
+    texts = [getattr(model, name) for name in table.TEXTS]
+    found = _texts(s, of_vendors.add_columns(*texts).where(or_(*(t != "" for t in texts))), table.TEXTS)
+    return table(**{name: rows[name] for name in table.NUMBERS}, **found)
 
 
 def load_criteria(db: Database, ref: Ref) -> domain.Snapshot:

@@ -102,7 +102,7 @@ class SetConsensusCommand(ServiceCommand):
     def __init__(self, session: EvaluationSession, vendor_id: int, criterion_id: int, value: Any, reason: str) -> None:
         super().__init__(session, "Consensus score")
         self.cell = (vendor_id, criterion_id)
-        old = next((c for c in session.snapshot.consensus if (c.vendor_id, c.criterion_id) == self.cell), None)
+        old = session.snapshot.consensus.get(vendor_id, criterion_id)
         self.old = (old.value, old.reason) if old else None
         self.value, self.reason = value, reason
 

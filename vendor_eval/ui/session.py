@@ -15,7 +15,6 @@ thread never re-reads a large evaluation:
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -142,9 +141,8 @@ class EvaluationSession(QObject):
 
     def patch_consensus(self, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
         """Like patch_score, for the committee's consensus (set in the meeting, one cell at a time)."""
-        entry = None if saved is None else domain.ConsensusEntry(
-            saved.id, vendor_id, criterion_id, saved.value, saved.comment, self.actor,
-            datetime.now(UTC).replace(tzinfo=None), saved.version)
+        entry = None if saved is None else domain.ConsensusEntry(  # no timestamp, as a fresh load
+            saved.id, vendor_id, criterion_id, saved.value, saved.comment, self.actor, None, saved.version)
         self.patch(Change.CONSENSUS, lambda snap: snap.with_consensus(vendor_id, criterion_id, entry))
 
     def push(self, command: QUndoCommand) -> bool:
