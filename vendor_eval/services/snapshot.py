@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
@@ -145,33 +146,46 @@ def _texts(s: Session, query: Select[Any], names: tuple[str, ...]) -> dict[str, 
 
 
 def _score_table(s: Session, evaluation_id: int) -> domain.ScoreTable:
-    """The evaluation's scores straight into columns, and the non-empty comments beside them."""
+    """The evaluation's scores straight into columns.
+
+    Each number the driver hands over costs a Python object and a column on its way into an
+    array (these dominate the load): when the largest ids allow, a score's id, cell and two
+    flags (has a comment, version is not 1) come packed into one integer, beside its value.
+    The versions that are not 1 and the comments that are not empty follow in a second query,
+    only when a flag says there are any.
+    """
     of_evaluation = (select(Score.id).join(Evaluator, Score.evaluator_id == Evaluator.id)
                      .where(Evaluator.evaluation_id == evaluation_id))
-    commented = case((Score.comment != "", 1), else_=0)
-    # Each number a driver hands over costs a Python object on the way into the array: the cell
-    # and whether it has a comment are packed into one integer when the largest ids allow it.
-    top = s.execute(select(*(select(func.max(t.id)).scalar_subquery() for t in (Evaluator, Vendor, Criterion)))).one()
-    rv, rc = (top[1] or 0) + 1, (top[2] or 0) + 1
-    packed = ((top[0] or 0) + 1) * rv * rc * 2 < 2**62
-    if packed:
-        big = [cast_sql(c, BigInteger) for c in (Score.evaluator_id, Score.vendor_id, Score.criterion_id)]
-        cells: list[Any] = [((big[0] * rv + big[1]) * rc + big[2]) * 2 + commented]
+    flags = case((Score.comment != "", 1), else_=0) + case((Score.version != 1, 2), else_=0)
+    fields = ("id", "evaluator_id", "vendor_id", "criterion_id")
+    tops = s.execute(select(*(select(func.max(t.id)).scalar_subquery() for t in (Score, Evaluator, Vendor, Criterion)))).one()
+    radices = [(top or 0) + 1 for top in tops]
+    if math.prod(radices) * 4 < 2**62:  # SQLite turns an integer that overflows into a float
+        key: Any = cast_sql(Score.id, BigInteger)
+        for name, radix in zip(fields[1:], radices[1:], strict=True):
+            key = key * radix + getattr(Score, name)
+        rows = _numbers(s, of_evaluation.with_only_columns(key * 4 + flags, Score.value),
+                        np.dtype([("key", np.int64), ("value", np.float64)]))
+        rows = rows[np.argsort(rows["key"], kind="stable")]  # id order: the id is the key's top digit
+        rest, flag = np.divmod(rows["key"], 4)
+        cols: dict[str, np.ndarray] = {}
+        for name, radix in zip(fields[:0:-1], radices[:0:-1], strict=True):
+            rest, cols[name] = np.divmod(rest, radix)
+        cols["id"] = rest
     else:
-        cells = [Score.evaluator_id, Score.vendor_id, Score.criterion_id, commented]
-    dtype = np.dtype([("id", np.int64), ("value", np.float64), ("version", np.int64),
-                      *((f"cell{i}", np.int64) for i in range(len(cells)))])
-    rows = _in_id_order(_numbers(s, of_evaluation.add_columns(Score.value, Score.version, *cells), dtype))
-    if packed:
-        rest, flag = np.divmod(rows["cell0"], 2)
-        rest, criterion = np.divmod(rest, rc)
-        evaluator, vendor = np.divmod(rest, rv)
-    else:
-        evaluator, vendor, criterion, flag = (rows[f"cell{i}"] for i in range(4))
-    comments = _texts(s, of_evaluation.add_columns(Score.comment).where(Score.comment != ""),
-                      ("comment",)) if flag.any() else {}
-    return domain.ScoreTable(id=rows["id"], evaluator_id=evaluator, vendor_id=vendor, criterion_id=criterion,
-                             value=rows["value"], version=rows["version"], **comments)
+        dtype = np.dtype([*((name, np.int64) for name in fields), ("flag", np.int64), ("value", np.float64)])
+        rows = _in_id_order(_numbers(s, of_evaluation.add_columns(*(getattr(Score, f) for f in fields[1:]), flags,
+                                                                   Score.value), dtype))
+        cols, flag = {name: rows[name] for name in fields}, rows["flag"]
+    version = np.ones(len(rows), np.int64)
+    comments: dict[int, str] = {}
+    if flag.any():
+        found = s.execute(of_evaluation.add_columns(Score.version, Score.comment)
+                          .where(or_(Score.comment != "", Score.version != 1))).all()
+        ids = np.fromiter((x[0] for x in found), np.int64, len(found))
+        version[np.searchsorted(cols["id"], ids)] = np.fromiter((x[1] for x in found), np.int64, len(found))
+        comments = {x[0]: x[2] for x in found if x[2]}
+    return domain.ScoreTable(**cols, value=rows["value"], version=version, comment=comments)
 
 
 def _cell_table(s: Session, table: type[CellTableT], model: Any, vendor_ids: list[int]) -> CellTableT:
