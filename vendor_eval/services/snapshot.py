@@ -62,7 +62,9 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         scores = _score_table(s, e.id)
         consensus = _cell_table(s, domain.ConsensusTable, ConsensusScore, vendor_ids)
         suggestions = _cell_table(s, domain.SuggestionTable, SuggestedScore, vendor_ids)
-        answers = s.scalars(select(Answer).where(Answer.vendor_id.in_(vendor_ids))).all()
+        # Core rows, not ORM objects: up to one per vendor x criterion cell.
+        answers = s.execute(select(Answer.vendor_id, Answer.criterion_id, Answer.value, Answer.evidence,
+                                   Answer.attachment_ref).where(Answer.vendor_id.in_(vendor_ids))).all()
         cost_lines = s.scalars(select(CostLine).where(CostLine.vendor_id.in_(vendor_ids))
                                .order_by(CostLine.vendor_id, CostLine.position, CostLine.id)).all()
         scenarios = s.scalars(select(TariffScenario).where(TariffScenario.evaluation_id == e.id)
@@ -92,9 +94,7 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
             scores=scores,
             consensus=consensus,
             suggestions=suggestions,
-            answers=tuple(
-                domain.AnswerEntry(x.vendor_id, x.criterion_id, x.value, x.evidence, x.attachment_ref) for x in answers
-            ),
+            answers=tuple(domain.AnswerEntry(*x) for x in answers),
             cost_lines=tuple(
                 domain.CostLineEntry(x.id, x.vendor_id, x.category, x.description, x.annual_amount, x.currency,
                                      x.origin_country, x.pass_through, x.imaging_equipment)
@@ -121,9 +121,16 @@ def _numbers(s: Session, query: Select[Any], dtype: np.dtype[Any]) -> np.ndarray
     """A query's rows straight into a structured array: numpy reads the DBAPI cursor's tuples,
     with no Python object kept per row (SQLAlchemy's Row objects cost a third more here,
     fetchmany batches more still, and plain numbers need no type processing)."""
+    with _cursor(s, query) as cursor:
+        return np.fromiter(cursor, dtype)
+
+
+@contextmanager
+def _cursor(s: Session, query: Select[Any]) -> Iterator[Iterable[tuple[Any, ...]]]:
+    """The DBAPI cursor's plain tuples, for columns that need no type processing (numbers, text)."""
     result = s.connection().execute(query)
     try:
-        return np.fromiter(cast("Iterable[tuple[Any, ...]]", result.cursor), dtype)
+        yield cast("Iterable[tuple[Any, ...]]", result.cursor)
     finally:
         result.close()
 
@@ -135,13 +142,13 @@ def _in_id_order(rows: np.ndarray) -> np.ndarray:
     return rows if bool(np.all(ids[1:] > ids[:-1])) else rows[np.argsort(ids, kind="stable")]
 
 
-def _texts(s: Session, query: Select[Any], names: tuple[str, ...]) -> dict[str, dict[int, str]]:
-    """Text columns as {row id: text}, empty texts left out; query selects the id, then names."""
-    texts: dict[str, dict[int, str]] = {name: {} for name in names}
-    for row in s.execute(query):
-        for name, text in zip(names, row[1:], strict=True):
-            if text:
-                texts[name][row[0]] = text
+def _texts(s: Session, rows: Select[Any], names: tuple[str, ...], model: Any) -> dict[str, dict[int, str]]:
+    """Text columns as {row id: text}, empty texts left out; rows selects the rows' ids."""
+    texts = {}
+    for name in names:
+        column = getattr(model, name)
+        with _cursor(s, rows.add_columns(column).where(column != "")) as cursor:
+            texts[name] = dict(cursor)
     return texts
 
 
@@ -193,9 +200,7 @@ def _cell_table(s: Session, table: type[CellTableT], model: Any, vendor_ids: lis
     of_vendors = select(model.id).where(model.vendor_id.in_(vendor_ids))
     numbers = [getattr(model, name) for name in table.NUMBERS if name != "id"]
     rows = _in_id_order(_numbers(s, of_vendors.add_columns(*numbers), np.dtype(list(table.NUMBERS.items()))))
-    texts = [getattr(model, name) for name in table.TEXTS]
-    found = _texts(s, of_vendors.add_columns(*texts).where(or_(*(t != "" for t in texts))), table.TEXTS)
-    return table(**{name: rows[name] for name in table.NUMBERS}, **found)
+    return table(**{name: rows[name] for name in table.NUMBERS}, **_texts(s, of_vendors, table.TEXTS, model))
 
 
 def load_criteria(db: Database, ref: Ref) -> domain.Snapshot:
