@@ -7,6 +7,7 @@ vendor x criterion cell; as objects they cost ~500 bytes each and seconds to loa
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Generic, TypeVar, overload
 
@@ -132,10 +133,22 @@ class CellTable(Generic[E]):
         return self._entry_of(self._columns(), row)
 
     def rows(self, mask: np.ndarray | None = None) -> Iterator[E]:
-        """The rows as entries, in table order; with a boolean mask only those it selects."""
-        picked = range(len(self)) if mask is None else np.flatnonzero(mask).tolist()
+        """The rows as entries, in table order; with a boolean mask only those it selects.
+        Built a column at a time (tolist), not a field at a time: a tenth of the cost per row."""
         cols = self._columns()
-        return (self._entry_of(cols, i) for i in picked)
+        picked: Any = slice(None) if mask is None else np.flatnonzero(mask)
+        ids = cols["id"][picked].tolist()
+        fields: list[Iterable[Any]] = []
+        for name in self.ENTRY._fields:
+            if name in self.NUMBERS:
+                fields.append(ids if name == "id" else cols[name][picked].tolist())
+            elif name in self.TEXTS:
+                texts = cols[name]
+                fields.append([texts.get(i, "") for i in ids] if texts else itertools.repeat(""))
+            else:
+                stamps = cols[self.STAMP]
+                fields.append(itertools.repeat(None) if stamps is None else stamps[picked].tolist())
+        return itertools.starmap(self.ENTRY, zip(*fields))
 
     def _get(self, cell: Key) -> E | None:
         """One cell's row, found without a pass over the table."""
