@@ -148,7 +148,7 @@ class CellTable(Generic[E]):
             else:
                 stamps = cols[self.STAMP]
                 fields.append(itertools.repeat(None) if stamps is None else stamps[picked].tolist())
-        return itertools.starmap(self.ENTRY, zip(*fields))
+        return itertools.starmap(self.ENTRY, zip(*fields, strict=False))  # repeat() columns have no end
 
     def _get(self, cell: Key) -> E | None:
         """One cell's row, found without a pass over the table."""
