@@ -6,8 +6,10 @@ loaded snapshot (score cube included), the memory a held snapshot adds per score
 process's peak, each in a fresh process, beside the floor: the bare sqlite3 driver reading the
 same score columns into numpy arrays (and, for comparison, pandas' read_sql_query). Targets
 (issue 17): 180k loaded in <= 150 ms, <= 150 bytes per score, growth linear, load within 1.5x the
-floor. Beside the wall-clock times, the process's CPU time for the same loads: on a shared machine
-the wall clock mostly measures the other processes, the CPU time what the load itself costs.
+floor. (load_snapshot reads each score as two numbers, its id, cell and flags packed into one
+integer beside its value: that is how it can come in under this six-column floor.) Beside the
+wall-clock times, the process's CPU time for the same loads: on a shared machine the wall clock
+mostly measures the other processes, the CPU time what the load itself costs.
 
 Part 1b, the same on PostgreSQL when its binaries are installed: a throwaway server
 (tests/postgres_server.py), each evaluation copied onto it, load_snapshot against the floor of
