@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QGridLayout,
@@ -151,12 +151,14 @@ class MainWindow(QMainWindow):
         self.duplicate_action = self._action("&Duplicate evaluation…", self.duplicate_selected)
         self.delete_action = self._action("De&lete evaluation…", self.delete_selected)
         self.quit_action = self._action("&Quit", self.close, Std.Quit)
-        self.undo_action = QAction("&Undo", self)
+        # Undo/Redo follow the open evaluation's stack through a group that Qt keeps in step (enabled,
+        # "Undo <what>"), with no Python slot on the stack: a session destroyed at exit (window never
+        # closed) signals nothing into a half-destroyed window.
+        self.undo_group = QUndoGroup(self)
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(Std.Undo))
-        self.undo_action.triggered.connect(self.undo)
-        self.redo_action = QAction("&Redo", self)
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence(Std.Redo), QKeySequence("Ctrl+Y")])
-        self.redo_action.triggered.connect(self.redo)
 
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.new_action)
@@ -336,10 +338,8 @@ class MainWindow(QMainWindow):
         self.session = session
         session.failed.connect(self._edit_refused)
         session.changed.connect(self._session_changed)
-        session.undo_stack.canUndoChanged.connect(lambda _b: self._update_actions())
-        session.undo_stack.canRedoChanged.connect(lambda _b: self._update_actions())
-        session.undo_stack.undoTextChanged.connect(lambda _t: self._update_actions())
-        session.undo_stack.redoTextChanged.connect(lambda _t: self._update_actions())
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
         self.stack.setCurrentWidget(self.tabs)
         last = self.settings.get(LAST_TAB)
         self.tabs.setCurrentIndex(last if 0 <= last < self.tabs.count() else 0)
@@ -359,9 +359,7 @@ class MainWindow(QMainWindow):
         old, self.session = self.session, None
         old.changed.disconnect()
         old.failed.disconnect()
-        stack = old.undo_stack
-        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
-            signal.disconnect()
+        self.undo_group.removeStack(old.undo_stack)
         for screen in self.screens:
             screen.session = None
         old.close()  # a background reload still under way is dropped
@@ -395,11 +393,6 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has = self.session is not None
         writable = has and not self.session.read_only  # type: ignore[union-attr]
-        stack = self.session.undo_stack if has else None  # type: ignore[union-attr]
-        self.undo_action.setEnabled(bool(stack and stack.canUndo()))
-        self.redo_action.setEnabled(bool(stack and stack.canRedo()))
-        self.undo_action.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")
-        self.redo_action.setText(f"&Redo {stack.redoText()}" if stack and stack.canRedo() else "&Redo")
         self.import_action.setEnabled(writable)
         for a in (self.export_q_action, self.export_pdf_action, self.export_xlsx_action):
             a.setEnabled(has)
