@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -33,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from vendor_eval import vocabulary
+from vendor_eval.errors import UserError
+from vendor_eval.scoring.engine import MissingScores
 from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.scoring_grid import short
@@ -126,6 +129,10 @@ class ResultsScreen(Screen):
         self.model = RankingModel(self)
         self.table = table_view(self.model)
         self.message = guidance("")
+        # The message names the missing-score policy: the way to change it is right under it.
+        self.policy_button = QPushButton("Change the missing-score policy…")
+        self.policy_button.setToolTip("Open the evaluation settings at 'A missing score'")
+        self.policy_button.clicked.connect(self.change_missing_policy)
         self.bar_chart = QChart()
         self.radar = QPolarChart()
         self.radar.setTitle(f"Profile of the top {RADAR_VENDORS} (share of each group's best score)")
@@ -155,6 +162,7 @@ class ResultsScreen(Screen):
         uv.setContentsMargins(0, 0, 0, 0)
         uv.addWidget(self.table, 1)
         uv.addWidget(self.message)
+        uv.addWidget(self.policy_button, 0, Qt.AlignmentFlag.AlignLeft)
         uv.addWidget(self.variant)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
@@ -199,7 +207,10 @@ class ResultsScreen(Screen):
         assert self.session is not None
         self.method.setCurrentIndex(max(self.method.findData(self.session.method), 0))
         self.aggregation.setCurrentIndex(max(self.aggregation.findData(self.session.aggregation), 0))
-        result, error = engine.try_rank(self.session)  # first: it forgets a scenario that was removed
+        try:  # first: it forgets a scenario that was removed
+            result, error, blocked = engine.rank(self.session), "", False
+        except UserError as exc:  # no ranking yet: a message, not an error
+            result, error, blocked = None, str(exc), isinstance(exc, MissingScores)
         self._scenarios()
         self.result = result
         self.model.set_rows(result.vendors if result is not None else [])
@@ -212,11 +223,19 @@ class ResultsScreen(Screen):
             first = ", ".join(m.describe() for m in result.missing[:3])
             self.message.setText(f"{counted('%n cell(s) have no score yet', len(result.missing))} (e.g. {first}); "
                                  "the evaluation's missing-score policy decides how they count.")
+        self.policy_button.setVisible((blocked or (result is not None and bool(result.missing)))
+                                      and not self.session.read_only)
         self.variant.setText(engine.describe_variant(result) if result is not None else "")
         self.charts.setVisible(result is not None and bool(result.vendors))  # nothing to chart: the message has room
         self._fit_table()
         self._bars(result)
         self._radar(result)
+
+    def change_missing_policy(self) -> None:
+        from vendor_eval.ui.dialogs.settings_dialog import open_settings  # the dialog loads only when used
+
+        if self.session is not None:
+            open_settings(self, self.session, "missing_policy")
 
     def _scenarios(self) -> None:
         """The picker lists the evaluation's scenarios as they are now, showing the session's choice."""
@@ -244,7 +263,8 @@ class ResultsScreen(Screen):
         width = max(self.split.width() - 12, 300)  # wrapped labels: their height at the width they get
         wanted = ((self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
                    + 6 if rows else 0) + self.variant.heightForWidth(width)
-                  + (self.message.heightForWidth(width) if self.message.isVisibleTo(self) else 0))
+                  + (self.message.heightForWidth(width) if self.message.isVisibleTo(self) else 0)
+                  + (self.policy_button.sizeHint().height() + 6 if self.policy_button.isVisibleTo(self) else 0))
         total = max(sum(self.split.sizes()), 600)
         top = min(wanted, int(total * 0.5))
         self.split.setSizes([top, total - top])
