@@ -81,10 +81,13 @@ class MainWindow(QMainWindow):
         self.list_model = EvaluationListModel(self)
         self.list_view = table_view(self.list_model)
         self.list_view.setSelectionMode(self.list_view.SelectionMode.SingleSelection)
-        self.list_view.horizontalHeader().setStretchLastSection(False)
-        self.list_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (3, 4):  # criteria count and date: in the tooltip-sized dock they only crowd the name
+        header = self.list_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (2, 3, 4):  # counts and date: in the narrow dock they only crowd the name (the tooltip has them)
             self.list_view.setColumnHidden(col, True)
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list_view.doubleClicked.connect(lambda i: self.open_evaluation(self.list_model.row(i.row()).id))
         self.list_view.activated.connect(lambda i: self.open_evaluation(self.list_model.row(i.row()).id))
         buttons = QGridLayout()  # two by two: keeps the list narrow on a 1366 px screen
@@ -232,8 +235,6 @@ class MainWindow(QMainWindow):
     def _show_list(self, summaries: list[Any]) -> None:
         selected = self.selected_id()
         self.list_model.set_rows(summaries)
-        for col in (1, 2):
-            self.list_view.resizeColumnToContents(col)
         for row, summary in enumerate(self.list_model.rows()):
             if summary.id in (selected, self.session.evaluation_id if self.session else None):
                 self.list_view.selectRow(row)
