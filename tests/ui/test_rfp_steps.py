@@ -73,6 +73,7 @@ def test_build_the_criteria_tree(qtbot, window: MainWindow, db: Database, scored
         assert dialog.group.currentText() == "Tele-stroke"  # the selected group
         assert not dialog.ok_button.isEnabled() and "name" in dialog.error.text()
         qtbot.keyClicks(dialog.name, "Door-to-read time")
+        qtbot.keyClicks(dialog.provide, "Last quarter's door-to-read log")
         dialog.scale_max.setValue(10)
         dialog.knockout.setChecked(True)
         dialog.pass_mark.setValue(12)  # off the scale: said at once, and Save waits
@@ -105,6 +106,7 @@ def test_build_the_criteria_tree(qtbot, window: MainWindow, db: Database, scored
     assert new.scoring_rule == {"kind": "thresholds", "thresholds": [[30.0, 10.0], [60.0, 5.0]], "otherwise": 0.0,
                                 "better": "lower"}
     assert new.descriptors == {"10": "Read within 30 minutes, every time"}
+    assert new.provide == "Last quarter's door-to-read log"  # what the questionnaire asks vendors to attach
     assert screen.current_criterion() is not None and screen.current_criterion().id == new.id
     detail = screen.detail_text.text()
     assert "up to 30 minutes → 10" in detail and "Knock-out" in detail
