@@ -87,7 +87,9 @@ def shoot(app: Any, tmp: Path, out: Path, width: int, height: int) -> None:
         print(path)
 
     def dialog_shot(dialog: QWidget, name: str) -> None:
-        """A dialog no larger than the window it belongs to, shown non-modally for the picture."""
+        """A dialog no larger than the window it belongs to, shown non-modally for the picture (at the
+        size exec() would give it: wrapped labels at their height for the width)."""
+        dialog.adjustSize()
         dialog.resize(min(dialog.width(), width - 40), min(dialog.height(), height - 40))
         dialog.show()
         shot(dialog, name)

@@ -45,6 +45,8 @@ def test_radar_keeps_its_size_at_1024x700(window: MainWindow, db: Database) -> N
     screen = show(window, ResultsScreen)
     QApplication.processEvents()
     assert screen.charts.currentWidget() is screen.chart_tabs  # narrow: one chart at a time, full width
+    # Every one of the seven vendors in sight, the disqualified one last, with no scrolling.
+    assert screen.model.rowCount() == 7 and not screen.table.verticalScrollBar().isVisible()
     screen.chart_tabs.setCurrentWidget(screen.radar_view)
     QApplication.processEvents()
     plot = screen.radar.plotArea()

@@ -157,7 +157,7 @@ class ResultsScreen(Screen):
         top.addWidget(QLabel("Tariffs"))
         top.addWidget(self.tariff_scenario)
         top.addStretch(1)
-        upper = QWidget()
+        self.upper = upper = QWidget()
         uv = QVBoxLayout(upper)
         uv.setContentsMargins(0, 0, 0, 0)
         uv.addWidget(self.table, 1)
@@ -179,6 +179,8 @@ class ResultsScreen(Screen):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._arrange_charts(event.size().width() >= SIDE_BY_SIDE)
+        if self.session is not None:  # first shown or resized: the table's share follows the new height
+            self._fit_table()
 
     def _arrange_charts(self, wide: bool) -> None:
         target = self.side_by_side if wide else self.chart_tabs
@@ -261,11 +263,13 @@ class ResultsScreen(Screen):
         rows = self.model.rowCount()
         self.table.setVisible(rows > 0)  # no ranking: the message says why, with nothing empty above it
         width = max(self.split.width() - 12, 300)  # wrapped labels: their height at the width they get
+        parts = [w for w in (self.table, self.message, self.policy_button, self.variant) if w.isVisibleTo(self)]
         wanted = ((self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
-                   + 6 if rows else 0) + self.variant.heightForWidth(width)
+                   + 2 * self.table.frameWidth() + 2 if rows else 0) + self.variant.heightForWidth(width)
                   + (self.message.heightForWidth(width) if self.message.isVisibleTo(self) else 0)
-                  + (self.policy_button.sizeHint().height() + 6 if self.policy_button.isVisibleTo(self) else 0))
-        total = max(sum(self.split.sizes()), 600)
+                  + (self.policy_button.sizeHint().height() if self.policy_button.isVisibleTo(self) else 0)
+                  + self.upper.layout().spacing() * max(len(parts) - 1, 0))
+        total = sum(self.split.sizes()) or 600  # the real height: setSizes scales a larger sum down
         top = min(wanted, int(total * 0.5))
         self.split.setSizes([top, total - top])
 
