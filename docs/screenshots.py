@@ -41,7 +41,7 @@ def main() -> int:
 
 
 def shoot(app: Any, tmp: Path, out: Path, width: int, height: int) -> None:
-    from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
     from PySide6.QtWidgets import QWidget
 
     from vendor_eval.paths import sample_data_dir
@@ -89,7 +89,8 @@ def shoot(app: Any, tmp: Path, out: Path, width: int, height: int) -> None:
     def dialog_shot(dialog: QWidget, name: str) -> None:
         """A dialog no larger than the window it belongs to, shown non-modally for the picture (at the
         size exec() would give it: wrapped labels at their height for the width)."""
-        dialog.adjustSize()
+        if not dialog.testAttribute(Qt.WidgetAttribute.WA_Resized):  # as show() does for a dialog not sized
+            dialog.adjustSize()
         dialog.resize(min(dialog.width(), width - 40), min(dialog.height(), height - 40))
         dialog.show()
         shot(dialog, name)
