@@ -336,6 +336,12 @@ class ResultsScreen(Screen):
         series.attachAxis(values)
         chart.legend().setVisible(False)
 
+    def _radar_width(self) -> int:
+        """The radar's width once shown: the whole chart area as a tab, its share beside the bars
+        (the view itself may be hidden in a tab, with no width yet)."""
+        tabs = self.charts.currentWidget() is self.chart_tabs
+        return self.charts.width() if tabs else self.radar_view.width()
+
     def _radar(self, result: Any) -> None:
         chart = self.radar
         clear_chart(chart)
@@ -349,7 +355,7 @@ class ResultsScreen(Screen):
         angular.setRange(0, len(groups))
         angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         for i, g in enumerate(groups):
-            angular.append(short(g, 28 if self.radar_view.width() >= 520 else 16), i)
+            angular.append(short(g, 28 if self._radar_width() >= 520 else 16), i)
         radial = QValueAxis()
         radial.setRange(0, 100)
         radial.setLabelFormat("%d %%")
