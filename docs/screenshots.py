@@ -45,10 +45,10 @@ def shoot(app: Any, tmp: Path, out: Path, width: int, height: int) -> None:
     from PySide6.QtWidgets import QWidget
 
     from vendor_eval.paths import sample_data_dir
+    from vendor_eval.services import lifecycle
     from vendor_eval.services.demo import load_demo
     from vendor_eval.storage import open_database
     from vendor_eval.ui.ahp_dialog import AhpDialog
-    from vendor_eval.services import lifecycle
     from vendor_eval.ui.declaration_dialog import DeclarationDialog
     from vendor_eval.ui.dialogs.costs_dialog import CostsDialog
     from vendor_eval.ui.dialogs.criterion_form import CriterionForm

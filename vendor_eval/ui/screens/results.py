@@ -129,6 +129,7 @@ class ResultsScreen(Screen):
         self.model = RankingModel(self)
         self.table = table_view(self.model)
         self.message = guidance("")
+        self._alone_style = self.message.styleSheet()  # the screen's message when there is no ranking
         # The message names the missing-score policy: the way to change it is right under it.
         self.policy_button = QPushButton("Change the missing-score policy…")
         self.policy_button.setToolTip("Open the evaluation settings at 'A missing score'")
@@ -160,10 +161,13 @@ class ResultsScreen(Screen):
         self.upper = upper = QWidget()
         uv = QVBoxLayout(upper)
         uv.setContentsMargins(0, 0, 0, 0)
+        uv.addStretch(0)  # with no ranking, these two stretches centre the message and its button
         uv.addWidget(self.table, 1)
         uv.addWidget(self.message)
-        uv.addWidget(self.policy_button, 0, Qt.AlignmentFlag.AlignLeft)
+        uv.addWidget(self.policy_button, 0, Qt.AlignmentFlag.AlignHCenter)
         uv.addWidget(self.variant)
+        uv.addStretch(0)
+        self.upper_layout = uv
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
         split.addWidget(charts)
@@ -220,15 +224,22 @@ class ResultsScreen(Screen):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.message.setVisible(bool(error) or (result is not None and bool(result.missing)))
         if error:
-            self.message.setText(f"No ranking yet. {error}")
+            self.message.setText(error if blocked else f"No ranking yet. {error}")
         elif result is not None and result.missing:
             first = ", ".join(m.describe() for m in result.missing[:3])
             self.message.setText(f"{counted('%n cell(s) have no score yet', len(result.missing))} (e.g. {first}); "
                                  "the evaluation's missing-score policy decides how they count.")
         self.policy_button.setVisible((blocked or (result is not None and bool(result.missing)))
                                       and not self.session.read_only)
+        # Under a ranking the note is small print, so the table keeps its room; alone it is the message.
+        ranked = result is not None and bool(result.vendors)
+        self.message.setStyleSheet("color: palette(placeholder-text);" if ranked else self._alone_style)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft if ranked else Qt.AlignmentFlag.AlignCenter)
+        self.upper_layout.setAlignment(self.policy_button, Qt.AlignmentFlag.AlignLeft if ranked
+                                       else Qt.AlignmentFlag.AlignHCenter)
         self.variant.setText(engine.describe_variant(result) if result is not None else "")
-        self.charts.setVisible(result is not None and bool(result.vendors))  # nothing to chart: the message has room
+        # Nothing to chart (no ranking, or every vendor knocked out): no empty axes, the table has the room.
+        self.charts.setVisible(ranked and any(not v.disqualified for v in result.vendors))  # type: ignore[union-attr]
         self._fit_table()
         self._bars(result)
         self._radar(result)
@@ -258,17 +269,19 @@ class ResultsScreen(Screen):
     def _fit_table(self) -> None:
         """Show every ranked vendor (disqualified ones last) without scrolling when there are few;
         the charts take the rest. A splitter the user moved stays where they put it."""
-        if self._user_sized:
-            return
         rows = self.model.rowCount()
         self.table.setVisible(rows > 0)  # no ranking: the message says why, with nothing empty above it
+        for i in (0, self.upper_layout.count() - 1):
+            self.upper_layout.setStretch(i, 0 if rows else 1)
+        if self._user_sized:
+            return
         width = max(self.split.width() - 12, 300)  # wrapped labels: their height at the width they get
         parts = [w for w in (self.table, self.message, self.policy_button, self.variant) if w.isVisibleTo(self)]
         wanted = ((self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
                    + 2 * self.table.frameWidth() + 2 if rows else 0) + self.variant.heightForWidth(width)
                   + (self.message.heightForWidth(width) if self.message.isVisibleTo(self) else 0)
                   + (self.policy_button.sizeHint().height() if self.policy_button.isVisibleTo(self) else 0)
-                  + self.upper.layout().spacing() * max(len(parts) - 1, 0))
+                  + self.upper_layout.spacing() * max(len(parts) - 1, 0))
         total = sum(self.split.sizes()) or 600  # the real height: setSizes scales a larger sum down
         top = min(wanted, int(total * 0.5))
         self.split.setSizes([top, total - top])
