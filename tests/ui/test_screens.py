@@ -143,3 +143,10 @@ def test_evaluation_list_headings_fit_the_dock_at_1024x700(window: MainWindow, s
         assert header.sectionSize(c) >= header.fontMetrics().horizontalAdvance(heading) + 8, heading
     name = window.list_model.index(0, 0)
     assert "Teleradiology RFP" in name.data(Qt.ItemDataRole.ToolTipRole)  # an elided name is whole in its tooltip
+
+
+def test_overview_of_a_new_evaluation_does_not_claim_declarations(window: MainWindow, imaging_eval: int) -> None:
+    open_eval(window, imaging_eval)  # no evaluators yet
+    overview = show(window, OverviewScreen)
+    text = overview.undeclared.text()
+    assert "Every evaluator has declared" not in text and text.startswith("No evaluators yet")
