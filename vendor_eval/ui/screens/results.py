@@ -195,7 +195,7 @@ class ResultsScreen(Screen):
             for view in (self.bar_view, self.radar_view):
                 self.side_by_side.addWidget(view)
                 view.show()  # the tab widget hid the one not on show
-            self.side_by_side.setSizes([600, 400])
+            self.side_by_side.setSizes([550, 450])
         else:
             self.chart_tabs.addTab(self.bar_view, "Scores by group")
             self.chart_tabs.addTab(self.radar_view, "Profile of the leaders")
@@ -367,8 +367,11 @@ class ResultsScreen(Screen):
         angular = QCategoryAxis()
         angular.setRange(0, len(groups))
         angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        # Labels sit beside the plot and take its room: shorter as the radar narrows.
+        width = self._radar_width()
+        chars = 28 if width >= 760 else 20 if width >= 440 else 14
         for i, g in enumerate(groups):
-            angular.append(short(g, 28 if self._radar_width() >= 520 else 16), i)
+            angular.append(short(g, chars), i)
         radial = QValueAxis()
         radial.setRange(0, 100)
         radial.setLabelFormat("%d %%")
