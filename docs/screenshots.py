@@ -41,14 +41,19 @@ def main() -> int:
 
 
 def shoot(app: Any, tmp: Path, out: Path, width: int, height: int) -> None:
-    from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
     from PySide6.QtWidgets import QWidget
 
     from vendor_eval.paths import sample_data_dir
+    from vendor_eval.services import lifecycle
     from vendor_eval.services.demo import load_demo
     from vendor_eval.storage import open_database
     from vendor_eval.ui.ahp_dialog import AhpDialog
     from vendor_eval.ui.declaration_dialog import DeclarationDialog
+    from vendor_eval.ui.dialogs.costs_dialog import CostsDialog
+    from vendor_eval.ui.dialogs.criterion_form import CriterionForm
+    from vendor_eval.ui.dialogs.finalise_dialog import FinaliseDialog, ReopenDialog
+    from vendor_eval.ui.dialogs.settings_dialog import SettingsDialog
     from vendor_eval.ui.exporting import ExportDone
     from vendor_eval.ui.import_wizard import ImportWizard
     from vendor_eval.ui.main_window import MainWindow
@@ -82,7 +87,10 @@ def shoot(app: Any, tmp: Path, out: Path, width: int, height: int) -> None:
         print(path)
 
     def dialog_shot(dialog: QWidget, name: str) -> None:
-        """A dialog no larger than the window it belongs to, shown non-modally for the picture."""
+        """A dialog no larger than the window it belongs to, shown non-modally for the picture (at the
+        size exec() would give it: wrapped labels at their height for the width)."""
+        if not dialog.testAttribute(Qt.WidgetAttribute.WA_Resized):  # as show() does for a dialog not sized
+            dialog.adjustSize()
         dialog.resize(min(dialog.width(), width - 40), min(dialog.height(), height - 40))
         dialog.show()
         shot(dialog, name)
@@ -149,6 +157,19 @@ def shoot(app: Any, tmp: Path, out: Path, width: int, height: int) -> None:
     progress._progress(420, 1000, "Drawing the ranking charts")
     task.done = True  # so closing the picture's dialog does not ask the task to cancel
     dialog_shot(progress, "27_progress")
+    # The RFP steps edited in dialogs: a knock-out criterion with a rule and descriptors, the settings,
+    # cost lines and scenarios (the demo's), finalise with its checks, reopen with its reason.
+    knockout = next(c for c in snap.criteria if c.knockout and c.scoring_rule)
+    for tab, name in enumerate(("28_criterion_form", "28_criterion_form_scale", "28_criterion_form_rule")):
+        form = CriterionForm(window, snap, knockout)
+        form.tabs.setCurrentIndex(tab)
+        dialog_shot(form, name)
+    dialog_shot(CriterionForm(window, snap, None, snap.groups[-1].id), "28_criterion_form_new")
+    dialog_shot(SettingsDialog(window, snap.evaluation), "29_settings")
+    dialog_shot(CostsDialog(window, session), "30_cost_lines_and_scenarios")
+    dialog_shot(FinaliseDialog(window, snap.evaluation.name, lifecycle.finalise_checks(snap)), "31_finalise")
+    reopen = ReopenDialog(window, snap.evaluation.name, "on 2026-05-12 16:40 UTC by Procurement officer")
+    dialog_shot(reopen, "32_reopen")
     files = sorted((sample_data_dir() / "questionnaires").glob("*.xlsx"))[:3]
     wizard = ImportWizard(window, session, files)
     wizard.show()

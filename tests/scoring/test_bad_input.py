@@ -99,3 +99,9 @@ def test_degenerate_inputs_give_defined_results() -> None:
     # A criterion on which every vendor scored the same adds the same to everyone.
     n = linear_minmax(np.array([[3.0, 1.0], [3.0, 4.0]]), [0, 0], [5, 5], ["max", "max"], ["a", "b"])
     assert np.isfinite(weighted_sum(n, np.array([0.5, 0.5])).total).all()
+
+
+def test_renormalise_names_the_vendor_with_no_score_at_all() -> None:
+    matrix = np.array([[0.5, 1.0], [np.nan, np.nan]])
+    with pytest.raises(ValidationError, match=r"^Quillon Reads has no score yet on any weighted criterion"):
+        weighted_sum(matrix, np.array([0.5, 0.5]), "renormalise", ["Northwind Teleradiology", "Quillon Reads"])

@@ -105,3 +105,23 @@ def test_names_the_most_inconsistent_judgement(qtbot) -> None:  # type: ignore[n
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
     dialog.insist.setChecked(True)
     assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+
+
+def test_fits_a_1024x700_window_without_sideways_scrolling(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(1024, 700)
+    names = ["Service levels (SLAs)", "Clinical quality and credentials", "Deployment, continuity and data residency",
+             "Tariff and supply-chain exposure"]
+    dialog = AhpDialog(window, "AHP: criteria groups", names, [40, 30, 20, 10])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QApplication.processEvents()
+    assert dialog.width() <= 1024 and not dialog.pairs_area.horizontalScrollBar().isVisible()
+    pair = dialog.pairs[0]
+    assert pair.width() <= dialog.pairs_area.viewport().width()  # long names wrap inside the pane
+    view = dialog.weights_view
+    header = view.horizontalHeader()
+    assert sum(header.sectionSize(c) for c in range(header.count())) <= view.viewport().width()  # "Change" whole
+    changes = [dialog.weights_model.index(r, 3).data() for r in range(len(names))]
+    assert changes == ["0.0 pts"] * 4  # starts at the current weights: no change, and never "-0.0"

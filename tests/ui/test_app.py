@@ -69,3 +69,45 @@ def test_demo_opens_on_the_sample_ranking(qtbot, window, db) -> None:  # type: i
     names = [screen.model.index(r, 1).data() for r in range(screen.model.rowCount())]
     assert names[0] == "Bluestem Reading Group" and len(names) == 7
     assert window.session.snapshot.evaluation.name == "Teleradiology and AI reading services"
+
+
+# The window is left open when the application ends (a script, a crash handler's exit, the
+# session deleted at interpreter exit): the undo stack, cleared as it is destroyed, signals
+# canUndoChanged; nothing of the half-destroyed window may run then.
+EXIT_WITHOUT_CLOSE = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QSettings, QTimer
+from vendor_eval.app import make_application
+from vendor_eval.storage import open_database
+from vendor_eval.ui import tasks
+from vendor_eval.ui.commands import SetWeightsCommand
+from vendor_eval.ui.main_window import MainWindow
+from vendor_eval.ui.settings import Settings
+
+app = make_application([sys.argv[0]])
+tasks.set_inline(True)
+db = open_database(Path(sys.argv[1]))
+window = MainWindow(db, Settings(QSettings(sys.argv[2], QSettings.Format.IniFormat)))
+window.show()
+window.open_evaluation(int(sys.argv[3]))
+session = window.session
+criterion = session.snapshot.criteria[1].id
+assert session.push(SetWeightsCommand(session, "Change weight", {criterion: 7.0}))
+assert session.push(SetWeightsCommand(session, "Change weight", {criterion: 9.0}))
+session.undo_stack.undo()  # both undo and redo are possible when the stack goes
+assert window.undo_action.isEnabled() and window.redo_action.isEnabled()
+QTimer.singleShot(0, lambda: app.exit(0))  # exit, unlike quit, closes no window
+sys.exit(app.exec())
+"""
+
+
+def test_exit_without_closing_the_window_leaves_stderr_clean(tmp_path: Path, db, imaging_eval: int) -> None:  # type: ignore[no-untyped-def]
+    path = db.path
+    db.dispose()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "VENDOR_EVAL_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", EXIT_WITHOUT_CLOSE, str(path), str(tmp_path / "settings.ini"),
+                           str(imaging_eval)], env=env, capture_output=True, text=True, timeout=120)
+    noise = ("propagateSizeHints",)  # the offscreen plugin's, not ours
+    stderr = [line for line in done.stderr.splitlines() if line.strip() and not any(n in line for n in noise)]
+    assert done.returncode == 0 and stderr == [], done.stderr[-3000:]

@@ -45,6 +45,8 @@ def test_radar_keeps_its_size_at_1024x700(window: MainWindow, db: Database) -> N
     screen = show(window, ResultsScreen)
     QApplication.processEvents()
     assert screen.charts.currentWidget() is screen.chart_tabs  # narrow: one chart at a time, full width
+    # Every one of the seven vendors in sight, the disqualified one last, with no scrolling.
+    assert screen.model.rowCount() == 7 and not screen.table.verticalScrollBar().isVisible()
     screen.chart_tabs.setCurrentWidget(screen.radar_view)
     QApplication.processEvents()
     plot = screen.radar.plotArea()
@@ -70,3 +72,44 @@ def test_blocked_ranking_message_is_shown_whole_at_1024x700(window: MainWindow, 
     assert message.isVisible() and "Ranking is blocked" in message.text()
     assert message.height() >= message.heightForWidth(message.width())  # every wrapped line fits
     assert not screen.table.isVisible() and not screen.charts.isVisible()  # no empty table or charts
+
+
+def test_blocked_ranking_links_to_the_missing_score_policy(qtbot, window: MainWindow, db: Database,  # type: ignore[no-untyped-def]
+                                                           scored_eval: int) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog
+
+    from tests.ui.helpers import drive_modal
+    from vendor_eval.services import scores
+    from vendor_eval.services.snapshot import load_snapshot
+    from vendor_eval.ui.dialogs.settings_dialog import SettingsDialog
+
+    snap = load_snapshot(db, scored_eval)
+    beta = next(v for v in snap.vendors if v.name == "Beta Imaging")
+    for crit in [c for c in snap.criteria if not c.knockout][:2]:  # two cells of Beta left unscored
+        scores.clear_score(db, scored_eval, snap.evaluators[0].id, beta.id, crit.id, "officer")
+    window.resize(1024, 700)
+    open_eval(window, scored_eval)
+    screen = show(window, ResultsScreen)
+    assert "Ranking is blocked" in screen.message.text() and screen.policy_button.isVisible()
+    assert screen.model.rowCount() == 0
+    seen: dict[str, object] = {}
+
+    def pick_minimum(dialog: QDialog) -> None:
+        assert isinstance(dialog, SettingsDialog)
+        seen["focus"] = dialog.focusWidget()
+        dialog.missing_policy.setCurrentIndex(dialog.missing_policy.findData("minimum"))
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    errors = drive_modal(SettingsDialog, pick_minimum)
+    qtbot.mouseClick(screen.policy_button, Qt.MouseButton.LeftButton)
+    assert not errors, errors
+    assert isinstance(seen["focus"], type(screen.method)) and seen["focus"].currentData() == "minimum"  # type: ignore[attr-defined]
+    assert load_snapshot(db, scored_eval).evaluation.missing_policy == "minimum"  # saved in the file
+    QApplication.processEvents()
+    expected = ranking.rank_evaluation(db, scored_eval)  # what the file ranks, read afresh
+    shown = [(screen.model.index(r, 1).data(), screen.model.row(r).score) for r in range(screen.model.rowCount())]
+    assert [n for n, _ in shown] == [v.name for v in expected.vendors]
+    assert all(abs(s - v.score) < 1e-9 for (_, s), v in zip(shown, expected.vendors, strict=True))
+    assert screen.table.isVisible() and "Ranking is blocked" not in screen.message.text()
+    assert "2 cells have no score yet" in screen.message.text()  # still said, with the way to change it

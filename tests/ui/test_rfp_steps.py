@@ -3,6 +3,8 @@ scenarios, finalise and reopen. Each flow checks the database and what the scree
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLabel, QMessageBox
@@ -71,6 +73,7 @@ def test_build_the_criteria_tree(qtbot, window: MainWindow, db: Database, scored
         assert dialog.group.currentText() == "Tele-stroke"  # the selected group
         assert not dialog.ok_button.isEnabled() and "name" in dialog.error.text()
         qtbot.keyClicks(dialog.name, "Door-to-read time")
+        qtbot.keyClicks(dialog.provide, "Last quarter's door-to-read log")
         dialog.scale_max.setValue(10)
         dialog.knockout.setChecked(True)
         dialog.pass_mark.setValue(12)  # off the scale: said at once, and Save waits
@@ -103,6 +106,7 @@ def test_build_the_criteria_tree(qtbot, window: MainWindow, db: Database, scored
     assert new.scoring_rule == {"kind": "thresholds", "thresholds": [[30.0, 10.0], [60.0, 5.0]], "otherwise": 0.0,
                                 "better": "lower"}
     assert new.descriptors == {"10": "Read within 30 minutes, every time"}
+    assert new.provide == "Last quarter's door-to-read log"  # what the questionnaire asks vendors to attach
     assert screen.current_criterion() is not None and screen.current_criterion().id == new.id
     detail = screen.detail_text.text()
     assert "up to 30 minutes → 10" in detail and "Knock-out" in detail
@@ -350,3 +354,59 @@ def test_overview_shows_the_declarations_in_force(window: MainWindow, db: Databa
     text = overview.undeclared.text()
     assert "Every evaluator has declared" in text
     assert "Declared conflicts (they cannot score these vendors): Tomasz Lind: Beta Imaging." in text
+
+
+def _same_as(expected: Any, actual: Any) -> None:
+    """Two snapshots field by field (the audit chain's head moves on with every event, by design)."""
+    import dataclasses
+
+    for f in dataclasses.fields(expected):
+        if f.compare and f.name != "audit_head":
+            assert getattr(actual, f.name) == getattr(expected, f.name), f.name
+
+
+def test_delete_criterion_and_group_then_undo_restores_exactly(qtbot, window: MainWindow, db: Database,  # type: ignore[no-untyped-def]
+                                                               seed, monkeypatch) -> None:
+    from vendor_eval.services import audit_log
+    from vendor_eval.services.demo import load_demo
+
+    eid = seed("demo", load_demo)
+    before = load_snapshot(db, eid)
+    # A criterion with scores, a consensus, vendors' answers, suggested scores and a condition of award.
+    victim = next(c for c in before.criteria if c.name == "Data-protection agreement (mandatory)")
+    on_it = [x for x in (before.consensus, before.answers, before.suggestions, before.award_conditions)
+             if any(e.criterion_id == victim.id for e in x)]
+    assert len(on_it) == 4 and any(s.criterion_id == victim.id for s in before.scores)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _p, _t, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
+    open_eval(window, eid)
+    screen = show(window, CriteriaScreen)
+    _select(screen, victim.id)
+    screen.delete_action.trigger()
+    assert "Undo puts everything back" in asked[0]
+    gone = load_snapshot(db, eid)
+    assert victim.id not in {c.id for c in gone.criteria} and not any(c.criterion_id == victim.id for c in gone.consensus)
+    assert window.undo_action.text() == f"&Undo Delete criterion {victim.name}"
+
+    window.undo_action.trigger()
+    _same_as(before, load_snapshot(db, eid))  # ids, versions, timestamps, positions, weights, descriptors
+    _same_as(before, window.session.snapshot)  # type: ignore[union-attr]  # and the window shows it
+    [restored, deleted] = audit_log.list_audit_events(db, eid, limit=2)
+    assert (deleted.entity, deleted.entity_id, deleted.field) == ("criterion", victim.id, "deleted")
+    assert (restored.entity, restored.entity_id, restored.field) == ("criterion", victim.id, "restored")
+    assert deleted.reason == "28 scores, 1 consensus score, 7 answers, 7 suggested scores removed"  # 4 evaluators x 7 vendors
+    assert restored.reason == "undo of the delete: 28 scores, 1 consensus score, 7 answers, 7 suggested scores put back"
+    window.redo_action.trigger()  # deletes it again, then undo once more
+    assert victim.id not in {c.id for c in load_snapshot(db, eid).criteria}
+    window.undo_action.trigger()
+    _same_as(before, load_snapshot(db, eid))
+
+    # A whole group (not the last: the groups after it are renumbered by the delete, and back by the undo).
+    group = before.groups[2]
+    _select(screen, group.id, group=True)
+    screen.delete_action.trigger()
+    assert group.id not in {g.id for g in load_snapshot(db, eid).groups}
+    window.undo_action.trigger()
+    _same_as(before, load_snapshot(db, eid))
+    assert list(audit_log.list_audit_events(db, eid, limit=1))[0].field == "restored"

@@ -125,3 +125,28 @@ def test_window_geometry_survives_a_restart(qtbot, db: Database, settings) -> No
     qtbot.addWidget(second)
     assert abs(second.width() - 799) <= 2 and second.height() == 590
     assert second.list_dock.isHidden()  # dock layout restored too
+
+
+def test_evaluation_list_headings_fit_the_dock_at_1024x700(window: MainWindow, scored_eval: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(1024, 700)
+    open_eval(window, scored_eval)
+    QApplication.processEvents()
+    view = window.list_view
+    header = view.horizontalHeader()
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    assert [window.list_model.headerData(c, Qt.Orientation.Horizontal) for c in shown] == ["Evaluation", "Status"]
+    assert sum(header.sectionSize(c) for c in shown) <= view.viewport().width()  # nothing cut off at the right
+    for c in shown:  # every heading whole, with the style's padding
+        heading = window.list_model.headerData(c, Qt.Orientation.Horizontal)
+        assert header.sectionSize(c) >= header.fontMetrics().horizontalAdvance(heading) + 8, heading
+    name = window.list_model.index(0, 0)
+    assert "Teleradiology RFP" in name.data(Qt.ItemDataRole.ToolTipRole)  # an elided name is whole in its tooltip
+
+
+def test_overview_of_a_new_evaluation_does_not_claim_declarations(window: MainWindow, imaging_eval: int) -> None:
+    open_eval(window, imaging_eval)  # no evaluators yet
+    overview = show(window, OverviewScreen)
+    text = overview.undeclared.text()
+    assert "Every evaluator has declared" not in text and text.startswith("No evaluators yet")

@@ -188,7 +188,7 @@ def rank(p: Prepared, method: str = "weighted") -> RankingResult:
     by_group: list[dict[str, float]]
     variant = {"method": method, **p.variant}
     if method == "weighted":
-        ws = weighted_sum(p.normalised, p.weights, p.policy)
+        ws = weighted_sum(p.normalised, p.weights, p.policy, [v.name for v in snap.vendors])
         scores, scale, label = ws.total, 100.0, "0-100 points"
         member = np.array([[c.group_id == g.id for g in snap.groups] for c in crit], dtype=float)
         parts = ws.contributions @ member  # vendors x groups

@@ -8,6 +8,7 @@ Policies, per evaluation:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,8 +24,10 @@ class WeightedScores:
     effective_weights: np.ndarray  # vendors x criteria, each row sums to 1
 
 
-def weighted_sum(normalised: np.ndarray, weights: np.ndarray, policy: str = "block") -> WeightedScores:
-    """Scores 0-100 from a vendors x criteria matrix of 0-1 values (NaN = missing) and weights summing to 1."""
+def weighted_sum(normalised: np.ndarray, weights: np.ndarray, policy: str = "block",
+                 names: Sequence[str] = ()) -> WeightedScores:
+    """Scores 0-100 from a vendors x criteria matrix of 0-1 values (NaN = missing) and weights summing to 1.
+    names: the vendors' names, for messages (by number when not given)."""
     if policy not in MISSING_POLICIES:
         raise ValidationError(f"The missing-score policy must be one of {', '.join(MISSING_POLICIES)}, got {policy!r}.")
     n = np.asarray(normalised, dtype=float)
@@ -39,7 +42,9 @@ def weighted_sum(normalised: np.ndarray, weights: np.ndarray, policy: str = "blo
         present = ew.sum(axis=1, keepdims=True)
         empty = np.flatnonzero(present[:, 0] <= 0)
         if empty.size:
-            raise ValidationError(f"Vendor number {int(empty[0]) + 1} has no score on any weighted criterion.")
+            who = names[int(empty[0])] if names else f"Vendor number {int(empty[0]) + 1}"
+            raise ValidationError(f"{who} has no score yet on any weighted criterion, so even the "
+                                  "'renormalise' policy cannot rank it; score it, or remove it from the evaluation.")
         ew = ew / present
     contributions = 100.0 * ew * filled
     return WeightedScores(contributions.sum(axis=1), contributions, ew)

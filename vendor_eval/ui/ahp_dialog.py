@@ -32,7 +32,7 @@ from vendor_eval.errors import UserError
 from vendor_eval.scoring.ahp import CR_LIMIT, ahp_consistency, ahp_weights, most_inconsistent, ratio_matrix
 from vendor_eval.ui.models.pairwise import PairwiseModel, in_words
 from vendor_eval.ui.models.rows import Column, RowsModel
-from vendor_eval.ui.widgets import fit_columns, hint, table_view
+from vendor_eval.ui.widgets import hint, table_view
 from vendor_eval.vocabulary import AHP_METHODS as METHODS
 
 STEPS = 8  # slider -8..8: left end "row item 9x more important", 0 equal, right end "column item 9x"
@@ -60,8 +60,14 @@ class WeightsModel(RowsModel[WeightRow]):
         Column("Now", lambda r: "" if r.now is None else f"{r.now * 100:.1f} %", align_right=True),
         Column("AHP", lambda r: f"{r.ahp * 100:.1f} %", align_right=True,
                header_tip="The weight these comparisons give"),
-        Column("Change", lambda r: "" if r.now is None else f"{(r.ahp - r.now) * 100:+.1f} pts", align_right=True),
+        Column("Change", lambda r: "" if r.now is None else _points(r.ahp - r.now), align_right=True),
     )
+
+
+def _points(change: float) -> str:
+    """A change of share in percentage points, signed; "0.0 pts" rather than "-0.0 pts"."""
+    points = round(change * 100, 1)
+    return f"{points:+.1f} pts" if points else "0.0 pts"
 
 
 class PairSlider(QWidget):
@@ -75,13 +81,13 @@ class PairSlider(QWidget):
         left, right = QLabel(names[i]), QLabel(names[j])
         for label in (left, right):
             label.setWordWrap(True)
-            label.setMinimumWidth(120)
+            label.setMinimumWidth(90)  # long names wrap: the pair never scrolls sideways
         left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(-STEPS, STEPS)
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.setTickInterval(2)
-        self.slider.setMinimumWidth(170)
+        self.slider.setMinimumWidth(120)
         self.words = hint("")
         self.words.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid = QGridLayout(self)
@@ -129,7 +135,10 @@ class AhpDialog(QDialog):
         self.worst.setWordWrap(True)
         self.worst.setStyleSheet("color: #b3261e;")
         self.weights_model = WeightsModel(self)
-        self.weights_view = table_view(self.weights_model)
+        self.weights_view = table_view(self.weights_model, stretch_last=False)
+        header = self.weights_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the names take what the numbers leave
         self.insist = QCheckBox(f"Apply even though the consistency ratio is above {CR_LIMIT:.2f}")
         self.insist.toggled.connect(lambda _on: self.update_result())
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -145,6 +154,7 @@ class AhpDialog(QDialog):
         pairs_layout.addStretch(1)
         scroll = self.pairs_area = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # names and words wrap instead
         scroll.setWidget(pairs)
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -202,7 +212,6 @@ class AhpDialog(QDialog):
         names = self.model.names
         self.weights_model.set_rows([WeightRow(n, self.current[k] if self.current is not None else None, float(w))
                                      for k, (n, w) in enumerate(zip(names, r.weights, strict=True))])
-        fit_columns(self.weights_view, cap=200)
         for col in (1, 3):  # "now" and "change" mean nothing without current weights
             self.weights_view.setColumnHidden(col, self.current is None)
         verdict = "consistent" if r.consistent else "too inconsistent: revise the comparisons"

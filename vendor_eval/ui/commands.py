@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 from vendor_eval.errors import UserError
-from vendor_eval.services import criteria, scores
+from vendor_eval.services import criteria, removal, scores
 from vendor_eval.services.lookup import Ref
 from vendor_eval.ui.changes import Change
 
@@ -289,3 +289,28 @@ class MoveGroupCommand(ServiceCommand):
     def revert(self) -> None:
         s = self.session
         criteria.move_group(s.db, s.evaluation_id, self.group_id, self.old, s.actor)
+
+
+class DeleteCommand(ServiceCommand):
+    """Delete a criterion or a whole group with their scores; undo puts back exactly what went
+    (services.removal), and the audit trail records both."""
+
+    kind = Change.CRITERIA | Change.WEIGHTS | Change.SCORES | Change.CONSENSUS | Change.QUESTIONNAIRES
+
+    def __init__(self, session: EvaluationSession, entity: str, entity_id: int, name: str) -> None:
+        super().__init__(session, f"Delete {'group' if entity == 'group' else 'criterion'} {name}")
+        self.entity, self.entity_id = entity, entity_id
+        self.removed: removal.Removed | None = None
+
+    def do(self) -> None:
+        s = self.session
+        delete = removal.delete_group if self.entity == "group" else removal.delete_criterion
+        self.removed = delete(s.db, s.evaluation_id, self.entity_id, s.actor)
+
+    def revert(self) -> None:
+        s = self.session
+        assert self.removed is not None
+        self.removed = removal.restore(s.db, s.evaluation_id, self.removed, s.actor)
+        row = self.removed.group if self.entity == "group" else self.removed.criteria[0]
+        assert row is not None
+        self.entity_id = row["id"]  # the id it has now (a new one if the old was taken meanwhile)

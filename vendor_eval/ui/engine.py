@@ -70,4 +70,5 @@ def describe_variant_dict(variant: dict[str, str]) -> str:
 def describe_variant(result: Any) -> str:
     """Name the method variant: MCDA results depend on it silently otherwise (DOMAIN.md)."""
     variant = {k: v for k, v in result.variant.items() if k != "method"}  # the picker already shows it
-    return f"Scores: {result.score_scale}. " + describe_variant_dict(variant)
+    details = describe_variant_dict(variant)
+    return f"Scores: {result.score_scale}. " + details[:1].upper() + details[1:]  # a new sentence

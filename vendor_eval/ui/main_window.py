@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QGridLayout,
@@ -81,10 +81,13 @@ class MainWindow(QMainWindow):
         self.list_model = EvaluationListModel(self)
         self.list_view = table_view(self.list_model)
         self.list_view.setSelectionMode(self.list_view.SelectionMode.SingleSelection)
-        self.list_view.horizontalHeader().setStretchLastSection(False)
-        self.list_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (3, 4):  # criteria count and date: in the tooltip-sized dock they only crowd the name
+        header = self.list_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (2, 3, 4):  # counts and date: in the narrow dock they only crowd the name (the tooltip has them)
             self.list_view.setColumnHidden(col, True)
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list_view.doubleClicked.connect(lambda i: self.open_evaluation(self.list_model.row(i.row()).id))
         self.list_view.activated.connect(lambda i: self.open_evaluation(self.list_model.row(i.row()).id))
         buttons = QGridLayout()  # two by two: keeps the list narrow on a 1366 px screen
@@ -151,12 +154,14 @@ class MainWindow(QMainWindow):
         self.duplicate_action = self._action("&Duplicate evaluation…", self.duplicate_selected)
         self.delete_action = self._action("De&lete evaluation…", self.delete_selected)
         self.quit_action = self._action("&Quit", self.close, Std.Quit)
-        self.undo_action = QAction("&Undo", self)
+        # Undo/Redo follow the open evaluation's stack through a group that Qt keeps in step (enabled,
+        # "Undo <what>"), with no Python slot on the stack: a session destroyed at exit (window never
+        # closed) signals nothing into a half-destroyed window.
+        self.undo_group = QUndoGroup(self)
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(Std.Undo))
-        self.undo_action.triggered.connect(self.undo)
-        self.redo_action = QAction("&Redo", self)
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence(Std.Redo), QKeySequence("Ctrl+Y")])
-        self.redo_action.triggered.connect(self.redo)
 
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.new_action)
@@ -230,8 +235,6 @@ class MainWindow(QMainWindow):
     def _show_list(self, summaries: list[Any]) -> None:
         selected = self.selected_id()
         self.list_model.set_rows(summaries)
-        for col in (1, 2):
-            self.list_view.resizeColumnToContents(col)
         for row, summary in enumerate(self.list_model.rows()):
             if summary.id in (selected, self.session.evaluation_id if self.session else None):
                 self.list_view.selectRow(row)
@@ -336,10 +339,8 @@ class MainWindow(QMainWindow):
         self.session = session
         session.failed.connect(self._edit_refused)
         session.changed.connect(self._session_changed)
-        session.undo_stack.canUndoChanged.connect(lambda _b: self._update_actions())
-        session.undo_stack.canRedoChanged.connect(lambda _b: self._update_actions())
-        session.undo_stack.undoTextChanged.connect(lambda _t: self._update_actions())
-        session.undo_stack.redoTextChanged.connect(lambda _t: self._update_actions())
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
         self.stack.setCurrentWidget(self.tabs)
         last = self.settings.get(LAST_TAB)
         self.tabs.setCurrentIndex(last if 0 <= last < self.tabs.count() else 0)
@@ -359,9 +360,7 @@ class MainWindow(QMainWindow):
         old, self.session = self.session, None
         old.changed.disconnect()
         old.failed.disconnect()
-        stack = old.undo_stack
-        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
-            signal.disconnect()
+        self.undo_group.removeStack(old.undo_stack)
         for screen in self.screens:
             screen.session = None
         old.close()  # a background reload still under way is dropped
@@ -395,11 +394,6 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has = self.session is not None
         writable = has and not self.session.read_only  # type: ignore[union-attr]
-        stack = self.session.undo_stack if has else None  # type: ignore[union-attr]
-        self.undo_action.setEnabled(bool(stack and stack.canUndo()))
-        self.redo_action.setEnabled(bool(stack and stack.canRedo()))
-        self.undo_action.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")
-        self.redo_action.setText(f"&Redo {stack.redoText()}" if stack and stack.canRedo() else "&Redo")
         self.import_action.setEnabled(writable)
         for a in (self.export_q_action, self.export_pdf_action, self.export_xlsx_action):
             a.setEnabled(has)

@@ -33,6 +33,9 @@ class NewEvaluationDialog(QDialog):
         # What the app is for: the imaging template first, the generic one for other services.
         self.template.setCurrentIndex(max(self.template.findText(DEFAULT_TEMPLATE), 0))
         self.template.currentIndexChanged.connect(lambda _i: self._describe())
+        # Long template names must not squeeze the label beside them: a steady width, the list shows them whole.
+        self.template.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.template.setMinimumContentsLength(30)
         browse = QPushButton("Template file…")
         browse.clicked.connect(self._browse)
         self.description = QLabel()
@@ -55,7 +58,7 @@ class NewEvaluationDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Organisation", self.organisation)
         form.addRow(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         self._describe()
         self._check()
 

@@ -38,7 +38,8 @@ from vendor_eval.ui.session import EvaluationSession
 CATEGORIES = tuple(vocabulary.COST_CATEGORIES.items())
 LINE_COLUMNS = ("Vendor", "Category", "Description", "Annual amount", "Currency", "Made in",
                 "Pass-through", "Imaging")
-LINE_WIDTHS = {0: 160, 1: 180, 3: 110, 4: 70, 5: 110, 6: 90, 7: 70}
+# Fixed columns narrow enough that the description keeps about 150 px at the dialog's smallest width.
+LINE_WIDTHS = {0: 150, 1: 160, 3: 104, 4: 66, 5: 96, 6: 90, 7: 70}
 VENDOR, CATEGORY, DESCRIPTION, AMOUNT, CURRENCY, ORIGIN, PASS_THROUGH, IMAGING = range(8)
 SCENARIO_COLUMNS = ("Scenario", "Rates by origin", "Imaging exempt")
 S_NAME, S_RATES, S_EXEMPT = range(3)
@@ -83,6 +84,7 @@ class CostsDialog(QDialog):
         self.vendors = snap.vendors
         self.setWindowTitle("Cost lines and tariff scenarios")
         self.setMinimumSize(900, 560)
+        self.resize(980, 600)  # fits a 1024x700 screen; wider leaves the description more room
         self.removed_lines: list[int] = []
         self.removed_scenarios: list[int] = []
 

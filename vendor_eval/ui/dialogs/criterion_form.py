@@ -149,6 +149,10 @@ class CriterionForm(QDialog):
         self.question = QPlainTextEdit()
         self.question.setPlaceholderText("The question vendors answer in the questionnaire")
         self.question.setMaximumHeight(80)
+        # Sent to vendors beside the question; the guidance below is for evaluators only and never sent.
+        self.provide = QPlainTextEdit()
+        self.provide.setPlaceholderText("The evidence vendors attach, e.g. a DICOM conformance statement")
+        self.provide.setMaximumHeight(56)
         self.guidance = QPlainTextEdit()
         self.guidance.setPlaceholderText("What good evidence looks like, for the evaluators")
         self.guidance.setMaximumHeight(96)
@@ -157,12 +161,14 @@ class CriterionForm(QDialog):
         form.addRow("Group", self.group)
         form.addRow("Weight in group", self.weight)
         form.addRow("Question to vendors", self.question)
+        form.addRow("What vendors provide", self.provide)
         form.addRow("Guidance for evaluators", self.guidance)
         form.addRow(self.cost)
         if self.criterion is not None:  # moving and weighing happen in the tree, where the sums show
             self.group.setEnabled(False)
             self.weight.setEnabled(False)
             self.group.setToolTip("Drag the criterion in the tree, or use Move up/down, to change its group.")
+            self.weight.setToolTip("Change the weight in the tree (double-click it), where the group's sum shows.")
         self.tabs.addTab(page, "General")
         self.name.textChanged.connect(self.validate)
 
@@ -275,6 +281,7 @@ class CriterionForm(QDialog):
             self.name.setText(c.name)
             self.weight.setValue(c.weight)
             self.question.setPlainText(c.question)
+            self.provide.setPlainText(c.provide)
             self.guidance.setPlainText(c.guidance)
             self.cost.setChecked(c.is_cost)
             self.direction.setCurrentIndex(max(self.direction.findData(c.direction), 0))
@@ -502,6 +509,7 @@ class CriterionForm(QDialog):
         return {
             "scale_min": float(self.scale_min.value()), "scale_max": float(self.scale_max.value()),
             "name": self.name.text().strip(), "question": self.question.toPlainText().strip(),
+            "provide": self.provide.toPlainText().strip(),
             "guidance": self.guidance.toPlainText().strip(), "is_cost": self.cost.isChecked(),
             "direction": self.direction.currentData(), "knockout": self.knockout.isChecked(),
             "knockout_min": float(self.pass_mark.value()) if self.knockout.isChecked() else None,
@@ -523,6 +531,7 @@ class CriterionForm(QDialog):
         assert self.criterion is not None
         c = self.criterion
         current = {"scale_min": c.scale_min, "scale_max": c.scale_max, "name": c.name, "question": c.question,
+                   "provide": c.provide,
                    "guidance": c.guidance, "is_cost": c.is_cost, "direction": c.direction, "knockout": c.knockout,
                    "knockout_min": c.knockout_min, "descriptors": dict(c.descriptors), "answer_type": c.answer_type,
                    "answer_unit": c.answer_unit, "choices": list(c.choices), "scoring_rule": c.scoring_rule}

@@ -55,12 +55,21 @@ def _percent(value: float) -> QDoubleSpinBox:
     return box
 
 
+def _align_labels(*forms: QFormLayout) -> None:
+    """One label column across the boxes, so their fields start at the same x."""
+    labels = [w for f in forms for r in range(f.rowCount())
+              if (item := f.itemAt(r, QFormLayout.ItemRole.LabelRole)) is not None and (w := item.widget()) is not None]
+    width = max(label.sizeHint().width() for label in labels)
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
 class SettingsDialog(QDialog):
     def __init__(self, parent: QWidget | None, info: domain.EvaluationInfo) -> None:
         super().__init__(parent)
         self.info = info
         self.setWindowTitle("Evaluation settings")
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(660)  # the longest policy in words shows whole in its drop-down
         scoring = QGroupBox("Combining scores")
         form = QFormLayout(scoring)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -85,6 +94,7 @@ class SettingsDialog(QDialog):
             box.valueChanged.connect(self.validate)
         cform.addRow("Discuss when scores spread over", self.discuss)
         cform.addRow("Must discuss when they spread over", self.must_discuss)
+        _align_labels(form, cform)
 
         modes = QGroupBox("Scoring modes")
         mv = QVBoxLayout(modes)

@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from vendor_eval import domain
-from vendor_eval.services import criteria as criteria_service
 from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
 from vendor_eval.ui.commands import (
     AddCriterionCommand,
     AddGroupCommand,
+    DeleteCommand,
     EditCriterionCommand,
     MoveCriterionCommand,
     MoveGroupCommand,
@@ -331,16 +331,14 @@ class CriteriaScreen(Screen):
             what = f"the criterion {item.name!r}"
         n_scores = sum(1 for x in snap.scores if x.criterion_id in ids)
         answer = QMessageBox.question(
-            self, "Delete", f"Delete {what} and the {n_scores} scores given on it? This cannot be undone; the audit "
-                            "trail records what was removed.",
+            self, "Delete", f"Delete {what} and the {n_scores} scores given on it? Edit ▸ Undo puts everything "
+                            "back; the audit trail records the delete and the undo.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        fn = criteria_service.remove_group if isinstance(item, domain.Group) else criteria_service.remove_criterion
         self._selected = None
-        self.session.call(fn, item.id, self.session.actor,
-                          kind=Change.CRITERIA | Change.WEIGHTS | Change.SCORES | Change.CONSENSUS
-                          | Change.QUESTIONNAIRES)
+        entity = "group" if isinstance(item, domain.Group) else "criterion"
+        self.session.push(DeleteCommand(self.session, entity, item.id, item.name))
 
     def move_current(self, step: int) -> None:
         assert self.session is not None

@@ -154,6 +154,10 @@ class OverviewScreen(Screen):
         missing = [e.name for e in snap.evaluators if e.id not in latest]
         conflicts = [f"{e.name}: " + ", ".join(vendor_names.get(v, "a removed vendor") for v in latest[e.id].vendor_ids)
                      for e in snap.evaluators if e.id in latest and latest[e.id].vendor_ids]
+        if not snap.evaluators:
+            self.undeclared.setText("No evaluators yet: add the committee on the Vendors tab; each member "
+                                    "declares any conflict of interest before scoring.")
+            return
         parts = [("Not yet declared (conflict of interest): " + ", ".join(missing)) if missing
                  else "Every evaluator has declared their conflicts of interest."]
         if conflicts:

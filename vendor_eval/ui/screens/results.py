@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -33,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from vendor_eval import vocabulary
+from vendor_eval.errors import UserError
+from vendor_eval.scoring.engine import MissingScores
 from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
 from vendor_eval.ui.models.scoring_grid import short
@@ -126,6 +129,11 @@ class ResultsScreen(Screen):
         self.model = RankingModel(self)
         self.table = table_view(self.model)
         self.message = guidance("")
+        self._alone_style = self.message.styleSheet()  # the screen's message when there is no ranking
+        # The message names the missing-score policy: the way to change it is right under it.
+        self.policy_button = QPushButton("Change the missing-score policy…")
+        self.policy_button.setToolTip("Open the evaluation settings at 'A missing score'")
+        self.policy_button.clicked.connect(self.change_missing_policy)
         self.bar_chart = QChart()
         self.radar = QPolarChart()
         self.radar.setTitle(f"Profile of the top {RADAR_VENDORS} (share of each group's best score)")
@@ -150,12 +158,16 @@ class ResultsScreen(Screen):
         top.addWidget(QLabel("Tariffs"))
         top.addWidget(self.tariff_scenario)
         top.addStretch(1)
-        upper = QWidget()
+        self.upper = upper = QWidget()
         uv = QVBoxLayout(upper)
         uv.setContentsMargins(0, 0, 0, 0)
+        uv.addStretch(0)  # with no ranking, these two stretches centre the message and its button
         uv.addWidget(self.table, 1)
         uv.addWidget(self.message)
+        uv.addWidget(self.policy_button, 0, Qt.AlignmentFlag.AlignHCenter)
         uv.addWidget(self.variant)
+        uv.addStretch(0)
+        self.upper_layout = uv
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
         split.addWidget(charts)
@@ -171,6 +183,8 @@ class ResultsScreen(Screen):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._arrange_charts(event.size().width() >= SIDE_BY_SIDE)
+        if self.session is not None:  # first shown or resized: the table's share follows the new height
+            self._fit_table()
 
     def _arrange_charts(self, wide: bool) -> None:
         target = self.side_by_side if wide else self.chart_tabs
@@ -181,7 +195,7 @@ class ResultsScreen(Screen):
             for view in (self.bar_view, self.radar_view):
                 self.side_by_side.addWidget(view)
                 view.show()  # the tab widget hid the one not on show
-            self.side_by_side.setSizes([600, 400])
+            self.side_by_side.setSizes([550, 450])
         else:
             self.chart_tabs.addTab(self.bar_view, "Scores by group")
             self.chart_tabs.addTab(self.radar_view, "Profile of the leaders")
@@ -199,7 +213,10 @@ class ResultsScreen(Screen):
         assert self.session is not None
         self.method.setCurrentIndex(max(self.method.findData(self.session.method), 0))
         self.aggregation.setCurrentIndex(max(self.aggregation.findData(self.session.aggregation), 0))
-        result, error = engine.try_rank(self.session)  # first: it forgets a scenario that was removed
+        try:  # first: it forgets a scenario that was removed
+            result, error, blocked = engine.rank(self.session), "", False
+        except UserError as exc:  # no ranking yet: a message, not an error
+            result, error, blocked = None, str(exc), isinstance(exc, MissingScores)
         self._scenarios()
         self.result = result
         self.model.set_rows(result.vendors if result is not None else [])
@@ -207,16 +224,31 @@ class ResultsScreen(Screen):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.message.setVisible(bool(error) or (result is not None and bool(result.missing)))
         if error:
-            self.message.setText(f"No ranking yet. {error}")
+            self.message.setText(error if blocked else f"No ranking yet. {error}")
         elif result is not None and result.missing:
             first = ", ".join(m.describe() for m in result.missing[:3])
             self.message.setText(f"{counted('%n cell(s) have no score yet', len(result.missing))} (e.g. {first}); "
                                  "the evaluation's missing-score policy decides how they count.")
+        self.policy_button.setVisible((blocked or (result is not None and bool(result.missing)))
+                                      and not self.session.read_only)
+        # Under a ranking the note is small print, so the table keeps its room; alone it is the message.
+        ranked = result is not None and bool(result.vendors)
+        self.message.setStyleSheet("color: palette(placeholder-text);" if ranked else self._alone_style)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft if ranked else Qt.AlignmentFlag.AlignCenter)
+        self.upper_layout.setAlignment(self.policy_button, Qt.AlignmentFlag.AlignLeft if ranked
+                                       else Qt.AlignmentFlag.AlignHCenter)
         self.variant.setText(engine.describe_variant(result) if result is not None else "")
-        self.charts.setVisible(result is not None and bool(result.vendors))  # nothing to chart: the message has room
+        # Nothing to chart (no ranking, or every vendor knocked out): no empty axes, the table has the room.
+        self.charts.setVisible(ranked and any(not v.disqualified for v in result.vendors))  # type: ignore[union-attr]
         self._fit_table()
         self._bars(result)
         self._radar(result)
+
+    def change_missing_policy(self) -> None:
+        from vendor_eval.ui.dialogs.settings_dialog import open_settings  # the dialog loads only when used
+
+        if self.session is not None:
+            open_settings(self, self.session, "missing_policy")
 
     def _scenarios(self) -> None:
         """The picker lists the evaluation's scenarios as they are now, showing the session's choice."""
@@ -237,15 +269,20 @@ class ResultsScreen(Screen):
     def _fit_table(self) -> None:
         """Show every ranked vendor (disqualified ones last) without scrolling when there are few;
         the charts take the rest. A splitter the user moved stays where they put it."""
-        if self._user_sized:
-            return
         rows = self.model.rowCount()
         self.table.setVisible(rows > 0)  # no ranking: the message says why, with nothing empty above it
+        for i in (0, self.upper_layout.count() - 1):
+            self.upper_layout.setStretch(i, 0 if rows else 1)
+        if self._user_sized:
+            return
         width = max(self.split.width() - 12, 300)  # wrapped labels: their height at the width they get
+        parts = [w for w in (self.table, self.message, self.policy_button, self.variant) if w.isVisibleTo(self)]
         wanted = ((self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
-                   + 6 if rows else 0) + self.variant.heightForWidth(width)
-                  + (self.message.heightForWidth(width) if self.message.isVisibleTo(self) else 0))
-        total = max(sum(self.split.sizes()), 600)
+                   + 2 * self.table.frameWidth() + 2 if rows else 0) + self.variant.heightForWidth(width)
+                  + (self.message.heightForWidth(width) if self.message.isVisibleTo(self) else 0)
+                  + (self.policy_button.sizeHint().height() if self.policy_button.isVisibleTo(self) else 0)
+                  + self.upper_layout.spacing() * max(len(parts) - 1, 0))
+        total = sum(self.split.sizes()) or 600  # the real height: setSizes scales a larger sum down
         top = min(wanted, int(total * 0.5))
         self.split.setSizes([top, total - top])
 
@@ -312,6 +349,12 @@ class ResultsScreen(Screen):
         series.attachAxis(values)
         chart.legend().setVisible(False)
 
+    def _radar_width(self) -> int:
+        """The radar's width once shown: the whole chart area as a tab, its share beside the bars
+        (the view itself may be hidden in a tab, with no width yet)."""
+        tabs = self.charts.currentWidget() is self.chart_tabs
+        return self.charts.width() if tabs else self.radar_view.width()
+
     def _radar(self, result: Any) -> None:
         chart = self.radar
         clear_chart(chart)
@@ -324,8 +367,11 @@ class ResultsScreen(Screen):
         angular = QCategoryAxis()
         angular.setRange(0, len(groups))
         angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        # Labels sit beside the plot and take its room: shorter as the radar narrows.
+        width = self._radar_width()
+        chars = 28 if width >= 760 else 20 if width >= 440 else 14
         for i, g in enumerate(groups):
-            angular.append(short(g, 28 if self.radar_view.width() >= 520 else 16), i)
+            angular.append(short(g, chars), i)
         radial = QValueAxis()
         radial.setRange(0, 100)
         radial.setLabelFormat("%d %%")

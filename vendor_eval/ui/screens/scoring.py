@@ -119,7 +119,6 @@ class ScoringScreen(Screen):
         top.addWidget(self.evaluator)
         top.addWidget(self.submit_button)
         top.addWidget(self.declare_button)
-        top.addWidget(self.progress)
         top.addWidget(self.fit)
         top.addStretch(1)
         self.empty = guidance("")
@@ -137,7 +136,11 @@ class ScoringScreen(Screen):
         grid.addWidget(self.info)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.mode)
+        # The count beside the (wrapping) mode line, not in the top row: that row must fit a 1024 px window.
+        status = QHBoxLayout()
+        status.addWidget(self.mode, 1)
+        status.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(status)
         layout.addWidget(hint(KEYS_HELP))
         layout.addLayout(grid, 1)
 
