@@ -48,9 +48,10 @@ def report_inputs(db: Database, ref: Ref, progress: Progress | None = None, meth
     note(0.1, "ranking")
     cube = snap.score_cube()
     ranking = engine.rank_snapshot(snap, method, aggregation, cube=cube, tariff_scenario=scenario)
-    disagreement = engine.disagreement_snapshot(snap)
+    scored = len(snap.scores) > 0  # else nothing to compare: the report says so (data.nothing_scored)
+    disagreement = engine.disagreement_snapshot(snap) if scored else None
     note(0.2, "sensitivity analysis")
-    sensitivity = _sensitivity(snap, aggregation, scenario)
+    sensitivity = _sensitivity(snap, aggregation, scenario) if scored else None
     audit, intact = _audit(db, snap)
     return ReportInputs(snapshot=snap, ranking=ranking, generated_at=datetime.now(UTC).replace(tzinfo=None),
                         disagreement=disagreement, sensitivity=sensitivity, tariffs=_tariffs(snap), audit=audit,

@@ -80,6 +80,20 @@ def short_fingerprint(full: str) -> str:
     return f"{full[:8]}-{full[8:16]}"
 
 
+def nothing_scored(snap: Snapshot) -> str:
+    """One plain sentence when no score is on record (no evaluators, or none has scored yet), else "":
+    the ranking then only reflects the missing-score policy, and the analyses have nothing to compare."""
+    if len(snap.scores):
+        return ""
+    if not snap.evaluators:
+        return ("No evaluator is on the panel and no score has been recorded, so nothing can be recommended yet: "
+                "add the committee's evaluators and their scores, then export this report again.")
+    n = len(snap.evaluators)
+    who = "The one evaluator on the panel has" if n == 1 else f"The {n} evaluators on the panel have"
+    return (f"{who} recorded no score yet, so nothing can be recommended: record the scores, then export this "
+            "report again.")
+
+
 # --- cover and ranking -------------------------------------------------------------------
 
 
@@ -134,6 +148,7 @@ def ranking_table(inp: ReportInputs) -> Table:
         header += [f"Cost as quoted ({currency})", f"Cost under scenario ({currency})"]
     header += ["Status", "Knock-out findings"]
     rows, flags = [], []
+    unscored = bool(nothing_scored(inp.snapshot))  # a 0-point tie recommends no one
     for v in r.vendors:
         cells = ["–" if v.disqualified else str(v.rank), v.name]
         if topsis:
@@ -145,7 +160,8 @@ def ranking_table(inp: ReportInputs) -> Table:
         if scenario:
             quoted, under = costs.get(v.name, (math.nan, math.nan))
             cells += [_money(quoted), _money(under)]
-        status = "Disqualified" if v.disqualified else ("Recommended" if v.rank == 1 else "Qualified")
+        status = ("Not scored" if unscored else "Disqualified" if v.disqualified
+                  else "Recommended" if v.rank == 1 else "Qualified")
         rows.append(tuple(cells + [status, " ".join(v.reasons)]))
         flags.append("good" if status == "Recommended" else "bad" if v.disqualified else "")
     return Table(tuple(header), tuple(rows), tuple(flags), ranked_by(r))
