@@ -64,16 +64,29 @@ def fingerprint(snap: Snapshot) -> str:
            c.knockout_min, c.is_cost] for c in snap.criteria])
     feed([[v.id, v.name] for v in snap.vendors])
     feed([[x.id, x.name, x.role] for x in snap.evaluators])
-    t = snap.scores  # in (evaluator, vendor, criterion) order, one score per cell
-    order = np.lexsort((t.criterion_id, t.vendor_id, t.evaluator_id))
-    feed([[e, v, c, x, t.comments.get(i, "")] for i, e, v, c, x in zip(
-        *(a[order].tolist() for a in (t.id, t.evaluator_id, t.vendor_id, t.criterion_id, t.value)), strict=True)])
+    h.update(_scores_json(snap).encode("utf-8"))
     feed(sorted((c.vendor_id, c.criterion_id, c.value, c.reason) for c in snap.consensus))
     feed(sorted((c.vendor_id, c.category, c.annual_amount, c.origin_country, c.pass_through) for c in snap.cost_lines))
     feed([[t.name, sorted(t.rates.items()), t.imaging_exemption] for t in snap.tariff_scenarios])
     feed([[d.evaluator_id, str(d.declared_at), list(d.vendor_ids), d.statement] for d in snap.declarations])
     feed(snap.audit_head)
     return h.hexdigest()
+
+
+def _scores_json(snap: Snapshot) -> str:
+    """The scores as fingerprint() has always fed them, json.dumps([[evaluator, vendor, criterion,
+    value, comment], ...]) in (evaluator, vendor, criterion) order, written row by row as text:
+    180,000 small lists would cost twice as much, half of it in the garbage collector."""
+    t = snap.scores
+    order = np.lexsort((t.criterion_id, t.vendor_id, t.evaluator_id))
+    columns = [a[order].tolist() for a in (t.id, t.evaluator_id, t.vendor_id, t.criterion_id, t.value)]
+    if not np.isfinite(t.value).all():  # json writes NaN and Infinity its own way
+        return json.dumps([[e, v, c, x, t.comments.get(i, "")] for i, e, v, c, x in zip(*columns, strict=True)],
+                          ensure_ascii=False, separators=(",", ":"))
+    comments, empty = t.comments, '""'
+    rows = [f"[{e},{v},{c},{x!r},{json.dumps(comments[i], ensure_ascii=False) if i in comments else empty}]"
+            for i, e, v, c, x in zip(*columns, strict=True)]
+    return f"[{','.join(rows)}]"
 
 
 def short_fingerprint(full: str) -> str:
