@@ -115,8 +115,8 @@ def table_digests(session: Session, evaluation_id: int) -> dict[str, str]:
             digest = hashlib.sha256(f"{table.name}:{columns}\n".encode())
             kinds = [c.type for c in table.c]
             rows = cursor.fetchall()
-            columns = list(zip(*rows, strict=True)) if rows else [() for _ in kinds]
-            texts = [column_texts(col, k, json_as_text) for col, k in zip(columns, kinds, strict=True)]
+            by_column = list(zip(*rows, strict=True)) if rows else [() for _ in kinds]
+            texts = [column_texts(col, k, json_as_text) for col, k in zip(by_column, kinds, strict=True)]
             digest.update("\n".join(map("\t".join, zip(*texts, strict=True))).encode("utf-8", "surrogatepass"))
             digests[table.name] = digest.hexdigest()
     finally:
