@@ -47,6 +47,7 @@ from vendor_eval.io.report.pdf_styles import (
 from vendor_eval.io.text_safety import XML_ILLEGAL
 
 Progress = Callable[[float, str], None]
+SHORT_CELL = 12  # characters: always one line, as the narrowest column draws them
 MATRIX_LABEL_WIDTH = 170.0
 CELL_PADDING = 6.0  # left + right, as grid_style sets them
 CELL_SIZE, CELL_LEADING = 7.5, 9.2  # the "cell" paragraph style's, for cells drawn as plain strings
@@ -66,8 +67,10 @@ def cell(text: str, style: str = "cell", width: float = 0.0) -> Paragraph | str:
 
 
 def fits(text: str, room: float) -> bool:
+    """One line in the body font: short (a status, a figure: as a Paragraph it would break inside
+    the word) or narrower than the room the column leaves."""
     return ("\n" not in text and not XML_ILLEGAL.search(text) and not needs_fallback(text)
-            and stringWidth(text, BODY, CELL_SIZE) <= room)
+            and (len(text) <= SHORT_CELL or stringWidth(text, BODY, CELL_SIZE) <= room))
 
 
 def widths(weights: Sequence[float], total: float = FRAME_WIDTH) -> list[float]:
@@ -191,8 +194,9 @@ def _matrix_table(block: rd.MatrixBlock, per_block: int) -> Table:
             cmds += [("FONT", (1, r), (-1, r), BOLD, 7.5), ("LINEABOVE", (0, r), (-1, r), 0.8, ACCENT)]
         else:
             data.append([cell(row.label, "cell", MATRIX_LABEL_WIDTH), *row.values])
-            for j, h in enumerate(row.heat):
-                cmds.append(("BACKGROUND", (j + 1, r), (j + 1, r), heat(h)))
+            # One command per row, its cells' colours in turn: the same rectangles as a BACKGROUND
+            # per cell, but a tenth of the commands for reportlab to carry across page splits.
+            cmds.append(("COLBACKGROUNDS", (1, r), (-1, r), [heat(h) for h in row.heat]))
     col = (WIDE_FRAME_WIDTH - MATRIX_LABEL_WIDTH) / per_block
     tbl = Table(data, colWidths=[MATRIX_LABEL_WIDTH] + [col] * len(block.vendors), repeatRows=1)
     tbl.setStyle(table_style(cmds))
