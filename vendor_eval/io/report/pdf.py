@@ -6,6 +6,7 @@ CJK font fallback) before it becomes a Paragraph; numbers are formatted in data.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -61,16 +62,19 @@ def cell(text: str, style: str = "cell", width: float = 0.0) -> Paragraph | str:
     """Text that fits its column on one line in the body font is drawn as a plain string: no
     markup is parsed, so nothing needs escaping, and a big table lays out several times faster.
     Text that wraps, needs the CJK font or holds control characters is a Paragraph."""
-    if fits(text, width - CELL_PADDING):
-        return text
+    if fits(text, width - CELL_PADDING) or (len(text) <= SHORT_CELL and fits(text, math.inf)):
+        return text  # short text stays on one line: a Paragraph would break it inside the word
     return p(text, style)
 
 
-def fits(text: str, room: float) -> bool:
-    """One line in the body font: short (a status, a figure: as a Paragraph it would break inside
-    the word) or narrower than the room the column leaves."""
+def head(text: str, width: float) -> Paragraph | str:
+    """A header cell: a plain string when it fits on one line (the table sets the bold font)."""
+    return text if fits(text, width - CELL_PADDING, BOLD) else p(text, "head")
+
+
+def fits(text: str, room: float, font: str = BODY) -> bool:
     return ("\n" not in text and not XML_ILLEGAL.search(text) and not needs_fallback(text)
-            and (len(text) <= SHORT_CELL or stringWidth(text, BODY, CELL_SIZE) <= room))
+            and stringWidth(text, font, CELL_SIZE) <= room)
 
 
 def widths(weights: Sequence[float], total: float = FRAME_WIDTH) -> list[float]:
@@ -83,10 +87,12 @@ def table(t: rd.Table, col_weights: Sequence[float], style: str = "cell") -> lis
     out: list[Flowable] = []
     if t.rows:
         cols = widths(col_weights[: len(t.header)] or [1] * len(t.header))
-        data = [[p(h, "head") for h in t.header]] + [
+        data = [[head(h, w) for h, w in zip(t.header, cols, strict=True)]] + [
             [cell(c, "cell" if k == 0 else style, w) for k, (c, w) in enumerate(zip(row, cols, strict=True))]
             for row in t.rows]
-        cmds = grid_style(rows=len(data)) + [("FONT", (0, 1), (-1, -1), BODY, CELL_SIZE, CELL_LEADING)]
+        cmds = grid_style(rows=len(data)) + [("FONT", (0, 1), (-1, -1), BODY, CELL_SIZE, CELL_LEADING),
+                                             ("FONT", (0, 0), (-1, 0), BOLD, CELL_SIZE, CELL_LEADING),
+                                             ("TEXTCOLOR", (0, 0), (-1, 0), INK)]
         if style == "cell_right":
             cmds.append(("ALIGN", (1, 1), (-1, -1), "RIGHT"))
         for i, flag in enumerate(t.flags):
