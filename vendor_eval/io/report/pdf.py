@@ -1,7 +1,9 @@
 """The committee report as a PDF: lays out a ReportData (contents.py) with reportlab platypus.
 
 Every piece of user or vendor text passes through pdf_fonts.markup (escaping plus the
-CJK font fallback) before it becomes a Paragraph; numbers are formatted in data.py.
+CJK font fallback) before it becomes a Paragraph; a table cell that fits on one line is a
+plain string instead, which reportlab draws as it is, without parsing markup (cell()).
+Numbers are formatted in data.py.
 """
 
 from __future__ import annotations
