@@ -209,3 +209,14 @@ def test_every_matrix_cell_is_filled_with_its_heat_colour(tmp_path: Path) -> Non
     assert sum(expected.values()) == 24 * 90 and len(expected) == 6
     for colour, cells in expected.items():
         assert painted.get(colour, 0) == cells, colour
+
+
+def test_only_one_line_plain_text_is_drawn_as_a_string() -> None:
+    from reportlab.platypus import Paragraph
+
+    from vendor_eval.io.report.pdf import cell
+
+    assert cell("Vendor 01 Imaging", "cell", 200) == "Vendor 01 Imaging"
+    assert cell("<b>Acme & Sons", "cell", 200) == "<b>Acme & Sons"  # not parsed: drawn as written
+    for text in ("line\rbreak", "tab\there", "two\nlines", "bell\x07", CJK, "a long comment " * 10):
+        assert isinstance(cell(text, "cell", 200), Paragraph), text

@@ -9,6 +9,7 @@ Numbers are formatted in data.py.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -52,6 +53,7 @@ from vendor_eval.io.text_safety import XML_ILLEGAL
 Progress = Callable[[float, str], None]
 SHORT_CELL = 12  # characters: always one line, as the narrowest column draws them
 MATRIX_LABEL_WIDTH = 170.0
+LINE_BREAKS = re.compile(r"[\n\r\t]")  # a Paragraph turns them into breaks or spaces; a string would not
 CELL_PADDING = 6.0  # left + right, as grid_style sets them
 CELL_SIZE, CELL_LEADING = 7.5, 9.2  # the "cell" paragraph style's, for cells drawn as plain strings
 
@@ -75,7 +77,7 @@ def head(text: str, width: float) -> Paragraph | str:
 
 
 def fits(text: str, room: float, font: str = BODY) -> bool:
-    return ("\n" not in text and not XML_ILLEGAL.search(text) and not needs_fallback(text)
+    return (not LINE_BREAKS.search(text) and not XML_ILLEGAL.search(text) and not needs_fallback(text)
             and stringWidth(text, font, CELL_SIZE) <= room)
 
 
