@@ -1,7 +1,9 @@
 """Benchmark: PDF and Excel committee reports of the large evaluation (60 vendors x 200
-criteria x 15 evaluators). Target: <= 4 s each, end to end (read, rank, analyse, write).
+criteria x 15 evaluators). Target: the PDF <= 2 s end to end (read, rank, analyse, write),
+beside a floor measured in the same run: reportlab paginating and drawing the very same
+flowables, with none of our reading, analysis or data preparation; reported as a ratio.
 
-    python bench/bench_reports.py            # prints one line per step
+    python bench/bench_reports.py            # one line per step, then the PDF's summary
 """
 
 from __future__ import annotations
@@ -9,52 +11,68 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.large_evaluation import build_large_evaluation
 from vendor_eval.io.report.contents import build_report_data
-from vendor_eval.io.report.pdf import write_pdf
+from vendor_eval.io.report.pdf import render, story, write_pdf
 from vendor_eval.io.report.xlsx import write_xlsx
 from vendor_eval.services.reports import export_report, report_inputs
 from vendor_eval.storage import open_database
 
-TARGET_S = 4.0  # wall time; on a busy shared machine compare the cpu column too
+PDF_TARGET_S = 2.0  # wall time; on a busy shared machine compare the cpu column too
+XLSX_TARGET_S = 2.0  # the issue asks the same of the workbook (its own helper makes it fast)
 
 
-def timed(label: str, func, *args):  # type: ignore[no-untyped-def]
+def timed(label: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float, float]:
     """Wall time, and this process's CPU time (what the step costs on a machine nobody else is using)."""
     start, cpu = time.perf_counter(), time.process_time()
-    result = func(*args)
+    result = func(*args, **kwargs)
     took, used = time.perf_counter() - start, time.process_time() - cpu
-    print(f"{label:<34} {took:6.2f} s wall {used:6.2f} s cpu")
-    return result, took
+    print(f"{label:<40} {took:6.2f} s wall {used:6.2f} s cpu")
+    return result, took, used
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "large.db"
-        name, _ = timed("build large evaluation (setup)", build_large_evaluation, db_path)
+        out = Path(tmp)
+        db_path = out / "large.db"
+        name, *_ = timed("build large evaluation (setup)", build_large_evaluation, db_path)
         db = open_database(db_path)
         try:
-            inputs, _ = timed("  read + rank + analyses", report_inputs, db, name)
-            data, _ = timed("  report data (pure)", build_report_data, inputs)
-            timed("  PDF layout + render", write_pdf, data, Path(tmp) / "parts.pdf")
-            timed("  Excel workbook", write_xlsx, data, Path(tmp) / "parts.xlsx")
-            pdf = Path(tmp) / "large.pdf"
-            xlsx = Path(tmp) / "large.xlsx"
-            _, t_pdf = timed("export_report pdf (end to end)", export_report, db, name, "pdf", pdf)
-            _, t_xlsx = timed("export_report xlsx (end to end)", export_report, db, name, "xlsx", xlsx)
+            timed("warm-up: PDF end to end (imports, fonts)", export_report, db, name, "pdf", out / "warm.pdf")
+            print("PDF, step by step:")
+            inputs, *load = timed("  load + rank + analyses", report_inputs, db, name, audit=False)
+            data, *prep = timed("  build_report_data", build_report_data, inputs)
+            _, *write = timed("  write_pdf (flowables + render)", write_pdf, data, out / "steps.pdf")
+            flowables = story(data)  # the same flowables again, made outside the floor's clock
+            _, *floor = timed("  floor: reportlab renders the flowables", render, flowables, out / "floor.pdf", data)
+            _, *pdf = timed("PDF end to end (export_report)", export_report, db, name, "pdf", out / "large.pdf")
+            print("Excel, step by step:")
+            xinputs, *_ = timed("  load + rank + analyses + audit log", report_inputs, db, name)
+            xdata, *_ = timed("  build_report_data", build_report_data, xinputs)
+            timed("  write_xlsx", write_xlsx, xdata, out / "steps.xlsx")
+            _, *xlsx = timed("Excel end to end (export_report)", export_report, db, name, "xlsx", out / "large.xlsx")
         finally:
             db.dispose()
         from pypdf import PdfReader
 
-        pages = len(PdfReader(pdf).pages)
-        print(f"PDF: {pages} pages, {pdf.stat().st_size / 1e6:.1f} MB; Excel: {xlsx.stat().st_size / 1e6:.1f} MB")
-        ok = t_pdf <= TARGET_S and t_xlsx <= TARGET_S
-        print(f"target <= {TARGET_S:g} s each: {'met' if ok else 'MISSED'}")
-        return 0 if ok else 1
+        pages = len(PdfReader(out / "large.pdf").pages)
+        print(f"PDF: {pages} pages, {(out / 'large.pdf').stat().st_size / 1e6:.1f} MB; "
+              f"Excel: {(out / 'large.xlsx').stat().st_size / 1e6:.1f} MB")
+        ours = load[1] + prep[1] + write[1] - floor[1]
+        print(f"PDF steps (cpu): load {load[1]:.2f} + data {prep[1]:.2f} + write {write[1]:.2f} s, "
+              f"of which reportlab's floor {floor[1]:.2f} s; ours on top of the floor {ours:.2f} s")
+        print(f"PDF end to end {pdf[0]:.2f} s wall / {pdf[1]:.2f} s cpu; floor {floor[0]:.2f} s wall / "
+              f"{floor[1]:.2f} s cpu; ratio {pdf[0] / floor[0]:.2f} (wall), {pdf[1] / floor[1]:.2f} (cpu)")
+        ok_pdf, ok_xlsx = pdf[0] <= PDF_TARGET_S, xlsx[0] <= XLSX_TARGET_S
+        print(f"PDF target <= {PDF_TARGET_S:g} s: {'met' if ok_pdf else 'MISSED'} (cpu {pdf[1]:.2f} s); "
+              f"Excel target <= {XLSX_TARGET_S:g} s: {'met' if ok_xlsx else 'MISSED'} (cpu {xlsx[1]:.2f} s)")
+        return 0 if ok_pdf and ok_xlsx else 1
 
 
 if __name__ == "__main__":

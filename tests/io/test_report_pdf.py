@@ -27,6 +27,7 @@ from vendor_eval.cli import main
 from vendor_eval.io.report.contents import build_report_data
 from vendor_eval.io.report.data import ReportInputs, short_fingerprint
 from vendor_eval.io.report.pdf import write_pdf
+from vendor_eval.io.report.pdf_styles import heat
 from vendor_eval.scoring import engine
 from vendor_eval.services import integrity
 
@@ -184,3 +185,38 @@ def test_progress_rises_to_done(tmp_path: Path) -> None:
     seen: list[float] = []
     write_pdf(build_report_data(make_inputs()), tmp_path / "r.pdf", lambda f, _m: seen.append(f))
     assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 5
+
+
+def test_every_matrix_cell_is_filled_with_its_heat_colour(tmp_path: Path) -> None:
+    """Each criterion cell of the score matrix is painted in its normalised score's colour, on
+    every page the blocks split over (a rectangle filled right after the colour is set)."""
+    inp = _big_inputs(vendors=24, criteria=90)
+    data = build_report_data(inp)
+    write_pdf(data, tmp_path / "big.pdf")
+    painted: dict[tuple[float, ...], int] = {}
+    for page in PdfReader(tmp_path / "big.pdf").pages:
+        stream = page.get_contents().get_data().decode("latin-1")
+        for rgb in re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) rg\s+n?\s*[-\d. ]+ re f", stream):
+            key = tuple(round(float(x), 3) for x in rgb)
+            painted[key] = painted.get(key, 0) + 1
+    # The colours the data asks for: scores 0-5 on 0-5 scales, so normalised k / 5, red to green.
+    expected: dict[tuple[float, ...], int] = {}
+    for block in data.matrix:
+        for row in block.rows:
+            for h in row.heat if row.kind == "criterion" else ():
+                key = tuple(round(x, 3) for x in heat(h).rgb())
+                expected[key] = expected.get(key, 0) + 1
+    assert sum(expected.values()) == 24 * 90 and len(expected) == 6
+    for colour, cells in expected.items():
+        assert painted.get(colour, 0) == cells, colour
+
+
+def test_only_one_line_plain_text_is_drawn_as_a_string() -> None:
+    from reportlab.platypus import Paragraph
+
+    from vendor_eval.io.report.pdf import cell
+
+    assert cell("Vendor 01 Imaging", "cell", 200) == "Vendor 01 Imaging"
+    assert cell("<b>Acme & Sons", "cell", 200) == "<b>Acme & Sons"  # not parsed: drawn as written
+    for text in ("line\rbreak", "tab\there", "two\nlines", "bell\x07", CJK, "a long comment " * 10):
+        assert isinstance(cell(text, "cell", 200), Paragraph), text

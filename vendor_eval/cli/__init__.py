@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "vendor_eval.cli.demo",
     "vendor_eval.cli.reports",
     "vendor_eval.cli.server",
+    "vendor_eval.cli.completion",
 ]
 
 

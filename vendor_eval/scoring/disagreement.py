@@ -48,8 +48,8 @@ def disagreement(cube: np.ndarray, scale_range: np.ndarray, discuss: float = 0.2
     total = filled0.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / n
-        low = np.where(n > 0, np.where(present, x, np.inf).min(axis=0), np.nan)
-        high = np.where(n > 0, np.where(present, x, -np.inf).max(axis=0), np.nan)
+        low = np.where(n > 0, np.where(present, x, np.inf).min(axis=0, initial=np.inf), np.nan)
+        high = np.where(n > 0, np.where(present, x, -np.inf).max(axis=0, initial=-np.inf), np.nan)
         var = np.where(present, (x - mean) ** 2, 0.0).sum(axis=0) / n
     pair = n >= 2
     spread = np.where(pair, (high - low) / span, np.nan)
@@ -60,7 +60,7 @@ def disagreement(cube: np.ndarray, scale_range: np.ndarray, discuss: float = 0.2
     with np.errstate(invalid="ignore", divide="ignore"):
         panel = (total[None] - filled0) / others
         dev = np.where(present & (others > 0), (x - panel) / span, np.nan)
-    cells = (~np.isnan(dev)).reshape(x.shape[0], -1).sum(axis=1)
-    dev_sum = np.where(np.isnan(dev), 0.0, dev).reshape(x.shape[0], -1).sum(axis=1)
+    cells = (~np.isnan(dev)).reshape(x.shape[0], n.size).sum(axis=1)  # n.size, not -1: no evaluators is allowed
+    dev_sum = np.where(np.isnan(dev), 0.0, dev).reshape(x.shape[0], n.size).sum(axis=1)
     bias = np.divide(dev_sum, cells, out=np.full(cells.shape, np.nan), where=cells > 0)
     return Disagreement(n, low, high, spread, std, band, bias, cells)

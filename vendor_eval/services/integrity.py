@@ -246,6 +246,8 @@ def _data_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> s
     for e in events:  # in seq order, so the newest wins
         if e.entity in ("score", "consensus") and e.field == "value" and e.entity_id is not None:
             last[(e.entity, e.entity_id)] = e
+    if not last:
+        return None  # no audited value to compare with (rows written in bulk): skip reading every score
     rows: list[tuple[str, int, float]] = [
         ("score", i, v) for i, v in s.execute(
             select(Score.id, Score.value).join(Evaluator, Score.evaluator_id == Evaluator.id)

@@ -39,21 +39,24 @@ Progress = Callable[[float, str], None]
 
 
 def report_inputs(db: Database, ref: Ref, progress: Progress | None = None, method: str = "weighted",
-                  aggregation: str | None = None, scenario: str | None = None) -> ReportInputs:
+                  aggregation: str | None = None, scenario: str | None = None, audit: bool = True) -> ReportInputs:
     """Everything a report shows, computed from one consistent read of the evaluation, ranked as
-    the committee chose (method, aggregation; None = the evaluation's own; a tariff scenario)."""
+    the committee chose (method, aggregation; None = the evaluation's own; a tariff scenario).
+    audit=False leaves out the change log and its verification (a full digest of the decision
+    state), which only the workbook prints."""
     note = progress or (lambda _f, _m: None)
     note(0.0, "reading the evaluation")
     snap = load_snapshot(db, ref)
     note(0.1, "ranking")
     cube = snap.score_cube()
     ranking = engine.rank_snapshot(snap, method, aggregation, cube=cube, tariff_scenario=scenario)
-    disagreement = engine.disagreement_snapshot(snap)
+    scored = len(snap.scores) > 0  # else nothing to compare: the report says so (data.nothing_scored)
+    disagreement = engine.disagreement_snapshot(snap) if scored else None
     note(0.2, "sensitivity analysis")
-    sensitivity = _sensitivity(snap, aggregation, scenario)
-    audit, intact = _audit(db, snap)
+    sensitivity = _sensitivity(snap, aggregation, scenario) if scored else None
+    log, intact = _audit(db, snap) if audit else ((), None)
     return ReportInputs(snapshot=snap, ranking=ranking, generated_at=datetime.now(UTC).replace(tzinfo=None),
-                        disagreement=disagreement, sensitivity=sensitivity, tariffs=_tariffs(snap), audit=audit,
+                        disagreement=disagreement, sensitivity=sensitivity, tariffs=_tariffs(snap), audit=log,
                         chain_intact=intact)
 
 
@@ -105,7 +108,8 @@ def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: 
         raise ValidationError(f"No report was written: {frozen.evaluation!r} is finalised, but {frozen.problem} "
                               "Run 'vendor-eval-cli verify' and restore the file from a backup.")
     note = progress or (lambda _f, _m: None)
-    inputs = report_inputs(db, ref, lambda f, m: note(0.4 * f, m), method, aggregation, scenario)
+    inputs = report_inputs(db, ref, lambda f, m: note(0.4 * f, m), method, aggregation, scenario,
+                           audit=fmt == "xlsx")  # the PDF prints no change log
 
     def later(fraction: float, message: str) -> None:
         note(0.4 + 0.6 * fraction, message)

@@ -39,14 +39,16 @@ class ReportData:
 
 def build_report_data(inp: rd.ReportInputs, vendors_per_block: int = VENDORS_PER_BLOCK) -> ReportData:
     snap, r = inp.snapshot, inp.ranking
-    cells, bias = rt.disagreement_tables(inp.disagreement)
+    why = rd.nothing_scored(snap)  # the analyses below say it when they had nothing to work on
+    cells, bias = rt.disagreement_tables(inp.disagreement, why=why)
     text, table = rt.methodology(snap, r)
     return ReportData(
         inputs=inp, cover=rd.cover(inp), method=r.method, summary=summary_sentences(inp), ranking=rd.ranking_rows(r),
         ranking_table=rd.ranking_table(inp),
         stacked=rd.stacked_groups(r), radar=rd.radar_groups(r), matrix=rd.matrix_blocks(snap, r, vendors_per_block),
         knockouts=rt.knockout_table(snap, r), disagreement=cells, bias=bias,
-        critical=rt.critical_table(inp.sensitivity), acceptability=rt.acceptability_table(inp.sensitivity),
+        critical=rt.critical_table(inp.sensitivity, why=why),
+        acceptability=rt.acceptability_table(inp.sensitivity, why=why),
         tariffs=rt.tariff_table(inp.tariffs), vendors=rt.vendor_pages(snap, r),
         declarations=rt.declaration_table(snap), method_text=text, method_table=table,
         signatories=rt.signatories(snap), conditions=rd.conditions_table(snap),

@@ -64,10 +64,7 @@ def fingerprint(snap: Snapshot) -> str:
            c.knockout_min, c.is_cost] for c in snap.criteria])
     feed([[v.id, v.name] for v in snap.vendors])
     feed([[x.id, x.name, x.role] for x in snap.evaluators])
-    t = snap.scores  # in (evaluator, vendor, criterion) order, one score per cell
-    order = np.lexsort((t.criterion_id, t.vendor_id, t.evaluator_id))
-    feed([[e, v, c, x, t.comments.get(i, "")] for i, e, v, c, x in zip(
-        *(a[order].tolist() for a in (t.id, t.evaluator_id, t.vendor_id, t.criterion_id, t.value)), strict=True)])
+    h.update(_scores_json(snap).encode("utf-8"))
     feed(sorted((c.vendor_id, c.criterion_id, c.value, c.reason) for c in snap.consensus))
     feed(sorted((c.vendor_id, c.category, c.annual_amount, c.origin_country, c.pass_through) for c in snap.cost_lines))
     feed([[t.name, sorted(t.rates.items()), t.imaging_exemption] for t in snap.tariff_scenarios])
@@ -76,8 +73,38 @@ def fingerprint(snap: Snapshot) -> str:
     return h.hexdigest()
 
 
+def _scores_json(snap: Snapshot) -> str:
+    """The scores as fingerprint() has always fed them, json.dumps([[evaluator, vendor, criterion,
+    value, comment], ...]) in (evaluator, vendor, criterion) order, written row by row as text:
+    180,000 small lists would cost twice as much, half of it in the garbage collector."""
+    t = snap.scores
+    order = np.lexsort((t.criterion_id, t.vendor_id, t.evaluator_id))
+    columns = [a[order].tolist() for a in (t.id, t.evaluator_id, t.vendor_id, t.criterion_id, t.value)]
+    if not np.isfinite(t.value).all():  # json writes NaN and Infinity its own way
+        return json.dumps([[e, v, c, x, t.comments.get(i, "")] for i, e, v, c, x in zip(*columns, strict=True)],
+                          ensure_ascii=False, separators=(",", ":"))
+    comments, empty = t.comments, '""'
+    rows = [f"[{e},{v},{c},{x!r},{json.dumps(comments[i], ensure_ascii=False) if i in comments else empty}]"
+            for i, e, v, c, x in zip(*columns, strict=True)]
+    return f"[{','.join(rows)}]"
+
+
 def short_fingerprint(full: str) -> str:
     return f"{full[:8]}-{full[8:16]}"
+
+
+def nothing_scored(snap: Snapshot) -> str:
+    """One plain sentence when no score is on record (no evaluators, or none has scored yet), else "":
+    the ranking then only reflects the missing-score policy, and the analyses have nothing to compare."""
+    if len(snap.scores):
+        return ""
+    if not snap.evaluators:
+        return ("No evaluator is on the panel and no score has been recorded, so nothing can be recommended yet: "
+                "add the committee's evaluators and their scores, then export this report again.")
+    n = len(snap.evaluators)
+    who = "The one evaluator on the panel has" if n == 1 else f"The {n} evaluators on the panel have"
+    return (f"{who} recorded no score yet, so nothing can be recommended: record the scores, then export this "
+            "report again.")
 
 
 # --- cover and ranking -------------------------------------------------------------------
@@ -134,6 +161,7 @@ def ranking_table(inp: ReportInputs) -> Table:
         header += [f"Cost as quoted ({currency})", f"Cost under scenario ({currency})"]
     header += ["Status", "Knock-out findings"]
     rows, flags = [], []
+    unscored = bool(nothing_scored(inp.snapshot))  # a 0-point tie recommends no one
     for v in r.vendors:
         cells = ["–" if v.disqualified else str(v.rank), v.name]
         if topsis:
@@ -145,7 +173,8 @@ def ranking_table(inp: ReportInputs) -> Table:
         if scenario:
             quoted, under = costs.get(v.name, (math.nan, math.nan))
             cells += [_money(quoted), _money(under)]
-        status = "Disqualified" if v.disqualified else ("Recommended" if v.rank == 1 else "Qualified")
+        status = ("Not scored" if unscored else "Disqualified" if v.disqualified
+                  else "Recommended" if v.rank == 1 else "Qualified")
         rows.append(tuple(cells + [status, " ".join(v.reasons)]))
         flags.append("good" if status == "Recommended" else "bad" if v.disqualified else "")
     return Table(tuple(header), tuple(rows), tuple(flags), ranked_by(r))

@@ -1,15 +1,20 @@
 """The committee report as a PDF: lays out a ReportData (contents.py) with reportlab platypus.
 
 Every piece of user or vendor text passes through pdf_fonts.markup (escaping plus the
-CJK font fallback) before it becomes a Paragraph; numbers are formatted in data.py.
+CJK font fallback) before it becomes a Paragraph; a table cell that fits on one line is a
+plain string instead, which reportlab draws as it is, without parsing markup (cell()).
+Numbers are formatted in data.py.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -43,22 +48,37 @@ from vendor_eval.io.report.pdf_styles import (
     styles,
     table_style,
 )
+from vendor_eval.io.text_safety import XML_ILLEGAL
 
 Progress = Callable[[float, str], None]
-SHORT_CELL = 12  # characters that fit the narrowest column at 7.5 pt
+SHORT_CELL = 12  # characters: always one line, as the narrowest column draws them
 MATRIX_LABEL_WIDTH = 170.0
+LINE_BREAKS = re.compile(r"[\n\r\t]")  # a Paragraph turns them into breaks or spaces; a string would not
+CELL_PADDING = 6.0  # left + right, as grid_style sets them
+CELL_SIZE, CELL_LEADING = 7.5, 9.2  # the "cell" paragraph style's, for cells drawn as plain strings
 
 
 def p(text: object, style: str = "body") -> Paragraph:
     return Paragraph(markup(text), styles()[style])
 
 
-def cell(text: str, style: str = "cell") -> Paragraph | str:
-    """Short single-script text is drawn as a plain string (no markup, so nothing to escape, and
-    much faster on large tables); anything that may wrap or needs the CJK font is a Paragraph."""
-    if len(text) <= SHORT_CELL and "\n" not in text and not needs_fallback(text):
-        return text
+def cell(text: str, style: str = "cell", width: float = 0.0) -> Paragraph | str:
+    """Text that fits its column on one line in the body font is drawn as a plain string: no
+    markup is parsed, so nothing needs escaping, and a big table lays out several times faster.
+    Text that wraps, needs the CJK font or holds control characters is a Paragraph."""
+    if fits(text, width - CELL_PADDING) or (len(text) <= SHORT_CELL and fits(text, math.inf)):
+        return text  # short text stays on one line: a Paragraph would break it inside the word
     return p(text, style)
+
+
+def head(text: str, width: float) -> Paragraph | str:
+    """A header cell: a plain string when it fits on one line (the table sets the bold font)."""
+    return text if fits(text, width - CELL_PADDING, BOLD) else p(text, "head")
+
+
+def fits(text: str, room: float, font: str = BODY) -> bool:
+    return (not LINE_BREAKS.search(text) and not XML_ILLEGAL.search(text) and not needs_fallback(text)
+            and stringWidth(text, font, CELL_SIZE) <= room)
 
 
 def widths(weights: Sequence[float], total: float = FRAME_WIDTH) -> list[float]:
@@ -70,15 +90,19 @@ def table(t: rd.Table, col_weights: Sequence[float], style: str = "cell") -> lis
     """A rd.Table as a wrapped, zebra-striped table with a repeated header and row flags."""
     out: list[Flowable] = []
     if t.rows:
-        data = [[p(h, "head") for h in t.header]] + [
-            [cell(c, "cell" if k == 0 else style) for k, c in enumerate(row)] for row in t.rows]
-        cmds = grid_style(rows=len(data)) + [("FONT", (0, 1), (-1, -1), BODY, 7.5)]
+        cols = widths(col_weights[: len(t.header)] or [1] * len(t.header))
+        data = [[head(h, w) for h, w in zip(t.header, cols, strict=True)]] + [
+            [cell(c, "cell" if k == 0 else style, w) for k, (c, w) in enumerate(zip(row, cols, strict=True))]
+            for row in t.rows]
+        cmds = grid_style(rows=len(data)) + [("FONT", (0, 1), (-1, -1), BODY, CELL_SIZE, CELL_LEADING),
+                                             ("FONT", (0, 0), (-1, 0), BOLD, CELL_SIZE, CELL_LEADING),
+                                             ("TEXTCOLOR", (0, 0), (-1, 0), INK)]
         if style == "cell_right":
             cmds.append(("ALIGN", (1, 1), (-1, -1), "RIGHT"))
         for i, flag in enumerate(t.flags):
             if flag:
                 cmds.append(("BACKGROUND", (0, i + 1), (-1, i + 1), FLAG_BG[flag]))
-        tbl = Table(data, colWidths=widths(col_weights[: len(t.header)] or [1] * len(t.header)), repeatRows=1)
+        tbl = Table(data, colWidths=cols, repeatRows=1)
         tbl.setStyle(table_style(cmds))
         out.append(tbl)
     if t.note:
@@ -168,7 +192,7 @@ def _matrix_table(block: rd.MatrixBlock, per_block: int) -> Table:
             ("ALIGN", (1, 1), (-1, -1), "CENTER"), ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
             ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-            ("GRID", (1, 1), (-1, -1), 0.5, (1, 1, 1))]
+            ("GRID", (1, 1), (-1, -1), 0.5, (1, 1, 1)), ("FONT", (0, 1), (0, -1), BODY, CELL_SIZE, CELL_LEADING)]
     for row in block.rows:
         r = len(data)
         if row.kind == "group":
@@ -179,9 +203,10 @@ def _matrix_table(block: rd.MatrixBlock, per_block: int) -> Table:
             data.append([p(row.label, "cell_bold"), *row.values])
             cmds += [("FONT", (1, r), (-1, r), BOLD, 7.5), ("LINEABOVE", (0, r), (-1, r), 0.8, ACCENT)]
         else:
-            data.append([p(row.label, "cell"), *row.values])
-            for j, h in enumerate(row.heat):
-                cmds.append(("BACKGROUND", (j + 1, r), (j + 1, r), heat(h)))
+            data.append([cell(row.label, "cell", MATRIX_LABEL_WIDTH), *row.values])
+            # One command per row, its cells' colours in turn: the same rectangles as a BACKGROUND
+            # per cell, but a tenth of the commands for reportlab to carry across page splits.
+            cmds.append(("COLBACKGROUNDS", (1, r), (-1, r), [heat(h) for h in row.heat]))
     col = (WIDE_FRAME_WIDTH - MATRIX_LABEL_WIDTH) / per_block
     tbl = Table(data, colWidths=[MATRIX_LABEL_WIDTH] + [col] * len(block.vendors), repeatRows=1)
     tbl.setStyle(table_style(cmds))
@@ -285,18 +310,29 @@ def sign_off(data: ReportData) -> list[Flowable]:
 
 def write_pdf(data: ReportData, path: Path, progress: Progress | None = None) -> None:
     """Render the report to path (written in place; the service writes to a temporary file)."""
-    register_fonts()
     note = progress or (lambda _f, _m: None)
+    render(story(data, note), path, data, note)
+
+
+def story(data: ReportData, note: Progress | None = None) -> list[Flowable]:
+    """The report's flowables, laid out from the prepared data (nothing is drawn yet)."""
+    register_fonts()
+    note = note or (lambda _f, _m: None)
     note(0.05, "laying out the summary")
-    story: list[Flowable] = cover(data.cover) + summary(data) + charts(data)
+    out: list[Flowable] = cover(data.cover) + summary(data) + charts(data)
     note(0.2, "laying out the score matrix")
-    story += matrix(data) + knockouts(data) + disagreement(data) + sensitivity(data) + tariffs(data)
+    out += matrix(data) + knockouts(data) + disagreement(data) + sensitivity(data) + tariffs(data)
     note(0.4, "laying out the vendor pages")
-    story += vendor_pages(data) + appendix(data) + sign_off(data)
+    return out + vendor_pages(data) + appendix(data) + sign_off(data)
+
+
+def render(flowables: list[Flowable], path: Path, data: ReportData, progress: Progress | None = None) -> None:
+    """reportlab's part: paginate and draw the flowables (bench_reports times it as the floor)."""
+    note = progress or (lambda _f, _m: None)
     note(0.5, "rendering pages")
     doc = document(path, data.cover.title, data.cover.organisation)
     doc.setProgressCallBack(_build_progress(note))
-    doc.build(story, canvasmaker=canvas_class(data.cover.title, rd.short_fingerprint(data.cover.fingerprint)))
+    doc.build(flowables, canvasmaker=canvas_class(data.cover.title, rd.short_fingerprint(data.cover.fingerprint)))
     note(1.0, "done")
 
 

@@ -71,7 +71,7 @@ def _covered(ch: str) -> bool:
 
 def needs_fallback(text: str) -> bool:
     """True when the body font lacks a glyph of text (e.g. Chinese)."""
-    return not all(_covered(ch) for ch in text)
+    return not text.isascii() and not all(_covered(ch) for ch in text)  # ASCII: the body font has it all
 
 
 def font_for(text: str, bold: bool = False) -> str:

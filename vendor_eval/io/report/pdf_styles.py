@@ -38,6 +38,7 @@ def palette(i: int) -> colors.Color:
 HEAT_STOPS = ((0.0, (0.96, 0.72, 0.70)), (0.5, (0.99, 0.92, 0.66)), (1.0, (0.70, 0.88, 0.69)))
 
 
+@lru_cache(maxsize=4096)  # a score matrix repeats few values; one Color object each
 def heat(value: float | None) -> colors.Color:
     """The heat colour of a normalised score (HEAT_STOPS, linear between them); grey when missing."""
     if value is None:

@@ -6,6 +6,7 @@ import math
 
 from vendor_eval.io.report.data import (
     ReportInputs,
+    nothing_scored,
     smallest_change,
 )
 from vendor_eval.scoring.results import SensitivityResult, TariffResult
@@ -17,6 +18,9 @@ NARROW_LEAD = 2.0  # points out of 100: a lead this small deserves a word of cau
 def summary_sentences(inp: ReportInputs) -> list[str]:
     """The executive summary in plain sentences, generated from the results."""
     r = inp.ranking
+    empty = nothing_scored(inp.snapshot)
+    if empty:  # a winner, a robustness or an agreement sentence would claim what no score supports
+        return [empty, *_missing_sentence(inp)]
     out: list[str] = []
     qualified = [v for v in r.vendors if not v.disqualified]
     unit = "points" if r.method == "weighted" else "closeness"
@@ -49,9 +53,7 @@ def summary_sentences(inp: ReportInputs) -> list[str]:
         out.append(f"{len(dq)} vendor{'s were' if len(dq) > 1 else ' was'} disqualified: {shown}{more}.")
     else:
         out.append("No vendor was disqualified on the knock-out requirements.")
-    if r.missing:
-        out.append(f"{_cells(len(r.missing), 'vendor-criterion cell')} had no score; "
-                   f"{MISSING_POLICIES.get(inp.snapshot.evaluation.missing_policy, 'see the methodology')}.")
+    out += _missing_sentence(inp)
     d = inp.disagreement
     if d is not None:
         must = sum(c.band == "must_discuss" for c in d.cells)
@@ -63,6 +65,14 @@ def summary_sentences(inp: ReportInputs) -> list[str]:
             out.append("Evaluators broadly agreed: no cell exceeds the discussion threshold.")
     out += _tariff_sentence(inp.tariffs, qualified[0].name if qualified else None)
     return out
+
+
+def _missing_sentence(inp: ReportInputs) -> list[str]:
+    n = len(inp.ranking.missing)
+    if not n:
+        return []
+    return [f"{_cells(n, 'vendor-criterion cell')} had no score; "
+            f"{MISSING_POLICIES.get(inp.snapshot.evaluation.missing_policy, 'see the methodology')}."]
 
 
 def robustness(s: SensitivityResult | None, winner: str | None) -> list[str]:

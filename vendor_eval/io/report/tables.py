@@ -15,6 +15,7 @@ from vendor_eval.io.report.data import (
     fmt_score,
     group_names,
     group_shares,
+    nothing_scored,
     smallest_change,
 )
 from vendor_eval.scoring.knockouts import KnockoutSpec, knockout_reasons
@@ -56,9 +57,11 @@ def knockout_table(snap: Snapshot, r: RankingResult) -> Table:
     return Table(header, tuple(rows), tuple(flags), note)
 
 
-def disagreement_tables(d: DisagreementResult | None, limit: int = FLAGGED_CELLS) -> tuple[Table, Table]:
+def disagreement_tables(d: DisagreementResult | None, limit: int = FLAGGED_CELLS,
+                        why: str = "") -> tuple[Table, Table]:
+    """The cells to discuss and the evaluators' bias; `why` says why they were not computed."""
     if d is None:
-        empty = Table(("",), (), (), "Disagreement was not computed.")
+        empty = Table(("",), (), (), f"Disagreement was not computed. {why}".strip())
         return empty, empty
     flagged = d.flagged()
     rows = tuple((c.vendor, c.criterion, str(c.n_scores), f"{c.low:g}-{c.high:g}", f"{c.spread:.0%}",
@@ -74,9 +77,9 @@ def disagreement_tables(d: DisagreementResult | None, limit: int = FLAGGED_CELLS
     return cells, bias
 
 
-def critical_table(s: SensitivityResult | None, limit: int = 25) -> Table:
+def critical_table(s: SensitivityResult | None, limit: int = 25, why: str = "") -> Table:
     if s is None or not s.critical:
-        return Table(("",), (), (), "The sensitivity analysis was not computed.")
+        return Table(("",), (), (), f"The sensitivity analysis was not computed. {why}".strip())
     changes = sorted(s.critical, key=smallest_change)[:limit]
     rows = []
     for c in changes:
@@ -87,9 +90,9 @@ def critical_table(s: SensitivityResult | None, limit: int = 25) -> Table:
                  tuple(rows), note=f"The {len(rows)} criteria whose weight changes the winner soonest.")
 
 
-def acceptability_table(s: SensitivityResult | None, ranks: int = 5, limit: int = 20) -> Table:
+def acceptability_table(s: SensitivityResult | None, ranks: int = 5, limit: int = 20, why: str = "") -> Table:
     if s is None or s.smaa is None:
-        return Table(("",), (), (), "Rank acceptability (SMAA) was not computed.")
+        return Table(("",), (), (), f"Rank acceptability (SMAA) was not computed. {why}".strip())
     acc = s.smaa.acceptability
     k = min(ranks, acc.shape[1])
     order = np.argsort(-acc[:, 0], kind="stable")[:limit]
@@ -171,6 +174,7 @@ def vendor_pages(snap: Snapshot, r: RankingResult) -> list[VendorPage]:
     names = {c.key: c.name for c in snap.criteria}
     comments = _comments(snap)
     shares = group_shares(r)
+    unscored = bool(nothing_scored(snap))
     pages = []
     for v in r.vendors:
         p = by_id[v.vendor_id]
@@ -181,7 +185,8 @@ def vendor_pages(snap: Snapshot, r: RankingResult) -> list[VendorPage]:
         strengths = tuple(f"{crit_by_key[k].name} ({x:.0%})" for x, k in scored[:STRENGTHS])
         weaknesses = (tuple(f"{crit_by_key[k].name} ({x:.0%})" for x, k in reversed(scored[-STRENGTHS:]))
                       if len(scored) > STRENGTHS else ())
-        headline = (f"Disqualified; {v.score:.1f} points before knock-outs" if v.disqualified
+        headline = ("Not scored yet" if unscored
+                    else f"Disqualified; {v.score:.1f} points before knock-outs" if v.disqualified
                     else f"Rank {v.rank} of {sum(not x.disqualified for x in r.vendors)} with {v.score:.1f} points")
         profile = tuple((k, val) for k, val in (
             ("Legal name", p.legal_name), ("Headquarters", p.hq_country),
