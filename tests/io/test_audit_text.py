@@ -28,7 +28,8 @@ def test_a_score_and_its_comment_read_as_one_line_in_words() -> None:
     assert (line.seq, line.events, line.when, line.who) == (10, 2, "2026-03-20 09:30:00", "officer")
     assert (line.what, line.vendor, line.criterion) == ("Score by Dr. Miriam Okafor", "Northwind Teleradiology",
                                                         "STAT turnaround")  # the criterion's name, not its key
-    assert (line.change, line.before, line.after) == ("Value, comment", "", "4 — Phoned within 60 minutes.")
+    assert (line.change, line.before, line.after) == ("Value, comment", "",
+                                                        "4; comment: Phoned within 60 minutes.")
 
 
 def test_a_later_comment_is_named_after_its_score_and_keeps_old_and_new() -> None:

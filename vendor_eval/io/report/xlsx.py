@@ -50,7 +50,6 @@ def write_xlsx(data: ReportData, path: Path, progress: Progress | None = None) -
     summary_sheet(book, summary_ws, inp, data.cover, totals)
     note(0.35, "writing evaluators' scores")
     sh.evaluator_sheets(book, inp.snapshot, [v.vendor_id for v in inp.ranking.vendors])
-    sh.comments_sheet(book, inp.snapshot)
     note(0.6, "writing analyses")
     sh.disagreement_sheets(book, inp.snapshot, inp.disagreement)
     sh.sensitivity_sheet(book, inp.sensitivity)

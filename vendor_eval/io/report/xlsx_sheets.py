@@ -1,6 +1,6 @@
 """Workbook plumbing (a write-only Book of Sheets, styles, tables, charts, the criteria-as-rows
-grid) and the plain, formula-free sheets of the committee workbook: one per evaluator,
-Comments, Disagreement, Spread, Sensitivity, Acceptability, Tariffs, Audit."""
+grid) and the plain, formula-free sheets of the committee workbook: one per evaluator
+(comments as notes on the scores), Disagreement, Spread, Sensitivity, Acceptability, Tariffs, Audit."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter as col
@@ -25,7 +26,7 @@ from vendor_eval.domain import AuditRow, Criterion, Group, Snapshot
 from vendor_eval.io.report.audit_text import audit_lines
 from vendor_eval.io.report.pdf_styles import HEAT_STOPS
 from vendor_eval.io.report.xlsx_print import PrintFrame, setup_print
-from vendor_eval.io.text_safety import set_text_cell
+from vendor_eval.io.text_safety import EXCEL_CELL_LIMIT, XML_ILLEGAL, set_text_cell
 from vendor_eval.scoring.results import (
     DisagreementResult,
     SensitivityResult,
@@ -407,28 +408,39 @@ def scale_text(c: Criterion) -> str:
 
 def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> None:
     """One sheet per evaluator: criteria as rows under their groups, vendors as columns (in
-    `order`, vendor ids, e.g. the ranking's), each row coloured on the criterion's scale."""
+    `order`, vendor ids, e.g. the ranking's), each row coloured on the criterion's scale; a
+    score's comment is a note on its cell (shown on screen, not printed: the Audit sheet prints
+    every comment with the score it was saved with)."""
     vendor_ids = list(order) or [v.id for v in snap.vendors]
     names = {v.id: v.name for v in snap.vendors}
     col_of = {vid: 3 + k for k, vid in enumerate(vendor_ids)}
     last = 2 + len(vendor_ids)
-    by_evaluator: dict[int, list[Any]] = {x.id: [] for x in snap.evaluators}
-    for s in snap.scores:
-        by_evaluator[s.evaluator_id].append(s)
+    table = snap.scores
+    # Read as columns: 180,000 ScoreEntry objects would cost more than writing the cells.
+    cells = list(zip(table.evaluator_id.tolist(), table.vendor_id.tolist(), table.criterion_id.tolist(),
+                     table.value.tolist(), table.id.tolist(), strict=True))
+    notes = table.comments
+    by_evaluator: dict[int, list[tuple[int, int, float, int]]] = {x.id: [] for x in snap.evaluators}
+    for e, v, c, value, sid in cells:
+        by_evaluator[e].append((v, c, value, sid))
     for n, x in enumerate(snap.evaluators):
         ws = book.sheet(f"E{n + 1:02d} {x.name}")
         title(ws, x.name, f"{x.role or 'Evaluator'}: scores on each criterion's scale, coloured from worst (red) to "
-              "best (green). Their comments are on the Comments sheet.", last)
+              "best (green). A score's comment is a note on its cell; the Audit sheet prints every comment.", last)
         vendor_header(ws, 4, 3, [names[v] for v in vendor_ids], ("Criterion", "Scale"))
         ws.cell(4, 2).alignment = CENTRE_WRAP
         grid = criteria_rows(ws, snap, 5, last)
         for c in snap.criteria:
             if c.id in grid.row_of:
                 ws.cell(grid.row_of[c.id], 2, scale_text(c)).alignment = CENTRE
-        for s in by_evaluator[x.id]:
-            r, k = grid.row_of.get(s.criterion_id), col_of.get(s.vendor_id)
-            if r is not None and k is not None:
-                ws.put(r, k, s.value)
+        for vid, cid, value, sid in by_evaluator[x.id]:
+            r, k = grid.row_of.get(cid), col_of.get(vid)
+            if r is None or k is None:
+                continue
+            if sid in notes:
+                ws.cell(r, k, value).comment = note(notes[sid], x.name)
+            else:
+                ws.put(r, k, value)
         ws.freeze_panes = "C5"
         units = label_width(ws, snap) + 8 + vendor_columns(ws, 3, [names[v] for v in vendor_ids])
         ws.column_dimensions["B"].width = 8
@@ -437,36 +449,14 @@ def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> N
                    width_units=units)
 
 
-def comments_sheet(book: Book, snap: Snapshot) -> None:
-    """Every evaluator's comments in one filterable table, by evaluator, vendor and criterion."""
-    ws = book.sheet("Comments")
-    title(ws, "Evaluators' comments", "What each evaluator wrote beside a score; filter by evaluator, vendor or "
-          "criterion.", 5)
-    ev = {x.id: (i, x.name) for i, x in enumerate(snap.evaluators)}
-    crit = {c.id: c for c in snap.criteria}
-    rows = sorted((s for s in snap.scores.with_comments() if s.comment.strip()),
-                  key=lambda s: (ev[s.evaluator_id][0], snap.index_of("vendor", s.vendor_id),
-                                 snap.index_of("criterion", s.criterion_id)))
-    labels = ("Evaluator", "Vendor", "Criterion", "Score", "Comment")
-    header(ws, 4, labels)
-    for i, s in enumerate(rows):
-        r = 5 + i
-        set_text_cell(ws.cell(r, 1), ev[s.evaluator_id][1])
-        set_text_cell(ws.cell(r, 2), snap.vendors[snap.index_of("vendor", s.vendor_id)].name)
-        set_text_cell(ws.cell(r, 3), crit[s.criterion_id].name)
-        ws.cell(r, 4, s.value).alignment = TOP_CENTRE
-        set_text_cell(ws.cell(r, 5), s.comment)
-        for k in (1, 2, 3, 5):
-            ws.cell(r, k).alignment = WRAP
-            ws.fit_height(r, k)
-    end = 4 + len(rows)
-    add_table(ws, "CommentsTable", 4, labels, end)
-    ws.freeze_panes = "A5"
-    units = widths(ws, {"D": 7, "E": 70})
-    units += fit_width(ws, "A", [x.name for x in snap.evaluators], 12, 24)
-    units += fit_width(ws, "B", [v.name for v in snap.vendors], 12, 28)
-    units += fit_width(ws, "C", [c.name for c in snap.criteria], 12, 36)
-    book.print(ws, title_rows="4:4", area=f"A1:E{max(end, 4)}", width_units=units)
+def note(text: str, author: str) -> Comment:
+    """A cell note holding untrusted text, sized for it. A note never runs as a formula, so it
+    keeps the text as written; XML-illegal characters are replaced and the length capped, as in cells."""
+    body = XML_ILLEGAL.sub("\ufffd", text)[:EXCEL_CELL_LIMIT]
+    comment = Comment(body, XML_ILLEGAL.sub("\ufffd", author)[:255])
+    comment.width, comment.height = 260, 20 + 14 * wrapped_lines(body, 45)  # points
+    return comment
+
 
 def disagreement_sheets(book: Book, snap: Snapshot, d: DisagreementResult | None) -> None:
     """Disagreement: evaluator bias, then the cells to discuss (largest spread first, capped);
@@ -596,33 +586,41 @@ def tariffs_sheet(book: Book, t: TariffResult | None) -> None:
 
 
 AUDIT_LABELS = ("#", "When (UTC)", "Who", "What", "Vendor", "Criterion", "Change", "Before", "After", "Reason")
-AUDIT_WRAPPED = (4, 5, 6, 8, 9, 10)  # What, Vendor, Criterion, Before, After, Reason
+# Portrait, narrow columns that wrap: a score line takes two or three printed lines, and
+# the date over the time. Tuned so the sample's ~2,000 lines print legibly (about 7.5 pt).
+AUDIT_WIDTHS = {"A": 5, "B": 18, "C": 8, "D": 24, "E": 22, "F": 30, "G": 14, "H": 10, "I": 80, "J": 11}
 
 
 def audit_sheet(book: Book, snap: Snapshot, audit: Sequence[AuditRow], intact: bool | None) -> None:
-    """The audit trail as an Excel table, in words (audit_text): who changed what, when, from what to what."""
+    """The audit trail as an Excel table, in words (audit_text): who changed what, when, from what to what.
+    A reason repeated on the next lines (an import's file and hash on each of its scores) is printed
+    once, then "Same as #n" names the line that holds it."""
     ws = book.sheet("Audit")
     state = {True: "The audit chain verified intact.", False: "WARNING: the audit chain is broken; see "
              "'vendor-eval-cli verify'.", None: "The audit chain was not verified for this export."}[intact]
     title(ws, "Audit trail", f"Every change, oldest first, hash-chained. {state} A score and the comment saved "
-          "with it are two events (# and the next number) and share one line.", len(AUDIT_LABELS))
+          "with it are two events (# and the next number) on one line: before and after read "
+          "'value; comment: text'.", len(AUDIT_LABELS))
     header(ws, 4, AUDIT_LABELS)
     lines = audit_lines(audit, snap)
+    said: tuple[str, int] = ("", 0)  # the reason last printed in full, and its line's number
     for i, a in enumerate(lines):
         r = 5 + i
         ws.cell(r, 1, a.seq).alignment = TOP_CENTRE
+        reason = a.reason
+        if reason and reason == said[0]:
+            reason = f"Same as #{said[1]}"
+        elif reason:
+            said = (reason, a.seq)
         for k, text in enumerate((a.when, a.who, a.what, a.vendor, a.criterion, a.change, a.before, a.after,
-                                  a.reason), start=2):
+                                  reason), start=2):
             if text:
                 cell = ws.cell(r, k)
                 set_text_cell(cell, text)
                 cell.alignment = WRAP
-                if k in AUDIT_WRAPPED:
-                    ws.fit_height(r, k)
+                ws.fit_height(r, k)
     end = 4 + len(lines)
     add_table(ws, "AuditTrail", 4, AUDIT_LABELS, end)
     ws.freeze_panes = "A5"
-    units = widths(ws, {"A": 6, "B": 18, "C": 9, "D": 26, "G": 16, "H": 12, "I": 60, "J": 26})
-    units += fit_width(ws, "E", [a.vendor for a in lines], 12, 28)
-    units += fit_width(ws, "F", [a.criterion for a in lines], 12, 36)
+    units = widths(ws, AUDIT_WIDTHS)
     book.print(ws, landscape=True, title_rows="4:4", area=f"A1:J{max(end, 4)}", width_units=units)
