@@ -22,6 +22,7 @@ from openpyxl.comments import Comment
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter as col
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -29,7 +30,7 @@ from vendor_eval.domain import AuditRow, Criterion, Group, Snapshot
 from vendor_eval.io.report.audit_text import audit_lines
 from vendor_eval.io.report.pdf_styles import HEAT_STOPS
 from vendor_eval.io.report.xlsx_print import PrintFrame, setup_print
-from vendor_eval.io.text_safety import EXCEL_CELL_LIMIT, XML_ILLEGAL, set_text_cell
+from vendor_eval.io.text_safety import EXCEL_CELL_LIMIT, XML_ILLEGAL, excel_text, set_text_cell
 from vendor_eval.scoring.results import (
     DisagreementResult,
     SensitivityResult,
@@ -84,13 +85,25 @@ class Sheet:
         cells = self._rows.setdefault(row, {})
         c = cells.get(column)
         if not isinstance(c, Cell):  # WriteOnlyCell is a factory of Cells
-            c = cells[column] = WriteOnlyCell(self.ws, c)
+            c = cells[column] = as_cell(self.ws, c)
         if value is not None:
             c.value = value
         return c
 
-    def put(self, row: int, column: int, value: Any) -> None:
-        self._rows.setdefault(row, {})[column] = value
+    def put(self, row: int, column: int, value: Any, look: StyleArray | None = None) -> None:
+        """A number or one of our formulas, with a look (from look()) or none: no Cell object is made."""
+        self._rows.setdefault(row, {})[column] = value if look is None else (value, look)
+
+    def text(self, row: int, column: int, value: str, look: StyleArray | None = None) -> None:
+        """Untrusted text, neutralised as set_text_cell does (it can never start with '=')."""
+        self.put(row, column, excel_text(value), look)
+
+    def look(self, **style: Any) -> StyleArray:
+        """A look to share between put() cells: number_format, font, fill, alignment... as on a cell."""
+        template = WriteOnlyCell(self.ws)
+        for name, value in style.items():
+            setattr(template, name, value)
+        return template._style
 
     @property
     def freeze_panes(self) -> Any:
@@ -138,12 +151,22 @@ class Sheet:
                 for _ in range(r - written - 1):
                     self.ws.append([])
                 values = [cells.get(c) for c in range(1, max(cells, default=0) + 1)]
+                values = [as_cell(self.ws, v) if isinstance(v, tuple) else v for v in values]
                 if any(isinstance(v, Cell) for v in values):  # openpyxl would write a bare value after an
                     # unstyled Cell into that Cell, its note included: each value gets its own cell
                     values = [v if v is None or isinstance(v, Cell) else WriteOnlyCell(self.ws, v) for v in values]
                 self.ws.append(values)
                 written = r
         self._rows.clear()
+
+
+def as_cell(ws: Any, stored: Any) -> Any:
+    """A styleable cell for a put() value (bare or with its look)."""
+    if isinstance(stored, tuple):
+        c = WriteOnlyCell(ws, stored[0])
+        c._style = copy(stored[1])
+        return c
+    return WriteOnlyCell(ws, stored)
 
 
 def fast_rows(ws: Any, rows: Iterable[tuple[int, dict[int, Any]]]) -> bool:
@@ -160,6 +183,7 @@ def fast_rows(ws: Any, rows: Iterable[tuple[int, dict[int, Any]]]) -> bool:
         ws._writer.xf.send(None)  # back to the state _get_writer left: append() works as usual
         return False
     styles = ws.parent._cell_styles
+    shared: dict[int, str] = {}  # look (by identity) -> its style attribute
     dims = ws.row_dimensions
     with xf.element("sheetData"):
         for r, cells in rows:
@@ -169,7 +193,12 @@ def fast_rows(ws: Any, rows: Iterable[tuple[int, dict[int, Any]]]) -> bool:
                 value = cells[c]
                 ref = f"{col(c)}{r}"
                 style = ""
-                if isinstance(value, Cell):
+                if isinstance(value, tuple):  # put() with a look
+                    value, look = value
+                    style = shared.get(id(look), "")
+                    if not style and any(look):
+                        style = shared[id(look)] = f' s="{styles.add(look)}"'  # the looks live as long as rows
+                elif isinstance(value, Cell):
                     if value._comment is not None or value.hyperlink is not None or value.data_type not in "nsf":
                         raw("".join(parts))
                         parts = []
@@ -327,16 +356,13 @@ def table(ws: Any, row: int, labels: Sequence[str], rows: Sequence[Sequence[Any]
     for k, value in enumerate(rows[0] if rows else ()):
         if isinstance(value, (int, float)):
             ws.cell(row, 1 + k).alignment = NUMBER_HEAD
-    fmt = formats or {}
+    looks = {k: ws.look(number_format=f) for k, f in (formats or {}).items()}
     for i, values in enumerate(rows):
         for k, value in enumerate(values):
-            cell = ws.cell(row + 1 + i, 1 + k)
             if isinstance(value, str):
-                set_text_cell(cell, value)
+                ws.text(row + 1 + i, 1 + k, value)
             elif value is not None and not (isinstance(value, float) and not math.isfinite(value)):
-                cell.value = value
-                if k in fmt:
-                    cell.number_format = fmt[k]
+                ws.put(row + 1 + i, 1 + k, value, looks.get(k))
     end = row + len(rows)
     ws.freeze_panes = f"A{row + 1}"
     ws.auto_filter.ref = f"A{row}:{col(len(labels))}{max(end, row)}"
@@ -484,13 +510,11 @@ def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> N
     last = 2 + len(vendor_ids)
     table = snap.scores
     # Read as columns: 180,000 ScoreEntry objects would cost more than writing the cells.
-    cells = list(zip(table.evaluator_id.tolist(), table.vendor_id.tolist(), table.criterion_id.tolist(),
-                     table.value.tolist(), table.id.tolist(), strict=True))
-    notes = table.comments
-    by_evaluator: dict[int, list[tuple[int, int, float, int]]] = {x.id: [] for x in snap.evaluators}
-    for e, v, c, value, sid in cells:
-        by_evaluator[e].append((v, c, value, sid))
+    evaluator_of, notes = table.evaluator_id, table.comments
     for n, x in enumerate(snap.evaluators):
+        mine = evaluator_of == x.id
+        scores = zip(table.vendor_id[mine].tolist(), table.criterion_id[mine].tolist(), table.value[mine].tolist(),
+                     table.id[mine].tolist(), strict=True)
         ws = book.sheet(f"E{n + 1:02d} {x.name}")
         title(ws, x.name, f"{x.role or 'Evaluator'}: scores on each criterion's scale, coloured from worst (red) to "
               "best (green). A score's comment is a note on its cell; the Audit sheet prints every comment.", last)
@@ -500,7 +524,7 @@ def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> N
         for c in snap.criteria:
             if c.id in grid.row_of:
                 ws.cell(grid.row_of[c.id], 2, scale_text(c)).alignment = CENTRE
-        for vid, cid, value, sid in by_evaluator[x.id]:
+        for vid, cid, value, sid in scores:
             r, k = grid.row_of.get(cid), col_of.get(vid)
             if r is None or k is None:
                 continue
@@ -568,6 +592,7 @@ def spread_sheet(book: Book, snap: Snapshot, d: DisagreementResult) -> None:
     vendor = {v.id: v.name for v in snap.vendors}
     vendor_header(ws, 4, 2, [vendor[v] for v in d.vendor_ids], ("Criterion",))
     grid = criteria_rows(ws, snap, 5, last)
+    percent = ws.look(number_format="0%")
     for j, cid in enumerate(d.criterion_ids):
         r = grid.row_of.get(cid)
         if r is None:
@@ -575,7 +600,7 @@ def spread_sheet(book: Book, snap: Snapshot, d: DisagreementResult) -> None:
         for i in range(len(d.vendor_ids)):
             x = float(d.spread[i][j])
             if math.isfinite(x):
-                ws.cell(r, 2 + i, x).number_format = "0%"
+                ws.put(r, 2 + i, x, percent)
     ws.freeze_panes = "B5"
     units = label_width(ws, snap) + vendor_columns(ws, 2, [vendor[v] for v in d.vendor_ids])
     if d.vendor_ids and grid.last >= grid.first:
