@@ -61,6 +61,11 @@ LINE_HEIGHT = 15.0  # points: a row of one line of 11 pt text
 MORE_LINES = 14.0  # points per further line of wrapped text (Excel ~15, LibreOffice ~13.5)
 CHARS_PER_UNIT = 1.2  # characters of 11 pt text per column-width unit (the unit is one digit's width)
 BOLD_CHARS_PER_UNIT = 0.95
+# A cell's text starts and ends inside its borders: a column holds (width - padding) x density
+# characters. Without it a narrow column's estimate said one line where a printed page wrapped
+# two, and the second line overprinted the next row.
+CELL_PADDING = 2.5
+PROSE_CHARS_PER_UNIT = 1.1  # sentences: printed, LibreOffice fits 1.12-1.15 per unit in the Audit's After
 TITLE_FONT = Font(name=FONT, bold=True, size=14, color="1D4E89")
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_FLAGGED_ROWS = 2_000  # the rest is on the Spread sheet; a longer list helps nobody
@@ -134,7 +139,7 @@ class Sheet:
         heights: dict[int, float] = {}
         for row, first, last, density in self._wrapped:
             units = sum(self.ws.column_dimensions[col(k)].width or 8.43 for k in range(first, last + 1))
-            lines = wrapped_lines(str(self.cell(row, first).value or ""), int(units * density))
+            lines = wrapped_lines(str(self.cell(row, first).value or ""), int((units - CELL_PADDING) * density))
             heights[row] = max(heights.get(row, 0.0), LINE_HEIGHT + MORE_LINES * (lines - 1))
         for row, height in heights.items():
             if height > LINE_HEIGHT:
@@ -430,7 +435,10 @@ def criteria_rows(ws: Any, snap: Snapshot, row0: int, width: int) -> Grid:
         label.fill, label.font = HEAD_FILL, BOLD
         for i, c in enumerate(by_group[g.id]):
             row_of[c.id] = r + 1 + i
-            set_text_cell(ws.cell(r + 1 + i, 1), f"{c.name} (lower is better)" if c.direction == "min" else c.name)
+            name = ws.cell(r + 1 + i, 1)
+            set_text_cell(name, f"{c.name} (lower is better)" if c.direction == "min" else c.name)
+            name.alignment = WRAP  # a name longer than label_width's cap wraps rather than being cut
+            ws.fit_height(r + 1 + i, 1)
         bands.append(Band(g, r, r + 1, r + len(by_group[g.id])))
         r += 1 + len(by_group[g.id])
     if bands and width > 1:  # the band's shade across the row: one rule, not a styled cell per vendor
@@ -678,9 +686,10 @@ def tariffs_sheet(book: Book, t: TariffResult | None) -> None:
 
 
 AUDIT_LABELS = ("#", "When (UTC)", "Who", "What", "Vendor", "Criterion", "Change", "Before", "After", "Reason")
-# Landscape; every column but After one line wide for its usual text, After (score and
-# comment) two: the sample's ~2,000 lines print in about 80 pages at about 7.5 pt.
-AUDIT_WIDTHS = {"A": 5, "B": 17, "C": 8, "D": 23, "E": 21, "F": 29, "G": 13, "H": 10, "I": 67, "J": 10}
+# Landscape. A score line is two printed lines: the date over the time, "Value," over "comment",
+# the score and its comment in After; names mostly on one. The sample's ~2,000 lines print in
+# about 85 pages at about 7.5 pt.
+AUDIT_WIDTHS = {"A": 5, "B": 11, "C": 8, "D": 24, "E": 23, "F": 29, "G": 11, "H": 10, "I": 78, "J": 10}
 
 
 def audit_sheet(book: Book, snap: Snapshot, audit: Sequence[AuditRow], intact: bool | None) -> None:
@@ -710,7 +719,7 @@ def audit_sheet(book: Book, snap: Snapshot, audit: Sequence[AuditRow], intact: b
                 cell = ws.cell(r, k)
                 set_text_cell(cell, text)
                 cell.alignment = WRAP
-                ws.fit_height(r, k)
+                ws.fit_height(r, k, density=PROSE_CHARS_PER_UNIT if k in (8, 9, 10) else CHARS_PER_UNIT)
     end = 4 + len(lines)
     add_table(ws, "AuditTrail", 4, AUDIT_LABELS, end)
     ws.freeze_panes = "A5"
