@@ -686,10 +686,10 @@ def tariffs_sheet(book: Book, t: TariffResult | None) -> None:
 
 
 AUDIT_LABELS = ("#", "When (UTC)", "Who", "What", "Vendor", "Criterion", "Change", "Before", "After", "Reason")
-# Landscape. A score line is two printed lines: the date over the time, "Value," over "comment",
+# Landscape. A score line is two printed lines: the date over the time, "Value, comment",
 # the score and its comment in After; names mostly on one. The sample's ~2,000 lines print in
-# about 85 pages at about 7.5 pt.
-AUDIT_WIDTHS = {"A": 5, "B": 11, "C": 8, "D": 24, "E": 23, "F": 29, "G": 11, "H": 10, "I": 78, "J": 10}
+# 86 pages at about 7.3 pt (LibreOffice, Carlito), no overprint (docs/workbook_prints.py checks).
+AUDIT_WIDTHS = {"A": 5, "B": 11, "C": 8, "D": 24, "E": 23, "F": 29, "G": 14, "H": 10, "I": 76, "J": 10}
 
 
 def audit_sheet(book: Book, snap: Snapshot, audit: Sequence[AuditRow], intact: bool | None) -> None:
