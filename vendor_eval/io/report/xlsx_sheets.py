@@ -48,6 +48,7 @@ INPUT_FONT = Font(name=FONT, color="1D4E89", bold=True)
 INPUT_FILL = PatternFill("solid", fgColor="EEF4FB")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
+LABEL_WRAP = Alignment(wrap_text=True, vertical="bottom")  # on the numbers' baseline beside it
 TOP_CENTRE = Alignment(horizontal="center", vertical="top")
 CENTRE = Alignment(horizontal="center")
 RIGHT = Alignment(horizontal="right")
@@ -437,7 +438,7 @@ def criteria_rows(ws: Any, snap: Snapshot, row0: int, width: int) -> Grid:
             row_of[c.id] = r + 1 + i
             name = ws.cell(r + 1 + i, 1)
             set_text_cell(name, f"{c.name} (lower is better)" if c.direction == "min" else c.name)
-            name.alignment = WRAP  # a name longer than label_width's cap wraps rather than being cut
+            name.alignment = LABEL_WRAP  # a name longer than label_width's cap wraps rather than being cut
             ws.fit_height(r + 1 + i, 1)
         bands.append(Band(g, r, r + 1, r + len(by_group[g.id])))
         r += 1 + len(by_group[g.id])
