@@ -74,3 +74,12 @@ def test_cost_lines_name_their_vendor_and_amounts_read_as_numbers() -> None:
     assert (replaced.what, replaced.vendor, replaced.change, replaced.reason) == (
         "Cost lines", "Northwind Teleradiology", "Replaced", "northwind.xlsx")
     assert replaced.after == "Annual amount: 1,164,000; Category: hardware; Origin country: India; Pass through: no"
+
+
+def test_a_merged_edit_names_the_value_and_the_comment_on_both_sides() -> None:
+    """'4' alone could be a score or a comment: each side of a merged line says which is which."""
+    rows = [event(40, "2026-03-23T10:00:00.1", "score", 7, "value", {**WHERE, "value": 4.0}, {**WHERE, "value": 2.0}),
+            event(41, "2026-03-23T10:00:00.2", "score", 7, "comment", "4", "")]
+    [line] = audit_lines(rows, make_snapshot())
+    assert (line.seq, line.events, line.change) == (40, 2, "Value, comment")
+    assert (line.before, line.after) == ("4; comment: 4", "2; no comment")
