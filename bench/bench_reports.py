@@ -2,6 +2,8 @@
 criteria x 15 evaluators). Target: the PDF <= 2 s end to end (read, rank, analyse, write),
 beside a floor measured in the same run: reportlab paginating and drawing the very same
 flowables, with none of our reading, analysis or data preparation; reported as a ratio.
+The Excel report <= 2 s end to end too, beside its floor (excel_floor: openpyxl write-only
+writing the same cells).
 
     python bench/bench_reports.py            # one line per step, then the PDF's summary
 """
@@ -26,6 +28,40 @@ from vendor_eval.storage import open_database
 
 PDF_TARGET_S = 2.0  # wall time; on a busy shared machine compare the cpu column too
 XLSX_TARGET_S = 2.0  # the issue asks the same of the workbook (its own helper makes it fast)
+
+
+# --- Excel -----------------------------------------------------------------------------------
+def excel_floor(ours: Path, out: Path) -> tuple[float, float]:
+    """The bare library's cost for our workbook: openpyxl write-only writing the same cells
+    (every value, text and formula of every sheet, read back from `ours` untimed), with no
+    styles, widths, print setup, charts or notes. Returns (wall, cpu) seconds."""
+    from openpyxl import Workbook, load_workbook
+
+    source = load_workbook(ours, read_only=True)
+    sheets = [(ws.title, [[c.value for c in row] for row in ws.iter_rows()]) for ws in source.worksheets]
+    source.close()
+    start, cpu = time.perf_counter(), time.process_time()
+    wb = Workbook(write_only=True)
+    for name, rows in sheets:
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(out)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def excel_report(db, name: str, tmp: Path) -> bool:  # type: ignore[no-untyped-def]
+    """The Excel report end to end, then its floor; prints both and the ratios."""
+    xlsx = tmp / "large.xlsx"
+    start, cpu = time.perf_counter(), time.process_time()
+    export_report(db, name, "xlsx", xlsx)
+    wall, used = time.perf_counter() - start, time.process_time() - cpu
+    floor_wall, floor_cpu = excel_floor(xlsx, tmp / "floor.xlsx")
+    print(f"{'export_report xlsx (end to end)':<34} {wall:6.2f} s wall {used:6.2f} s cpu")
+    print(f"{'  floor: openpyxl write-only cells':<34} {floor_wall:6.2f} s wall {floor_cpu:6.2f} s cpu")
+    print(f"Excel: {xlsx.stat().st_size / 1e6:.1f} MB; end to end / floor = {wall / floor_wall:.2f} wall, "
+          f"{used / floor_cpu:.2f} cpu; target <= {XLSX_TARGET_S:g} s: {'met' if wall <= XLSX_TARGET_S else 'MISSED'}")
+    return wall <= XLSX_TARGET_S
 
 
 def timed(label: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float, float]:
@@ -56,23 +92,21 @@ def main() -> int:
             xinputs, *_ = timed("  load + rank + analyses + audit log", report_inputs, db, name)
             xdata, *_ = timed("  build_report_data", build_report_data, xinputs)
             timed("  write_xlsx", write_xlsx, xdata, out / "steps.xlsx")
-            _, *xlsx = timed("Excel end to end (export_report)", export_report, db, name, "xlsx", out / "large.xlsx")
+            xlsx_ok = excel_report(db, name, out)
         finally:
             db.dispose()
         from pypdf import PdfReader
 
         pages = len(PdfReader(out / "large.pdf").pages)
-        print(f"PDF: {pages} pages, {(out / 'large.pdf').stat().st_size / 1e6:.1f} MB; "
-              f"Excel: {(out / 'large.xlsx').stat().st_size / 1e6:.1f} MB")
+        print(f"PDF: {pages} pages, {(out / 'large.pdf').stat().st_size / 1e6:.1f} MB")
         ours = load[1] + prep[1] + write[1] - floor[1]
         print(f"PDF steps (cpu): load {load[1]:.2f} + data {prep[1]:.2f} + write {write[1]:.2f} s, "
               f"of which reportlab's floor {floor[1]:.2f} s; ours on top of the floor {ours:.2f} s")
         print(f"PDF end to end {pdf[0]:.2f} s wall / {pdf[1]:.2f} s cpu; floor {floor[0]:.2f} s wall / "
               f"{floor[1]:.2f} s cpu; ratio {pdf[0] / floor[0]:.2f} (wall), {pdf[1] / floor[1]:.2f} (cpu)")
-        ok_pdf, ok_xlsx = pdf[0] <= PDF_TARGET_S, xlsx[0] <= XLSX_TARGET_S
-        print(f"PDF target <= {PDF_TARGET_S:g} s: {'met' if ok_pdf else 'MISSED'} (cpu {pdf[1]:.2f} s); "
-              f"Excel target <= {XLSX_TARGET_S:g} s: {'met' if ok_xlsx else 'MISSED'} (cpu {xlsx[1]:.2f} s)")
-        return 0 if ok_pdf and ok_xlsx else 1
+        ok_pdf = pdf[0] <= PDF_TARGET_S
+        print(f"PDF target <= {PDF_TARGET_S:g} s: {'met' if ok_pdf else 'MISSED'} (cpu {pdf[1]:.2f} s)")
+        return 0 if ok_pdf and xlsx_ok else 1
 
 
 if __name__ == "__main__":

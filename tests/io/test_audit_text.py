@@ -28,7 +28,8 @@ def test_a_score_and_its_comment_read_as_one_line_in_words() -> None:
     assert (line.seq, line.events, line.when, line.who) == (10, 2, "2026-03-20 09:30:00", "officer")
     assert (line.what, line.vendor, line.criterion) == ("Score by Dr. Miriam Okafor", "Northwind Teleradiology",
                                                         "STAT turnaround")  # the criterion's name, not its key
-    assert (line.change, line.before, line.after) == ("Value, comment", "", "4 — Phoned within 60 minutes.")
+    assert (line.change, line.before, line.after) == ("Value, comment", "",
+                                                        "4; comment: Phoned within 60 minutes.")
 
 
 def test_a_later_comment_is_named_after_its_score_and_keeps_old_and_new() -> None:
@@ -73,3 +74,12 @@ def test_cost_lines_name_their_vendor_and_amounts_read_as_numbers() -> None:
     assert (replaced.what, replaced.vendor, replaced.change, replaced.reason) == (
         "Cost lines", "Northwind Teleradiology", "Replaced", "northwind.xlsx")
     assert replaced.after == "Annual amount: 1,164,000; Category: hardware; Origin country: India; Pass through: no"
+
+
+def test_a_merged_edit_names_the_value_and_the_comment_on_both_sides() -> None:
+    """'4' alone could be a score or a comment: each side of a merged line says which is which."""
+    rows = [event(40, "2026-03-23T10:00:00.1", "score", 7, "value", {**WHERE, "value": 4.0}, {**WHERE, "value": 2.0}),
+            event(41, "2026-03-23T10:00:00.2", "score", 7, "comment", "4", "")]
+    [line] = audit_lines(rows, make_snapshot())
+    assert (line.seq, line.events, line.change) == (40, 2, "Value, comment")
+    assert (line.before, line.after) == ("4; comment: 4", "2; no comment")

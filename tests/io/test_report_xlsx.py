@@ -26,6 +26,7 @@ from report_fixtures import (
 from xlsx_formulas import Evaluator
 
 from vendor_eval.errors import ValidationError
+from vendor_eval.io.report import xlsx_sheets
 from vendor_eval.io.report.contents import build_report_data
 from vendor_eval.io.report.data import fingerprint, short_fingerprint
 from vendor_eval.io.report.pdf import write_pdf
@@ -133,21 +134,25 @@ def test_no_user_text_cell_is_a_formula(tmp_path: Path) -> None:
     wb = load(path)
     formulas = 0
     texts: set[str] = set()
+    notes: set[str] = set()
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
+                if cell.comment is not None:
+                    notes.add(cell.comment.text)
                 if cell.data_type == "f":
                     formulas += 1
                     assert OUR_FORMULA.fullmatch(cell.value), f"{ws.title}!{cell.coordinate}: {cell.value!r}"
                 elif isinstance(cell.value, str):
                     texts.add(cell.value)
     assert formulas > len(inp.ranking.vendors) * len(inp.snapshot.criteria)
-    # Hostile text arrives as text: the formula-looking vendor and comment are guarded, markup is literal.
+    # Hostile text arrives as text: the formula-looking vendor is guarded, markup is literal; comments
+    # are notes on the evaluators' scores, which never run, so they keep their text as written.
     assert "'" + FORMULA_VENDOR in texts
-    assert "'=1+1 injected" in texts
-    assert ACME in texts and CJK in texts and HOSTILE_COMMENT in texts
+    assert ACME in texts and CJK in texts
+    assert {"=1+1 injected", HOSTILE_COMMENT} <= notes
     assert "'=cmd|' /C calc'!A0" in texts  # the audit trail's reason
-    assert "Pasted from a PDF:\ufffd bullet\ufffd end" in texts  # control characters cannot abort the export
+    assert "Pasted from a PDF:\ufffd bullet\ufffd end" in notes  # control characters cannot abort the export
 
 
 def test_workbook_structure(tmp_path: Path) -> None:
@@ -159,7 +164,7 @@ def test_workbook_structure(tmp_path: Path) -> None:
     assert names[:4] == ["Summary", "Weights", "Consensus", "Normalised"]
     assert [n for n in names if re.match(r"E\d\d ", n)] == ["E01 Dr. Miriam Okafor", "E02 Tomasz Lindqvist",
                                                             "E03 Priya Raman"]
-    for name in ("Comments", "Disagreement", "Spread", "Sensitivity", "Tariffs", "Audit"):
+    for name in ("Disagreement", "Spread", "Sensitivity", "Tariffs", "Audit"):
         assert name in names
     cons, vendors, rows = matrix(wb)
     # Criteria as rows under their group, vendors as columns in ranking order.
@@ -178,10 +183,12 @@ def test_workbook_structure(tmp_path: Path) -> None:
         assert any(n.startswith("xl/charts/chart") for n in z.namelist()), "the native bar chart is missing"
     e2, e2_vendors, e2_rows = matrix(wb, "E02 Tomasz Lindqvist")
     assert e2.freeze_panes == "C5" and list(e2_vendors) == list(vendors)
-    # Comments: one table of every evaluator's comments.
-    comments = wb["Comments"]
-    assert "CommentsTable" in comments.tables
-    assert any(c.value == HOSTILE_COMMENT for row in comments.iter_rows() for c in row)
+    # Comments: notes on the scores they were written beside, by their evaluator.
+    notes = {(e2.cell(r, k).comment.text, e2.cell(r, k).comment.author) for r in e2_rows.values()
+             for k in e2_vendors.values() if e2.cell(r, k).comment is not None}
+    written = {(s.comment, "Tomasz Lindqvist") for s in make_inputs().snapshot.scores.with_comments()
+               if s.evaluator_id == make_inputs().snapshot.evaluators[1].id}
+    assert written and notes == written
 
 
 def test_the_workbook_and_the_pdf_state_the_same_cover(tmp_path: Path) -> None:
@@ -248,3 +255,29 @@ def test_every_sheet_prints_on_a4_fit_to_width_with_the_footer(tmp_path: Path) -
     assert [c.value for c in audit[4]] == ["#", "When (UTC)", "Who", "What", "Vendor", "Criterion", "Change",
                                            "Before", "After", "Reason"]
     assert [c.value for c in audit[5]][2:9] == ["officer", "Vendor", None, None, "Name", None, ACME]
+
+
+def test_the_fast_row_writer_writes_what_openpyxl_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """xlsx_sheets.fast_rows formats cells as text instead of openpyxl's element per cell: the
+    workbook must read back cell for cell (value, type, style, note, row height) as openpyxl's own."""
+    data = build_report_data(make_inputs())
+    write_xlsx(data, tmp_path / "fast.xlsx")
+    monkeypatch.setattr(xlsx_sheets, "fast_rows", lambda _ws, _rows: False)  # openpyxl's ws.append
+    write_xlsx(data, tmp_path / "plain.xlsx")
+    fast, plain = load(tmp_path / "fast.xlsx"), load(tmp_path / "plain.xlsx")
+    assert fast.sheetnames == plain.sheetnames
+    cells = 0
+    for a, b in zip(fast.worksheets, plain.worksheets, strict=True):
+        assert (a.max_row, a.max_column) == (b.max_row, b.max_column), a.title
+        for row_a, row_b in zip(a.iter_rows(), b.iter_rows(), strict=True):
+            for x, y in zip(row_a, row_b, strict=True):
+                # openpyxl writes floats to 16 significant digits, fast_rows exactly (repr)
+                value = pytest.approx(y.value, rel=1e-15) if isinstance(y.value, float) else y.value
+                assert (x.value, x.data_type, x.number_format, *map(repr, (x.font, x.fill, x.alignment, x.border))) == (
+                    value, y.data_type, y.number_format, *map(repr, (y.font, y.fill, y.alignment, y.border))), (
+                    f"{a.title}!{x.coordinate}")
+                assert (x.comment and (x.comment.text, x.comment.author)) == (
+                    y.comment and (y.comment.text, y.comment.author)), x.coordinate
+                cells += x.value is not None
+        assert {r: d.height for r, d in a.row_dimensions.items()} == {r: d.height for r, d in b.row_dimensions.items()}
+    assert cells > 1000

@@ -59,7 +59,11 @@ def audit_lines(rows: Sequence[AuditRow], snap: Snapshot) -> list[AuditLine]:
 
 
 def _pair(value: str, comment: str) -> str:
-    return f"{value} — {comment}" if value and comment else value or comment
+    """A value and its comment in one cell, each named, so neither can be read as the other:
+    '4; comment: Phoned.', '4; no comment', '' when neither existed (a first entry's before)."""
+    if not value and not comment:
+        return ""
+    return f"{value or 'no value'}; " + (f"comment: {comment}" if comment else "no comment")
 
 
 def _event_lines(rows: Sequence[AuditRow], snap: Snapshot) -> list[AuditLine]:

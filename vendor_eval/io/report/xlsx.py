@@ -50,7 +50,6 @@ def write_xlsx(data: ReportData, path: Path, progress: Progress | None = None) -
     summary_sheet(book, summary_ws, inp, data.cover, totals)
     note(0.35, "writing evaluators' scores")
     sh.evaluator_sheets(book, inp.snapshot, [v.vendor_id for v in inp.ranking.vendors])
-    sh.comments_sheet(book, inp.snapshot)
     note(0.6, "writing analyses")
     sh.disagreement_sheets(book, inp.snapshot, inp.disagreement)
     sh.sensitivity_sheet(book, inp.sensitivity)
@@ -165,6 +164,7 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
     totals: dict[int, str] = {}
     first, end = grid.first, grid.last
     missing_value = '""' if policy == "renormalise" else "0"  # scoring.weighted: minimum -> 0
+    score_look, norm_look = cons.look(number_format="0.00"), norm.look(number_format="0.000")
     for n, v in enumerate(vendors):
         x = FIRST_COL + n
         letter = col(x)
@@ -173,11 +173,11 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
             row = grid.row_of[c.id]
             value = float(values[crit_of[c.id]]) if c.id in crit_of else math.nan
             if math.isfinite(value):
-                cons.cell(row, x, value).number_format = "0.00"
+                cons.put(row, x, value, score_look)
             raw = f"Consensus!{letter}{row}"
             span = f"($D{row}-$C{row})"
             expr = f"($D{row}-{raw})/{span}" if c.direction == "min" else f"({raw}-$C{row})/{span}"
-            norm.cell(row, x, f"=IF(ISNUMBER({raw}),{expr},{missing_value})").number_format = "0.000"
+            norm.put(row, x, f"=IF(ISNUMBER({raw}),{expr},{missing_value})", norm_look)
         # Band rows hold a group weight in column B but nothing on Normalised, so whole-column
         # SUMPRODUCTs count criteria only.
         scored = (f"/SUMPRODUCT($B${first}:$B${end},--ISNUMBER(Normalised!{letter}{first}:{letter}{end}))"

@@ -16,7 +16,7 @@ from vendor_eval.io.text_safety import XML_ILLEGAL
 
 A4 = 9  # OOXML paperSize code
 NAME_LIMIT = 90  # Excel refuses a header or footer over 255 characters
-MARGINS = PageMargins(left=0.4, right=0.4, top=0.65, bottom=0.65, header=0.25, footer=0.25)  # inches
+MARGINS = PageMargins(left=0.35, right=0.35, top=0.55, bottom=0.55, header=0.25, footer=0.25)  # inches
 MIN_FIT_SCALE = 0.55  # below this a page is too small to read: print across pages instead
 PORTRAIT_SCALE = 0.65  # an "automatic" sheet turns landscape when portrait would shrink it more
 

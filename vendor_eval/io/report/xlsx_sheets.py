@@ -1,23 +1,28 @@
 """Workbook plumbing (a write-only Book of Sheets, styles, tables, charts, the criteria-as-rows
-grid) and the plain, formula-free sheets of the committee workbook: one per evaluator,
-Comments, Disagreement, Spread, Sensitivity, Acceptability, Tariffs, Audit."""
+grid) and the plain, formula-free sheets of the committee workbook: one per evaluator
+(comments as notes on the scores), Disagreement, Spread, Sensitivity, Acceptability, Tariffs, Audit."""
 
 from __future__ import annotations
 
 import math
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell._writer import write_cell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter as col
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -25,7 +30,7 @@ from vendor_eval.domain import AuditRow, Criterion, Group, Snapshot
 from vendor_eval.io.report.audit_text import audit_lines
 from vendor_eval.io.report.pdf_styles import HEAT_STOPS
 from vendor_eval.io.report.xlsx_print import PrintFrame, setup_print
-from vendor_eval.io.text_safety import set_text_cell
+from vendor_eval.io.text_safety import EXCEL_CELL_LIMIT, XML_ILLEGAL, excel_text, set_text_cell
 from vendor_eval.scoring.results import (
     DisagreementResult,
     SensitivityResult,
@@ -43,6 +48,7 @@ INPUT_FONT = Font(name=FONT, color="1D4E89", bold=True)
 INPUT_FILL = PatternFill("solid", fgColor="EEF4FB")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
+LABEL_WRAP = Alignment(wrap_text=True, vertical="bottom")  # on the numbers' baseline beside it
 TOP_CENTRE = Alignment(horizontal="center", vertical="top")
 CENTRE = Alignment(horizontal="center")
 RIGHT = Alignment(horizontal="right")
@@ -56,6 +62,11 @@ LINE_HEIGHT = 15.0  # points: a row of one line of 11 pt text
 MORE_LINES = 14.0  # points per further line of wrapped text (Excel ~15, LibreOffice ~13.5)
 CHARS_PER_UNIT = 1.2  # characters of 11 pt text per column-width unit (the unit is one digit's width)
 BOLD_CHARS_PER_UNIT = 0.95
+# A cell's text starts and ends inside its borders: a column holds (width - padding) x density
+# characters. Without it a narrow column's estimate said one line where a printed page wrapped
+# two, and the second line overprinted the next row.
+CELL_PADDING = 2.5
+PROSE_CHARS_PER_UNIT = 1.1  # sentences: printed, LibreOffice fits 1.12-1.15 per unit in the Audit's After
 TITLE_FONT = Font(name=FONT, bold=True, size=14, color="1D4E89")
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_FLAGGED_ROWS = 2_000  # the rest is on the Spread sheet; a longer list helps nobody
@@ -80,13 +91,25 @@ class Sheet:
         cells = self._rows.setdefault(row, {})
         c = cells.get(column)
         if not isinstance(c, Cell):  # WriteOnlyCell is a factory of Cells
-            c = cells[column] = WriteOnlyCell(self.ws, c)
+            c = cells[column] = as_cell(self.ws, c)
         if value is not None:
             c.value = value
         return c
 
-    def put(self, row: int, column: int, value: Any) -> None:
-        self._rows.setdefault(row, {})[column] = value
+    def put(self, row: int, column: int, value: Any, look: StyleArray | None = None) -> None:
+        """A number or one of our formulas, with a look (from look()) or none: no Cell object is made."""
+        self._rows.setdefault(row, {})[column] = value if look is None else (value, look)
+
+    def text(self, row: int, column: int, value: str, look: StyleArray | None = None) -> None:
+        """Untrusted text, neutralised as set_text_cell does (it can never start with '=')."""
+        self.put(row, column, excel_text(value), look)
+
+    def look(self, **style: Any) -> StyleArray:
+        """A look to share between put() cells: number_format, font, fill, alignment... as on a cell."""
+        template = WriteOnlyCell(self.ws)
+        for name, value in style.items():
+            setattr(template, name, value)
+        return template._style
 
     @property
     def freeze_panes(self) -> Any:
@@ -117,7 +140,7 @@ class Sheet:
         heights: dict[int, float] = {}
         for row, first, last, density in self._wrapped:
             units = sum(self.ws.column_dimensions[col(k)].width or 8.43 for k in range(first, last + 1))
-            lines = wrapped_lines(str(self.cell(row, first).value or ""), int(units * density))
+            lines = wrapped_lines(str(self.cell(row, first).value or ""), int((units - CELL_PADDING) * density))
             heights[row] = max(heights.get(row, 0.0), LINE_HEIGHT + MORE_LINES * (lines - 1))
         for row, height in heights.items():
             if height > LINE_HEIGHT:
@@ -126,14 +149,94 @@ class Sheet:
     def close(self) -> None:
         """Stream the rows (column widths and panes must be set before this)."""
         self._size_wrapped()
-        written = 0
-        for r in sorted(self._rows):
-            cells = self._rows[r]
-            for _ in range(r - written - 1):
-                self.ws.append([])
-            self.ws.append([cells.get(c) for c in range(1, max(cells) + 1)])
-            written = r
+        rows = sorted(self._rows.keys() | {r for r, d in self.ws.row_dimensions.items() if d.height})
+        if not fast_rows(self.ws, ((r, self._rows.get(r, {})) for r in rows)):
+            written = 0
+            for r in rows:
+                cells = self._rows.get(r, {})
+                for _ in range(r - written - 1):
+                    self.ws.append([])
+                values = [cells.get(c) for c in range(1, max(cells, default=0) + 1)]
+                values = [as_cell(self.ws, v) if isinstance(v, tuple) else v for v in values]
+                if any(isinstance(v, Cell) for v in values):  # openpyxl would write a bare value after an
+                    # unstyled Cell into that Cell, its note included: each value gets its own cell
+                    values = [v if v is None or isinstance(v, Cell) else WriteOnlyCell(self.ws, v) for v in values]
+                self.ws.append(values)
+                written = r
         self._rows.clear()
+
+
+def as_cell(ws: Any, stored: Any) -> Any:
+    """A styleable cell for a put() value (bare or with its look)."""
+    if isinstance(stored, tuple):
+        c = WriteOnlyCell(ws, stored[0])
+        c._style = copy(stored[1])
+        return c
+    return WriteOnlyCell(ws, stored)
+
+
+def fast_rows(ws: Any, rows: Iterable[tuple[int, dict[int, Any]]]) -> bool:
+    """Write a write-only sheet's <sheetData> as text: openpyxl builds and serialises an element
+    tree per cell (about 8 us; two thirds of the workbook's time on a large evaluation), this
+    formats a plain number, text or formula cell as one string (under 1 us). Any other cell (a
+    note, a date, rich text) goes through openpyxl's own cell writer in the same stream.
+    Uses openpyxl's write-only stream (3.1); returns False, having written nothing, if that
+    stream is not the one expected, and the caller appends the rows the ordinary way."""
+    ws._get_writer()
+    xf = ws._writer.xf.send(True)
+    raw = getattr(xf, "_file", None)  # et_xmlfile's raw text sink (openpyxl without lxml)
+    if not callable(raw) or ws._rows is not None:
+        ws._writer.xf.send(None)  # back to the state _get_writer left: append() works as usual
+        return False
+    styles = ws.parent._cell_styles
+    shared: dict[int, str] = {}  # look (by identity) -> its style attribute
+    dims = ws.row_dimensions
+    with xf.element("sheetData"):
+        for r, cells in rows:
+            extra = "".join(f' {k}="{v}"' for k, v in dims[r]) if r in dims else ""
+            parts = [f'<row r="{r}"{extra}>']
+            for c in sorted(cells):
+                value = cells[c]
+                ref = f"{col(c)}{r}"
+                style = ""
+                if isinstance(value, tuple):  # put() with a look
+                    value, look = value
+                    style = shared.get(id(look), "")
+                    if not style and any(look):
+                        style = shared[id(look)] = f' s="{styles.add(look)}"'  # the looks live as long as rows
+                elif isinstance(value, Cell):
+                    if value._comment is not None or value.hyperlink is not None or value.data_type not in "nsf":
+                        raw("".join(parts))
+                        parts = []
+                        value.row, value.column = r, c
+                        if value._comment is not None:
+                            ws._comments.append(CommentRecord.from_cell(value))
+                        write_cell(xf, ws, value, value.has_style)
+                        continue
+                    if value.has_style:
+                        style = f' s="{styles.add(value._style)}"'
+                    value = value._value
+                if value is None:
+                    if style:
+                        parts.append(f'<c r="{ref}"{style}/>')
+                elif isinstance(value, bool):
+                    parts.append(f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>')
+                elif isinstance(value, (int, float)):
+                    if math.isfinite(value):
+                        parts.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
+                elif isinstance(value, str) and value.startswith("=") and len(value) > 1:
+                    parts.append(f'<c r="{ref}"{style}><f>{escape(value[1:])}</f><v/></c>')
+                elif value == "":
+                    parts.append(f'<c r="{ref}"{style} t="inlineStr"/>')  # as openpyxl writes it
+                else:
+                    text = str(value)
+                    space = ' xml:space="preserve"' if text != text.strip() else ""
+                    parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>')
+            parts.append("</row>")
+            raw("".join(parts))
+    ws._writer.xf.send(None)
+    ws._rows = (row for row in ((),))  # a generator, as append() leaves one: close() ends it, writes the rest
+    return True
 
 
 class Book:
@@ -259,16 +362,13 @@ def table(ws: Any, row: int, labels: Sequence[str], rows: Sequence[Sequence[Any]
     for k, value in enumerate(rows[0] if rows else ()):
         if isinstance(value, (int, float)):
             ws.cell(row, 1 + k).alignment = NUMBER_HEAD
-    fmt = formats or {}
+    looks = {k: ws.look(number_format=f) for k, f in (formats or {}).items()}
     for i, values in enumerate(rows):
         for k, value in enumerate(values):
-            cell = ws.cell(row + 1 + i, 1 + k)
             if isinstance(value, str):
-                set_text_cell(cell, value)
+                ws.text(row + 1 + i, 1 + k, value)
             elif value is not None and not (isinstance(value, float) and not math.isfinite(value)):
-                cell.value = value
-                if k in fmt:
-                    cell.number_format = fmt[k]
+                ws.put(row + 1 + i, 1 + k, value, looks.get(k))
     end = row + len(rows)
     ws.freeze_panes = f"A{row + 1}"
     ws.auto_filter.ref = f"A{row}:{col(len(labels))}{max(end, row)}"
@@ -336,7 +436,10 @@ def criteria_rows(ws: Any, snap: Snapshot, row0: int, width: int) -> Grid:
         label.fill, label.font = HEAD_FILL, BOLD
         for i, c in enumerate(by_group[g.id]):
             row_of[c.id] = r + 1 + i
-            set_text_cell(ws.cell(r + 1 + i, 1), f"{c.name} (lower is better)" if c.direction == "min" else c.name)
+            name = ws.cell(r + 1 + i, 1)
+            set_text_cell(name, f"{c.name} (lower is better)" if c.direction == "min" else c.name)
+            name.alignment = LABEL_WRAP  # a name longer than label_width's cap wraps rather than being cut
+            ws.fit_height(r + 1 + i, 1)
         bands.append(Band(g, r, r + 1, r + len(by_group[g.id])))
         r += 1 + len(by_group[g.id])
     if bands and width > 1:  # the band's shade across the row: one rule, not a styled cell per vendor
@@ -407,28 +510,37 @@ def scale_text(c: Criterion) -> str:
 
 def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> None:
     """One sheet per evaluator: criteria as rows under their groups, vendors as columns (in
-    `order`, vendor ids, e.g. the ranking's), each row coloured on the criterion's scale."""
+    `order`, vendor ids, e.g. the ranking's), each row coloured on the criterion's scale; a
+    score's comment is a note on its cell (shown on screen, not printed: the Audit sheet prints
+    every comment with the score it was saved with)."""
     vendor_ids = list(order) or [v.id for v in snap.vendors]
     names = {v.id: v.name for v in snap.vendors}
     col_of = {vid: 3 + k for k, vid in enumerate(vendor_ids)}
     last = 2 + len(vendor_ids)
-    by_evaluator: dict[int, list[Any]] = {x.id: [] for x in snap.evaluators}
-    for s in snap.scores:
-        by_evaluator[s.evaluator_id].append(s)
+    table = snap.scores
+    # Read as columns: 180,000 ScoreEntry objects would cost more than writing the cells.
+    evaluator_of, notes = table.evaluator_id, table.comments
     for n, x in enumerate(snap.evaluators):
+        mine = evaluator_of == x.id
+        scores = zip(table.vendor_id[mine].tolist(), table.criterion_id[mine].tolist(), table.value[mine].tolist(),
+                     table.id[mine].tolist(), strict=True)
         ws = book.sheet(f"E{n + 1:02d} {x.name}")
         title(ws, x.name, f"{x.role or 'Evaluator'}: scores on each criterion's scale, coloured from worst (red) to "
-              "best (green). Their comments are on the Comments sheet.", last)
+              "best (green). A score's comment is a note on its cell; the Audit sheet prints every comment.", last)
         vendor_header(ws, 4, 3, [names[v] for v in vendor_ids], ("Criterion", "Scale"))
         ws.cell(4, 2).alignment = CENTRE_WRAP
         grid = criteria_rows(ws, snap, 5, last)
         for c in snap.criteria:
             if c.id in grid.row_of:
                 ws.cell(grid.row_of[c.id], 2, scale_text(c)).alignment = CENTRE
-        for s in by_evaluator[x.id]:
-            r, k = grid.row_of.get(s.criterion_id), col_of.get(s.vendor_id)
-            if r is not None and k is not None:
-                ws.put(r, k, s.value)
+        for vid, cid, value, sid in scores:
+            r, k = grid.row_of.get(cid), col_of.get(vid)
+            if r is None or k is None:
+                continue
+            if sid in notes:
+                ws.cell(r, k, value).comment = note(notes[sid], x.name)
+            else:
+                ws.put(r, k, value)
         ws.freeze_panes = "C5"
         units = label_width(ws, snap) + 8 + vendor_columns(ws, 3, [names[v] for v in vendor_ids])
         ws.column_dimensions["B"].width = 8
@@ -437,36 +549,14 @@ def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> N
                    width_units=units)
 
 
-def comments_sheet(book: Book, snap: Snapshot) -> None:
-    """Every evaluator's comments in one filterable table, by evaluator, vendor and criterion."""
-    ws = book.sheet("Comments")
-    title(ws, "Evaluators' comments", "What each evaluator wrote beside a score; filter by evaluator, vendor or "
-          "criterion.", 5)
-    ev = {x.id: (i, x.name) for i, x in enumerate(snap.evaluators)}
-    crit = {c.id: c for c in snap.criteria}
-    rows = sorted((s for s in snap.scores.with_comments() if s.comment.strip()),
-                  key=lambda s: (ev[s.evaluator_id][0], snap.index_of("vendor", s.vendor_id),
-                                 snap.index_of("criterion", s.criterion_id)))
-    labels = ("Evaluator", "Vendor", "Criterion", "Score", "Comment")
-    header(ws, 4, labels)
-    for i, s in enumerate(rows):
-        r = 5 + i
-        set_text_cell(ws.cell(r, 1), ev[s.evaluator_id][1])
-        set_text_cell(ws.cell(r, 2), snap.vendors[snap.index_of("vendor", s.vendor_id)].name)
-        set_text_cell(ws.cell(r, 3), crit[s.criterion_id].name)
-        ws.cell(r, 4, s.value).alignment = TOP_CENTRE
-        set_text_cell(ws.cell(r, 5), s.comment)
-        for k in (1, 2, 3, 5):
-            ws.cell(r, k).alignment = WRAP
-            ws.fit_height(r, k)
-    end = 4 + len(rows)
-    add_table(ws, "CommentsTable", 4, labels, end)
-    ws.freeze_panes = "A5"
-    units = widths(ws, {"D": 7, "E": 70})
-    units += fit_width(ws, "A", [x.name for x in snap.evaluators], 12, 24)
-    units += fit_width(ws, "B", [v.name for v in snap.vendors], 12, 28)
-    units += fit_width(ws, "C", [c.name for c in snap.criteria], 12, 36)
-    book.print(ws, title_rows="4:4", area=f"A1:E{max(end, 4)}", width_units=units)
+def note(text: str, author: str) -> Comment:
+    """A cell note holding untrusted text, sized for it. A note never runs as a formula, so it
+    keeps the text as written; XML-illegal characters are replaced and the length capped, as in cells."""
+    body = XML_ILLEGAL.sub("\ufffd", text)[:EXCEL_CELL_LIMIT]
+    comment = Comment(body, XML_ILLEGAL.sub("\ufffd", author)[:255])
+    comment.width, comment.height = 260, 20 + 14 * wrapped_lines(body, 45)  # points
+    return comment
+
 
 def disagreement_sheets(book: Book, snap: Snapshot, d: DisagreementResult | None) -> None:
     """Disagreement: evaluator bias, then the cells to discuss (largest spread first, capped);
@@ -511,6 +601,7 @@ def spread_sheet(book: Book, snap: Snapshot, d: DisagreementResult) -> None:
     vendor = {v.id: v.name for v in snap.vendors}
     vendor_header(ws, 4, 2, [vendor[v] for v in d.vendor_ids], ("Criterion",))
     grid = criteria_rows(ws, snap, 5, last)
+    percent = ws.look(number_format="0%")
     for j, cid in enumerate(d.criterion_ids):
         r = grid.row_of.get(cid)
         if r is None:
@@ -518,7 +609,7 @@ def spread_sheet(book: Book, snap: Snapshot, d: DisagreementResult) -> None:
         for i in range(len(d.vendor_ids)):
             x = float(d.spread[i][j])
             if math.isfinite(x):
-                ws.cell(r, 2 + i, x).number_format = "0%"
+                ws.put(r, 2 + i, x, percent)
     ws.freeze_panes = "B5"
     units = label_width(ws, snap) + vendor_columns(ws, 2, [vendor[v] for v in d.vendor_ids])
     if d.vendor_ids and grid.last >= grid.first:
@@ -549,7 +640,7 @@ def sensitivity_sheet(book: Book, s: SensitivityResult | None) -> None:
     units += fit_width(ws, "A", [c.criterion_key for c in s.critical], 8, 30)
     units += fit_width(ws, "B", [c.criterion for c in s.critical], 16, 44)
     units += fit_width(ws, "E", winners, 12, 28) + fit_width(ws, "G", winners, 12, 28)
-    book.print(ws, title_rows="4:4", area=f"A1:G{end}", width_units=units)
+    book.print(ws, landscape=None, title_rows="4:4", area=f"A1:G{end}", width_units=units)
     if s.smaa is not None:
         acceptability_sheet(book, s)
 
@@ -596,33 +687,42 @@ def tariffs_sheet(book: Book, t: TariffResult | None) -> None:
 
 
 AUDIT_LABELS = ("#", "When (UTC)", "Who", "What", "Vendor", "Criterion", "Change", "Before", "After", "Reason")
-AUDIT_WRAPPED = (4, 5, 6, 8, 9, 10)  # What, Vendor, Criterion, Before, After, Reason
+# Landscape. A score line is two printed lines: the date over the time, "Value, comment",
+# the score and its comment in After; names mostly on one. The sample's ~2,000 lines print in
+# 86 pages at about 7.3 pt (LibreOffice, Carlito), no overprint (docs/workbook_prints.py checks).
+AUDIT_WIDTHS = {"A": 5, "B": 11, "C": 8, "D": 24, "E": 23, "F": 29, "G": 14, "H": 10, "I": 76, "J": 10}
 
 
 def audit_sheet(book: Book, snap: Snapshot, audit: Sequence[AuditRow], intact: bool | None) -> None:
-    """The audit trail as an Excel table, in words (audit_text): who changed what, when, from what to what."""
+    """The audit trail as an Excel table, in words (audit_text): who changed what, when, from what to what.
+    A reason repeated on the next lines (an import's file and hash on each of its scores) is printed
+    once, then "Same as #n" names the line that holds it."""
     ws = book.sheet("Audit")
     state = {True: "The audit chain verified intact.", False: "WARNING: the audit chain is broken; see "
              "'vendor-eval-cli verify'.", None: "The audit chain was not verified for this export."}[intact]
     title(ws, "Audit trail", f"Every change, oldest first, hash-chained. {state} A score and the comment saved "
-          "with it are two events (# and the next number) and share one line.", len(AUDIT_LABELS))
+          "with it are two events (# and the next number) on one line: before and after read "
+          "'value; comment: text'.", len(AUDIT_LABELS))
     header(ws, 4, AUDIT_LABELS)
     lines = audit_lines(audit, snap)
+    said: tuple[str, int] = ("", 0)  # the reason last printed in full, and its line's number
     for i, a in enumerate(lines):
         r = 5 + i
         ws.cell(r, 1, a.seq).alignment = TOP_CENTRE
+        reason = a.reason
+        if reason and reason == said[0]:
+            reason = f"Same as #{said[1]}"
+        elif reason:
+            said = (reason, a.seq)
         for k, text in enumerate((a.when, a.who, a.what, a.vendor, a.criterion, a.change, a.before, a.after,
-                                  a.reason), start=2):
+                                  reason), start=2):
             if text:
                 cell = ws.cell(r, k)
                 set_text_cell(cell, text)
                 cell.alignment = WRAP
-                if k in AUDIT_WRAPPED:
-                    ws.fit_height(r, k)
+                ws.fit_height(r, k, density=PROSE_CHARS_PER_UNIT if k in (8, 9, 10) else CHARS_PER_UNIT)
     end = 4 + len(lines)
     add_table(ws, "AuditTrail", 4, AUDIT_LABELS, end)
     ws.freeze_panes = "A5"
-    units = widths(ws, {"A": 6, "B": 18, "C": 9, "D": 26, "G": 16, "H": 12, "I": 60, "J": 26})
-    units += fit_width(ws, "E", [a.vendor for a in lines], 12, 28)
-    units += fit_width(ws, "F", [a.criterion for a in lines], 12, 36)
+    units = widths(ws, AUDIT_WIDTHS)
     book.print(ws, landscape=True, title_rows="4:4", area=f"A1:J{max(end, 4)}", width_units=units)
