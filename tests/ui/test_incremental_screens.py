@@ -1,0 +1,71 @@
+"""Screens that follow an edit in place instead of rebuilding (the large evaluation's UI thread stays
+free): what they show afterwards equals a fresh window opened on the same file, and the model
+was not reset."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.ui.helpers import open_eval, show
+from tests.ui.test_committee_worklist import _disagree
+from vendor_eval.services.snapshot import load_snapshot
+from vendor_eval.storage import Database
+from vendor_eval.ui.commands import SetConsensusCommand
+from vendor_eval.ui.main_window import MainWindow
+from vendor_eval.ui.screens.committee import CommitteeScreen
+
+
+def _open_cells(db: Database, evaluation: int) -> tuple[int, int]:
+    """(must, worth) discussing open cells, counted from the file with numpy (DOMAIN.md: spread =
+    (max - min) / scale range of the individual scores; red above must_discuss_threshold, amber from
+    discuss_threshold; a consensus closes the cell)."""
+    snap = load_snapshot(db, evaluation)
+    cube = snap.score_cube()
+    scale = np.array([c.scale_max - c.scale_min for c in snap.criteria], float)
+    n = (~np.isnan(cube)).sum(axis=0)
+    spread = (np.nanmax(np.where(n >= 2, cube, np.nan), axis=0) - np.nanmin(np.where(n >= 2, cube, np.nan), axis=0)) / scale
+    closed = np.zeros(spread.shape, bool)
+    for c in snap.consensus:
+        closed[snap.index_of("vendor", c.vendor_id), snap.index_of("criterion", c.criterion_id)] = True
+    info = snap.evaluation
+    with np.errstate(invalid="ignore"):
+        must = (spread > info.must_discuss_threshold) & ~closed
+        worth = (spread >= info.discuss_threshold) & ~(spread > info.must_discuss_threshold) & ~closed
+    return int(must.sum()), int(worth.sum())
+
+
+def test_consensus_updates_the_committee_in_place(qtbot, window: MainWindow, db: Database,  # type: ignore[no-untyped-def]
+                                                  scored_eval: int, settings) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # nanmax of all-NaN cells in _open_cells
+        cells = _disagree(db, scored_eval)
+        open_eval(window, scored_eval)
+        session = window.session
+        assert session is not None
+        screen = show(window, CommitteeScreen)
+        assert screen.counts()[:2] == _open_cells(db, scored_eval) == (1, 1)
+        resets: list[int] = []
+        screen.model.modelReset.connect(lambda: resets.append(1))
+        vendor_id, criterion_id = cells["red"]
+        session.push(SetConsensusCommand(session, vendor_id, criterion_id, 3, "agreed after the demo"))
+        assert not resets, "a consensus rebuilt the whole committee grid"
+        must, worth, agreed = screen.counts()
+        assert (must, worth) == _open_cells(db, scored_eval) == (0, 1) and agreed == 1
+        row = screen.model.criteria.index(next(c for c in screen.model.criteria if c.id == criterion_id))
+        col = screen.model.vendors.index(next(v for v in screen.model.vendors if v.id == vendor_id))
+        assert screen.model.index(row, col).data() == "3 ✓"
+
+        fresh = MainWindow(db, settings)
+        qtbot.addWidget(fresh)
+        fresh.show()
+        open_eval(fresh, scored_eval)
+        other = show(fresh, CommitteeScreen)
+        assert other.summary.text() == screen.summary.text()
+        m, o = screen.model, other.model
+        assert [[m.index(r, c).data() for c in range(m.columnCount())] for r in range(m.rowCount())] == \
+            [[o.index(r, c).data() for c in range(o.columnCount())] for r in range(o.rowCount())]
+        session.undo_stack.undo()  # the consensus cleared again: in place too
+        assert not resets and screen.counts()[:2] == _open_cells(db, scored_eval) == (1, 1)
+        fresh.close_evaluation()
