@@ -18,7 +18,9 @@ real thread pool (not the inline test mode):
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import shutil
 import statistics
 import sys
@@ -93,8 +95,10 @@ def run_in_pool(app: Any, fn: Callable[..., Any], args: tuple[Any, ...] | None =
 
 
 def settle(app: Any, window: Any, extra: float = 0.05) -> None:
-    """Until the session's background reload (if any) is installed, then a little longer."""
-    wait_until(app, lambda: window.session is not None and not window.session.reloading)
+    """Until the background saves and reloads (if any) are done and installed, then a little longer."""
+    from vendor_eval.ui import tasks
+
+    wait_until(app, lambda: window.session is not None and not window.session.reloading and not tasks._running)
     end = time.perf_counter() + extra
     while time.perf_counter() < end:
         app.processEvents()
@@ -105,7 +109,8 @@ def settle(app: Any, window: Any, extra: float = 0.05) -> None:
 REPEATS = {"keyboard score": 15, "weight, Results on show": 10}
 
 
-def measure_actions(app: Any, window: Any, tmp: Path, repeats: int = 3) -> dict[str, list[float]]:
+def measure_actions(app: Any, window: Any, tmp: Path, repeats: int = 3, only: set[str] | None = None,
+                    profile: str = "") -> dict[str, list[float]]:
     """Each action as the user does it, on the screen where they do it: the UI-thread block of each
     of `repeats` runs (more for the actions named in REPEATS)."""
     from PySide6.QtCore import Qt
@@ -113,6 +118,7 @@ def measure_actions(app: Any, window: Any, tmp: Path, repeats: int = 3) -> dict[
     from PySide6.QtWidgets import QInputDialog, QMessageBox
 
     from vendor_eval.services import criteria as criteria_service
+    from vendor_eval.ui import tasks
     from vendor_eval.ui.changes import Change
     from vendor_eval.ui.commands import EditCriterionCommand
     from vendor_eval.ui.screens.committee import CommitteeScreen, ConsensusDialog
@@ -207,23 +213,40 @@ def measure_actions(app: Any, window: Any, tmp: Path, repeats: int = 3) -> dict[
         ("redo", ResultsScreen, window.redo),
     ]
     blocks: dict[str, list[float]] = {}
+    saved: dict[str, list[float]] = {}  # action until its background save and reload are installed
     for kind, screen, action in plan:
+        if only and kind not in only:
+            continue
         on(screen)
+        profiler = cProfile.Profile() if kind == profile else None
         for _ in range(REPEATS.get(kind, repeats)):
             beat = Heartbeat()
             beat.start()
+            if profiler is not None:
+                profiler.enable()  # the UI thread only: what blocks it
+            t0 = time.perf_counter()
             action()
+            wait_until(app, lambda: window.session is not None and not window.session.reloading
+                       and not tasks._running)
+            saved.setdefault(kind, []).append(time.perf_counter() - t0)
             settle(app, window)
+            if profiler is not None:
+                profiler.disable()
             blocks.setdefault(kind, []).append(beat.stop())
+        if profiler is not None:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         runs = blocks[kind]
         print(f"action {kind:28s} worst UI block {max(runs) * 1000:6.0f} ms  median "
-              f"{statistics.median(runs) * 1000:5.0f} ms  ({len(runs)} runs)", flush=True)
+              f"{statistics.median(runs) * 1000:5.0f} ms  ({len(runs)} runs); saved and installed in "
+              f"{statistics.median(saved[kind]) * 1000:5.0f} ms median", flush=True)
     return blocks
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, help="reuse this large-evaluation database (built if missing)")
+    parser.add_argument("--only", help="measure only these actions (comma-separated, as printed); no exports")
+    parser.add_argument("--profile", default="", help="cProfile the UI thread during this action")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     tmp = Path(tempfile.mkdtemp(prefix="vendor_eval_bench_gui_"))
@@ -283,7 +306,8 @@ def main() -> int:
 
     # 2. Every kind of user action: the worst UI-thread block from the action until its background
     #    reload (if any) is installed and the screens show it.
-    blocks = measure_actions(app, window, tmp)
+    only = set(args.only.split(",")) if args.only else None
+    blocks = measure_actions(app, window, tmp, only=only, profile=args.profile)
     for kind, runs in blocks.items():
         worst, median = max(runs), statistics.median(runs)
         figures[f"action {kind}: worst UI block (s)"] = worst
@@ -293,7 +317,7 @@ def main() -> int:
     # 3. Export (large evaluation) and import (sample questionnaires), off the UI thread.
     from vendor_eval.ui.exporting import write_report
 
-    for fmt in ("pdf", "xlsx"):
+    for fmt in () if only else ("pdf", "xlsx"):
         out = tmp / f"large.{fmt}"
         try:
             elapsed, block, _ = run_in_pool(app, write_report, (str(db_path), eid, fmt, str(out)))
@@ -305,6 +329,10 @@ def main() -> int:
 
     from vendor_eval.services import questionnaires
 
+    if only:
+        window.close()
+        tasks.wait_for_all()
+        return 0
     small = open_database(tmp / "import.db")
     target_eval = evaluations.create_from_template(small, "Medical imaging outsourcing and teleradiology",
                                                    "Import bench", "bench")
