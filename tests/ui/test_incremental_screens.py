@@ -10,9 +10,10 @@ from tests.ui.helpers import open_eval, show
 from tests.ui.test_committee_worklist import _disagree
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
-from vendor_eval.ui.commands import SetConsensusCommand
+from vendor_eval.ui.commands import EditCriterionCommand, SetConsensusCommand
 from vendor_eval.ui.main_window import MainWindow
 from vendor_eval.ui.screens.committee import CommitteeScreen
+from vendor_eval.ui.screens.criteria import CriteriaScreen
 
 
 def _open_cells(db: Database, evaluation: int) -> tuple[int, int]:
@@ -69,3 +70,42 @@ def test_consensus_updates_the_committee_in_place(qtbot, window: MainWindow, db:
         session.undo_stack.undo()  # the consensus cleared again: in place too
         assert not resets and screen.counts()[:2] == _open_cells(db, scored_eval) == (1, 1)
         fresh.close_evaluation()
+
+
+def _tree(screen: CriteriaScreen) -> list[tuple[object, ...]]:
+    m = screen.model
+    rows = []
+    for g in range(m.rowCount()):
+        parent = m.index(g, 0)
+        rows.append(tuple(m.index(g, col).data() for col in range(m.columnCount())))
+        rows += [tuple(m.index(r, col, parent).data() for col in range(m.columnCount()))
+                 for r in range(m.rowCount(parent))]
+    return rows
+
+
+def test_rename_and_weight_update_the_criteria_tree_in_place(qtbot, window: MainWindow, db: Database,  # type: ignore[no-untyped-def]
+                                                             scored_eval: int, settings) -> None:
+    open_eval(window, scored_eval)
+    session = window.session
+    assert session is not None
+    screen = show(window, CriteriaScreen)
+    crit = session.snapshot.criteria[3]
+    group_row = [g.id for g in screen.model.groups].index(crit.group_id)
+    screen.tree.collapseAll()
+    screen.tree.setExpanded(screen.model.index(group_row, 0), True)  # the user's own view of the tree
+    resets: list[int] = []
+    screen.model.modelReset.connect(lambda: resets.append(1))
+    session.push(EditCriterionCommand(session, crit.id, name="Night cover, renamed"))
+    assert screen.set_weight(crit.id, 7.5)
+    assert not resets, "a rename or a weight rebuilt the criteria tree"
+    assert screen.tree.isExpanded(screen.model.index(group_row, 0))
+    stored = load_snapshot(db, scored_eval).criteria[3]
+    assert (stored.name, stored.weight) == ("Night cover, renamed", 7.5)
+
+    fresh = MainWindow(db, settings)
+    qtbot.addWidget(fresh)
+    fresh.show()
+    open_eval(fresh, scored_eval)
+    assert _tree(show(fresh, CriteriaScreen)) == _tree(screen)
+    assert any(r[:2] == ("Night cover, renamed", "7.5") for r in _tree(screen))
+    fresh.close_evaluation()

@@ -48,6 +48,28 @@ class CriteriaTreeModel(QAbstractItemModel):
         self.read_only = snap.evaluation.status == "finalised"
         self.endResetModel()
 
+    def update(self, snap: domain.Snapshot) -> bool:
+        """The same groups and criteria in the same places (weights, names or fields changed):
+        take the new values and repaint, without a reset (the view keeps its expansion, selection
+        and scroll, and does not lay out 200 rows again). False when the structure changed."""
+        by_group: dict[int, list[domain.Criterion]] = {g.id: [] for g in snap.groups}
+        for c in snap.criteria:
+            by_group.setdefault(c.group_id, []).append(c)
+        members = [by_group[g.id] for g in snap.groups]
+        if [g.id for g in snap.groups] != [g.id for g in self.groups] or \
+                [[c.id for c in m] for m in members] != [[c.id for c in m] for m in self.members]:
+            return False
+        self.groups, self.members = snap.groups, members
+        self.read_only = snap.evaluation.status == "finalised"
+        last = len(HEADERS) - 1
+        if self.groups:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.groups) - 1, last))
+        for row, crits in enumerate(self.members):
+            if crits:
+                parent = self.index(row, 0)
+                self.dataChanged.emit(self.index(0, 0, parent), self.index(len(crits) - 1, last, parent))
+        return True
+
     # --- sums for the live weight check ---
     def group_sum(self) -> float:
         return sum(g.weight for g in self.groups)
