@@ -245,9 +245,21 @@ def measure_actions(app: Any, window: Any, tmp: Path, repeats: int = 3, only: se
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, help="reuse this large-evaluation database (built if missing)")
-    parser.add_argument("--only", help="measure only these actions (comma-separated, as printed); no exports")
+    parser.add_argument("--only", help="measure only these actions (separated by ;, as printed); no exports")
     parser.add_argument("--profile", default="", help="cProfile the UI thread during this action")
+    parser.add_argument("--without-seal", action="store_true",
+                        help="diagnosis only: commits skip the decision-state seal (today a full re-hash, seconds "
+                             "on this evaluation, which holds the GIL while the UI thread waits for it), to show "
+                             "what the window itself costs")
     args = parser.parse_args()
+    if args.without_seal:
+        from vendor_eval.storage import audit, database
+
+        def skip(session: Any) -> None:
+            session.info.pop("audit_unsealed", None)
+
+        database.seal_pending = audit.seal_pending = skip  # type: ignore[assignment]
+        print("WITHOUT the decision-state seal (diagnosis)")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     tmp = Path(tempfile.mkdtemp(prefix="vendor_eval_bench_gui_"))
     os.environ["VENDOR_EVAL_DATA_DIR"] = str(tmp)
@@ -306,7 +318,7 @@ def main() -> int:
 
     # 2. Every kind of user action: the worst UI-thread block from the action until its background
     #    reload (if any) is installed and the screens show it.
-    only = set(args.only.split(",")) if args.only else None
+    only = set(args.only.split(";")) if args.only else None
     blocks = measure_actions(app, window, tmp, only=only, profile=args.profile)
     for kind, runs in blocks.items():
         worst, median = max(runs), statistics.median(runs)
