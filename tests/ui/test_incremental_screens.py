@@ -109,3 +109,36 @@ def test_rename_and_weight_update_the_criteria_tree_in_place(qtbot, window: Main
     assert _tree(show(fresh, CriteriaScreen)) == _tree(screen)
     assert any(r[:2] == ("Night cover, renamed", "7.5") for r in _tree(screen))
     fresh.close_evaluation()
+
+
+def test_scoring_tooltips_read_the_other_scores_as_stored(window: MainWindow, db: Database,
+                                                          scored_eval: int) -> None:
+    """The grid no longer indexes every other evaluator's score at refresh: a tooltip reads the
+    cell from the score cube. Each cell's "Others" must still be exactly what the file holds."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.helpers import declare_no_conflict
+    from vendor_eval.services import evaluators, scores
+    from vendor_eval.ui.screens.scoring import ScoringScreen
+
+    snap = load_snapshot(db, scored_eval)
+    ana = snap.evaluators[0].id
+    sam = evaluators.add_evaluator(db, scored_eval, "Sam Okafor", "officer")
+    declare_no_conflict(db, scored_eval, sam)
+    for c in snap.criteria[:3]:
+        scores.record_score(db, scored_eval, sam, snap.vendors[1].id, c.id, c.scale_min, "officer")
+    evaluators.set_submitted(db, scored_eval, ana, True, "officer")  # blind mode lifts for Ana
+    open_eval(window, scored_eval)
+    scoring = show(window, ScoringScreen)
+    model = scoring.model
+    assert model.evaluator is not None and model.evaluator.id == ana
+    stored = {(s.vendor_id, s.criterion_id): s.value for s in load_snapshot(db, scored_eval).scores
+              if s.evaluator_id == sam}
+    for row in range(model.rowCount()):
+        for col in range(model.columnCount()):
+            tip = model.data(model.index(row, col), Qt.ItemDataRole.ToolTipRole)
+            value = stored.get(model.key(model.index(row, col)))
+            if value is None:
+                assert "Others:" not in tip
+            else:
+                assert f"Others: Sam Okafor {value:g}" in tip

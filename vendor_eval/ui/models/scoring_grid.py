@@ -60,7 +60,7 @@ class ScoringModel(CriteriaGrid):
         self.compact_headers = False
         self.evaluator: domain.Evaluator | None = None
         self._mine: dict[tuple[int, int], domain.ScoreEntry] = {}
-        self._others: dict[tuple[int, int], list[tuple[str, float]]] = {}
+        self._others: _Others | None = None
         self._suggested: dict[tuple[int, int], domain.SuggestionEntry] = {}
         self._sealed: set[int] = set()
         self.read_only = False
@@ -74,17 +74,19 @@ class ScoringModel(CriteriaGrid):
         evaluator = next((e for e in snap.evaluators if e.id == evaluator_id), None)
         self.evaluator = evaluator
         self.read_only = snap.evaluation.status == "finalised" or evaluator is None
-        names = {e.id: e.name for e in snap.evaluators}
         # Blind mode: other evaluators' scores stay hidden until this evaluator has submitted.
         show_others = evaluator is not None and (not snap.evaluation.blind_mode or evaluator.submitted_at is not None)
-        self._mine, self._others = {}, {}
         scores = snap.scores
-        mine = scores.evaluator_id == (evaluator.id if evaluator is not None else -1)
-        self._mine = {(s.vendor_id, s.criterion_id): s for s in scores.rows(mine)}
-        if show_others:
-            for e, v, c, value in zip(*(a[~mine].tolist() for a in (scores.evaluator_id, scores.vendor_id,
-                                                                    scores.criterion_id, scores.value)), strict=True):
-                self._others.setdefault((v, c), []).append((names.get(e, "?"), value))
+        me = evaluator.id if evaluator is not None else -1
+        mine = scores.evaluator_id == me
+        # This evaluator's cells from the columns (12,000 on a large evaluation: no pass per score
+        # object); the others' scores are read from the score cube when a tooltip asks for them.
+        ids, vendor_ids, criterion_ids, values, versions = (
+            a[mine].tolist() for a in (scores.id, scores.vendor_id, scores.criterion_id, scores.value, scores.version))
+        comments = scores.comments
+        self._mine = {(v, c): domain.ScoreEntry(i, me, v, c, x, comments.get(i, ""), None, n)
+                      for i, v, c, x, n in zip(ids, vendor_ids, criterion_ids, values, versions, strict=True)}
+        self._others = _Others(snap, me) if show_others else None
         self._suggested = {(x.vendor_id, x.criterion_id): x for x in snap.suggestions}
         # Two-envelope mode: technical evaluators do not see cost criteria until they submit.
         sealed = (snap.evaluation.two_envelope and evaluator is not None and evaluator.envelope == "technical"
@@ -199,7 +201,7 @@ class ScoringModel(CriteriaGrid):
         if suggestion is not None:
             lines.append(f"Suggested {_fmt(suggestion.value)} from the questionnaire: {_esc(suggestion.explanation)}"
                          " (press A to accept)")
-        others = self._others.get(key)
+        others = self._others.of(*key) if self._others is not None else []
         if others:
             lines.append("Others: " + ", ".join(f"{_esc(n)} {_fmt(v)}" for n, v in others))
         if crit.descriptors:
@@ -233,6 +235,22 @@ class ScoringModel(CriteriaGrid):
             tip = f"<b>{_esc(crit.name)}</b> ({_esc(self.group_name(section))})<br>{_esc(crit.guidance)}"
             return tip + ("<br><i>Knock-out criterion</i>" if crit.knockout else "")
         return None
+
+
+class _Others:
+    """The other evaluators' scores of a cell, from the snapshot's score cube (evaluators in panel
+    order), looked up when a tooltip shows them instead of indexed for every cell at refresh."""
+
+    def __init__(self, snap: domain.Snapshot, me: int) -> None:
+        self.cube = snap.score_cube()
+        self.names = [e.name for e in snap.evaluators]
+        self.me = snap.index_of("evaluator", me) if me in {e.id for e in snap.evaluators} else -1
+        self.vendor = {v.id: i for i, v in enumerate(snap.vendors)}
+        self.criterion = {c.id: i for i, c in enumerate(snap.criteria)}
+
+    def of(self, vendor_id: int, criterion_id: int) -> list[tuple[str, float]]:
+        column = self.cube[:, self.vendor[vendor_id], self.criterion[criterion_id]].tolist()
+        return [(self.names[e], x) for e, x in enumerate(column) if e != self.me and x == x]  # x == x: not NaN
 
 
 def first_word(name: str) -> str:
