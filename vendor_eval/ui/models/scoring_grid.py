@@ -9,7 +9,7 @@ edits go to ``score_handler`` which pushes an undo command through the session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -59,7 +59,7 @@ class ScoringModel(CriteriaGrid):
         self._groups: dict[int, str] = {}
         self.compact_headers = False
         self.evaluator: domain.Evaluator | None = None
-        self._mine: dict[tuple[int, int], domain.ScoreEntry] = {}
+        self._mine = _Mine(domain.ScoreTable(), -1, ())
         self._others: _Others | None = None
         self._suggested: dict[tuple[int, int], domain.SuggestionEntry] = {}
         self._sealed: set[int] = set()
@@ -79,13 +79,10 @@ class ScoringModel(CriteriaGrid):
         scores = snap.scores
         me = evaluator.id if evaluator is not None else -1
         mine = scores.evaluator_id == me
-        # This evaluator's cells from the columns (12,000 on a large evaluation: no pass per score
-        # object); the others' scores are read from the score cube when a tooltip asks for them.
-        ids, vendor_ids, criterion_ids, values, versions = (
-            a[mine].tolist() for a in (scores.id, scores.vendor_id, scores.criterion_id, scores.value, scores.version))
-        comments = scores.comments
-        self._mine = {(v, c): domain.ScoreEntry(i, me, v, c, x, comments.get(i, ""), None, n)
-                      for i, v, c, x, n in zip(ids, vendor_ids, criterion_ids, values, versions, strict=True)}
+        # This evaluator's cells (12,000 on a large evaluation) are read when shown, not made into
+        # objects at every refresh; the others' scores are read from the score cube when a tooltip asks.
+        self._mine = _Mine(scores, me, zip(scores.vendor_id[mine].tolist(), scores.criterion_id[mine].tolist(),
+                                           strict=True))
         self._others = _Others(snap, me) if show_others else None
         self._suggested = {(x.vendor_id, x.criterion_id): x for x in snap.suggestions}
         # Two-envelope mode: technical evaluators do not see cost criteria until they submit.
@@ -235,6 +232,37 @@ class ScoringModel(CriteriaGrid):
             tip = f"<b>{_esc(crit.name)}</b> ({_esc(self.group_name(section))})<br>{_esc(crit.guidance)}"
             return tip + ("<br><i>Knock-out criterion</i>" if crit.knockout else "")
         return None
+
+
+class _Mine:
+    """One evaluator's scores by (vendor_id, criterion_id): which cells hold one is known at once
+    (a set built in C), each entry is read from the score table the first time it is shown."""
+
+    def __init__(self, table: domain.ScoreTable, evaluator_id: int, cells: Iterable[tuple[int, int]]) -> None:
+        self.table, self.evaluator_id = table, evaluator_id
+        self.cells = set(cells)
+        self.read: dict[tuple[int, int], domain.ScoreEntry] = {}
+
+    def get(self, key: tuple[int, int]) -> domain.ScoreEntry | None:
+        if key not in self.cells:
+            return None
+        entry = self.read.get(key)
+        if entry is None:
+            entry = self.table.get(self.evaluator_id, *key)
+            assert entry is not None
+            self.read[key] = entry
+        return entry
+
+    def __setitem__(self, key: tuple[int, int], entry: domain.ScoreEntry) -> None:
+        self.cells.add(key)
+        self.read[key] = entry
+
+    def pop(self, key: tuple[int, int], default: None = None) -> None:
+        self.cells.discard(key)
+        self.read.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self.cells)
 
 
 class _Others:
