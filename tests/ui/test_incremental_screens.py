@@ -5,12 +5,13 @@ was not reset."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tests.ui.helpers import open_eval, show
 from tests.ui.test_committee_worklist import _disagree
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
-from vendor_eval.ui.commands import EditCriterionCommand, SetConsensusCommand
+from vendor_eval.ui.commands import EditCriterionCommand, SetConsensusCommand, SetWeightsCommand
 from vendor_eval.ui.main_window import MainWindow
 from vendor_eval.ui.screens.committee import CommitteeScreen
 from vendor_eval.ui.screens.criteria import CriteriaScreen
@@ -142,3 +143,34 @@ def test_scoring_tooltips_read_the_other_scores_as_stored(window: MainWindow, db
                 assert "Others:" not in tip
             else:
                 assert f"Others: Sam Okafor {value:g}" in tip
+
+
+def test_weight_change_updates_the_results_charts_in_place(window: MainWindow, db: Database) -> None:
+    """The charts keep their series and axes across a weight change (rebuilding them was most of its
+    cost) and show the file's new ranking: each bar is the group's part of the score that
+    services.ranking computes from the database."""
+    from vendor_eval.services import ranking
+    from vendor_eval.services.demo import load_demo
+    from vendor_eval.ui.screens.results import ResultsScreen
+
+    evaluation = load_demo(db)
+    open_eval(window, evaluation)
+    session = window.session
+    assert session is not None
+    screen = show(window, ResultsScreen)
+    [series] = screen.bar_chart.series()
+    lines = screen.radar.series()
+    assert lines
+    group = session.snapshot.groups[0]
+    criteria = show(window, CriteriaScreen)
+    session.push(SetWeightsCommand(session, "Change group weight", {}, {group.id: group.weight * 3}))
+    assert criteria.model.groups[0].weight == group.weight * 3
+    show(window, ResultsScreen)
+    assert screen.bar_chart.series() == [series] and screen.radar.series() == lines  # the same objects
+    categories = next(a for a in screen.bar_chart.axes() if hasattr(a, "categories")).categories()
+    expected = {v.name: v.by_group for v in ranking.rank_evaluation(db, evaluation).vendors}
+    for bar in series.barSets():
+        for k, name in enumerate(categories):
+            assert bar.at(k) == pytest.approx(max(expected[name].get(bar.label(), 0.0), 0.0), abs=1e-9)
+    assert [line.name() for line in screen.radar.series()] == \
+        [v.name for v in ranking.rank_evaluation(db, evaluation).vendors if not v.disqualified][:len(lines)]
