@@ -249,7 +249,11 @@ class CriteriaScreen(Screen):
         self.warning.setVisible(bool(problems))
 
     def update_preview(self) -> None:
-        assert self.session is not None
+        if self.session is None:
+            return
+        if not engine.ranked(self.session):
+            engine.rank_in_background(self.session, self.update_preview)  # off the UI thread, then shown
+            return
         result, error = engine.try_rank(self.session)
         self.preview_model.set_rows(result.vendors if result is not None else [])
         fit_columns(self.preview, cap=200)

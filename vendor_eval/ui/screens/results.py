@@ -197,6 +197,12 @@ class ResultsScreen(Screen):
 
     def refresh(self) -> None:
         assert self.session is not None
+        if self.session.tariff_scenario not in (None, *engine.tariff_scenarios(self.session)):
+            self.session.tariff_scenario = None  # the scenario was removed: back to prices as quoted
+        if not engine.ranked(self.session):
+            # Ranked off the UI thread; what is shown stays until the new ranking arrives.
+            engine.rank_in_background(self.session, self._ranked)
+            return
         self.method.setCurrentIndex(max(self.method.findData(self.session.method), 0))
         self.aggregation.setCurrentIndex(max(self.aggregation.findData(self.session.aggregation), 0))
         result, error = engine.try_rank(self.session)  # first: it forgets a scenario that was removed
@@ -217,6 +223,12 @@ class ResultsScreen(Screen):
         self._fit_table()
         self._bars(result)
         self._radar(result)
+
+    def _ranked(self) -> None:
+        if self.session is not None and self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
 
     def _scenarios(self) -> None:
         """The picker lists the evaluation's scenarios as they are now, showing the session's choice."""
