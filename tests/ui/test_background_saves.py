@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.helpers import declare_no_conflict, open_eval, show
@@ -122,3 +123,30 @@ def test_consensus_shows_at_once_and_matches_the_file(  # type: ignore[no-untype
     fresh = load_snapshot(db, scored_eval).consensus
     assert [(c.id, c.value, c.reason, c.version) for c in session.snapshot.consensus] == \
         [(c.id, c.value, c.reason, c.version) for c in fresh]
+
+
+def test_results_rank_off_the_ui_thread_and_then_show_the_file(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow, db: Database) -> None:
+    """A weight change with Results on show: the save and the new ranking are computed in the
+    background; until they arrive Results keeps the ranking it showed, then it shows exactly what
+    services.ranking computes from the file."""
+    from vendor_eval.services import ranking
+    from vendor_eval.services.demo import load_demo
+    from vendor_eval.ui.commands import SetWeightsCommand
+    from vendor_eval.ui.screens.results import ResultsScreen
+
+    evaluation = load_demo(db)
+    open_eval(window, evaluation)
+    session = window.session
+    assert session is not None
+    screen = show(window, ResultsScreen)
+    shown = [(r.name, r.score) for r in screen.model.rows()]
+    group = session.snapshot.groups[0]
+    tasks.set_inline(False)
+    session.push(SetWeightsCommand(session, "Change group weight", {}, {group.id: group.weight * 4}))
+    assert [(r.name, r.score) for r in screen.model.rows()] == shown  # nothing computed on this thread
+    _settle(qtbot, window)
+    qtbot.waitUntil(lambda: [(r.name, r.score) for r in screen.model.rows()] != shown, timeout=20_000)
+    expected = ranking.rank_evaluation(db, evaluation).vendors
+    assert [r.name for r in screen.model.rows()] == [v.name for v in expected]
+    assert [r.score for r in screen.model.rows()] == pytest.approx([v.score for v in expected], abs=1e-9)
