@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -119,6 +120,9 @@ def test_missing_scores_block_or_renormalise(db: Database, small: str) -> None:
         ranking.rank_evaluation(db, small)
     assert [(c.vendor, c.criterion_key) for c in blocked.value.cells] == [("Cirrus Radiology", "sla.coverage")]
     assert "Cirrus Radiology on '24/7 coverage'" in str(blocked.value)
+    # An export runs in a child process: the refusal crosses back pickled, cells and message intact.
+    back = pickle.loads(pickle.dumps(blocked.value))
+    assert isinstance(back, MissingScores) and back.cells == blocked.value.cells and str(back) == str(blocked.value)
     result = ranking.rank_evaluation(db, small, missing_policy="renormalise")
     assert [m.describe() for m in result.missing] == ["Cirrus Radiology on '24/7 coverage'"]
     cirrus = next(v for v in result.vendors if v.name == "Cirrus Radiology")

@@ -45,6 +45,11 @@ class MissingScores(ValidationError):
                          "or choose the 'minimum' or 'renormalise' missing-score policy.")
         self.cells = cells
 
+    def __reduce__(self) -> tuple[type[MissingScores], tuple[tuple[MissingCell, ...]]]:
+        # Rebuilt from the cells, not the message: a report export runs in a child process and
+        # hands this error back pickled (the default would call __init__ with the message).
+        return (MissingScores, (self.cells,))
+
 
 @dataclass(frozen=True)
 class Prepared:

@@ -1,16 +1,20 @@
 """Undoable edits. Each command calls a service in redo() and the inverse service in undo().
 
-QUndoStack.push() runs redo() at once; a UserError there marks the command obsolete so Qt
-drops it, and the session reports the message. Scores carry the version they saw so a
-concurrent edit by someone else is refused rather than overwritten.
+QUndoStack.push() runs redo() at once. The service call itself runs off the UI thread, in the
+order of the edits (EvaluationSession.save); a command that knows how its save will leave the
+snapshot shows that at once (preview), so keyboard scoring never waits for a commit. A UserError
+marks the command obsolete so Qt drops it, and the session reports the message. Scores carry the
+version they saw so a concurrent edit by someone else is refused rather than overwritten.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
+from vendor_eval import domain
 from vendor_eval.errors import UserError
 from vendor_eval.services import criteria, removal, scores
 from vendor_eval.services.lookup import Ref
@@ -19,15 +23,20 @@ from vendor_eval.ui.changes import Change
 if TYPE_CHECKING:
     from vendor_eval.ui.session import EvaluationSession
 
+Edit = Callable[[domain.Snapshot], domain.Snapshot]
+
 
 class ServiceCommand(QUndoCommand):
     kind = Change.ALL
+    # False: saved on the UI thread before push() returns (the caller reads what do() set).
+    background = True
 
     def __init__(self, session: EvaluationSession, text: str) -> None:
         super().__init__(text)
         self.session = session
         self.error = ""
         self._first = True
+        self._pushing = False
 
     def do(self) -> None:
         raise NotImplementedError
@@ -35,30 +44,59 @@ class ServiceCommand(QUndoCommand):
     def revert(self) -> None:
         raise NotImplementedError
 
+    def preview(self, forward: bool) -> Edit | None:
+        """Show the snapshot as do() (forward) or revert() will leave it, before the save is done;
+        returns the edit patched in (None: nothing shown until the save and its refresh)."""
+        return None
+
     def refresh(self) -> None:
         self.session.reload(self.kind)
 
     def redo(self) -> None:
+        first, self._first = self._first, False
+        self.error = ""
+        self._pushing = first
         try:
-            self.do()
-        except UserError as exc:
-            self.error = str(exc)
-            if self._first:
-                self.setObsolete(True)
-            else:
-                self.session.failed.emit(self.error)
-            return
+            self._run(self.do, True, first)
         finally:
-            self._first = False
-        self.refresh()
+            self._pushing = False
 
     def undo(self) -> None:
-        try:
-            self.revert()
-        except UserError as exc:
-            self.session.failed.emit(f"Could not undo: {exc}")
+        if self.error:
+            return  # its save was refused: nothing to take back (Qt drops it, being obsolete)
+        self._run(self.revert, False, False)
+
+    def _run(self, work: Callable[[], None], forward: bool, first: bool) -> None:
+        def refused(message: str) -> None:
+            if not forward:
+                self.session.failed.emit(f"Could not undo: {message}")
+                return
+            self.error = message
+            if self._pushing:  # still inside push(): Qt drops it, push() reports the message
+                self.setObsolete(True)
+                return
+            self.session.failed.emit(message)
+            self._drop_refused(first)
+
+        if not self.background:
+            try:
+                work()
+            except UserError as exc:
+                refused(str(exc))
+                return
+            self.refresh()
             return
-        self.refresh()
+        self.session.save(work, lambda _r: self.refresh(), refused, lambda: self.preview(forward))
+
+    def _drop_refused(self, first: bool) -> None:
+        """A first save refused after push() returned: off the undo stack if it is on top (undo()
+        does nothing for it, then Qt deletes the obsolete command)."""
+        if not first:
+            return
+        self.setObsolete(True)
+        stack = self.session.undo_stack
+        if stack.index() == stack.count() and stack.count() and stack.command(stack.count() - 1) is self:
+            stack.undo()
 
 
 class SetScoreCommand(ServiceCommand):
@@ -73,6 +111,8 @@ class SetScoreCommand(ServiceCommand):
         self.old_comment = old.comment if old else None
         self.version = old.version if old else 0
         self.value, self.comment = value, comment
+        self._saved: scores.SavedScore | None = None
+        self._shown: tuple[scores.SavedScore | None] | None = None  # what the last preview showed
         self.setText("Clear score" if value is None else f"Score {value}")
 
     def _set(self, value: Any, comment: str | None) -> None:
@@ -92,8 +132,31 @@ class SetScoreCommand(ServiceCommand):
     def revert(self) -> None:
         self._set(self.old_value, self.old_comment or "")
 
+    def preview(self, forward: bool) -> Edit | None:
+        value, comment = (self.value, self.comment) if forward else (self.old_value, self.old_comment or "")
+        self._shown = None
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            return None  # text for the service to parse: shown once it is saved
+        old = self.session.snapshot.scores.get(*self.cell)
+        # As the service will save it: a new score is version 1, a change adds one (the next edit
+        # of this cell states that version). A new score's id is known after the save (-1 until then).
+        expected = None if value is None else scores.SavedScore(
+            old.id if old else -1, float(value), comment if comment is not None else (old.comment if old else ""),
+            old.version + 1 if old else 1)
+        self._shown = (expected,)
+        return self.session.patch_score(*self.cell, expected)
+
     def refresh(self) -> None:
+        current = _as_saved(self.session.snapshot.scores.get(*self.cell))
+        if current == self._saved:
+            return  # the preview already shows what was saved
+        if self._shown is not None and current != self._shown[0]:
+            return  # a later edit of this cell shows now (a reload after this save, or a preview before its own)
         self.session.patch_score(*self.cell, self._saved)
+
+
+def _as_saved(entry: domain.ScoreEntry | None) -> scores.SavedScore | None:
+    return None if entry is None else scores.SavedScore(entry.id, entry.value, entry.comment, entry.version)
 
 
 class SetConsensusCommand(ServiceCommand):
@@ -105,11 +168,12 @@ class SetConsensusCommand(ServiceCommand):
         old = session.snapshot.consensus.get(vendor_id, criterion_id)
         self.old = (old.value, old.reason) if old else None
         self.value, self.reason = value, reason
+        self._saved: scores.SavedScore | None = None
+        self._shown: tuple[scores.SavedScore | None] | None = None  # what the last preview showed
 
     def do(self) -> None:
         s = self.session
-        self._saved: scores.SavedScore | None = scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.value,
-                                                                     self.reason, s.actor)
+        self._saved = scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.value, self.reason, s.actor)
 
     def revert(self) -> None:
         s = self.session
@@ -119,8 +183,22 @@ class SetConsensusCommand(ServiceCommand):
         else:
             self._saved = scores.set_consensus(s.db, s.evaluation_id, *self.cell, self.old[0], self.old[1], s.actor)
 
+    def preview(self, forward: bool) -> Edit | None:
+        value, reason = (self.value, self.reason) if forward else self.old or (None, "")
+        self._shown = None
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or not reason.strip()):
+            return None  # for the service to parse or refuse: shown once it is saved
+        old = next((c for c in self.session.snapshot.consensus if (c.vendor_id, c.criterion_id) == self.cell), None)
+        expected = None if value is None else scores.SavedScore(old.id if old else -1, float(value), reason,
+                                                                old.version + 1 if old else 1)
+        self._shown = (expected,)
+        return self.session.patch_consensus(*self.cell, expected)
+
     def refresh(self) -> None:
-        self.session.patch_consensus(*self.cell, self._saved)  # no re-read of every score
+        # No re-read of every score; nothing at all when the preview already shows what was saved.
+        if self._shown is not None and self._shown[0] == self._saved:
+            return
+        self.session.patch_consensus(*self.cell, self._saved)
 
 
 class SetWeightsCommand(ServiceCommand):
@@ -151,9 +229,13 @@ class SetWeightsCommand(ServiceCommand):
     def revert(self) -> None:
         self._apply(self.old_c, self.old_g)
 
+    def preview(self, forward: bool) -> Edit | None:
+        # Weights only: patch the snapshot in memory instead of re-reading every score; the
+        # service saves them as given, so nothing is left to show when the save is done.
+        return self.session.patch_weights(*((self.new_c, self.new_g) if forward else (self.old_c, self.old_g)))
+
     def refresh(self) -> None:
-        # Weights only: patch the snapshot in memory instead of re-reading every score.
-        self.session.patch_weights(*self._applied)
+        pass
 
 
 class EditCriterionCommand(ServiceCommand):
@@ -220,6 +302,7 @@ class NormaliseCommand(SetWeightsCommand):
 
 class AddGroupCommand(ServiceCommand):
     kind = Change.CRITERIA | Change.WEIGHTS
+    background = False  # the criteria screen selects the new group by the id do() sets
 
     def __init__(self, session: EvaluationSession, name: str, weight: float = 0.0, description: str = "") -> None:
         super().__init__(session, f"Add group {name}")
@@ -240,6 +323,7 @@ class AddCriterionCommand(ServiceCommand):
     """Add a criterion with every field of the form in one transaction; undo removes it again."""
 
     kind = Change.CRITERIA | Change.WEIGHTS
+    background = False  # the criteria screen selects the new criterion by the id do() sets
 
     def __init__(self, session: EvaluationSession, group_id: int, name: str, **fields: Any) -> None:
         super().__init__(session, f"Add criterion {name}")

@@ -72,7 +72,7 @@ def ask_declaration(parent: QWidget | None, session: EvaluationSession, evaluato
         return lambda snap: snap.with_declaration(entry)
 
     return session.call(declarations.declare, chosen, vendor_ids, session.actor, statement=statement,
-                        kind=Change.DECLARATIONS, edit=recorded) is not None
+                        kind=Change.DECLARATIONS, edit=recorded, wait=True) is not None
 
 
 def has_declared(snap: domain.Snapshot, evaluator_id: int) -> bool:

@@ -6,12 +6,14 @@ overview) compute it once per change; the score cube is cached until the scores 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from vendor_eval.errors import UserError
 from vendor_eval.scoring.engine import rank_snapshot
 from vendor_eval.scoring.results import RankingResult, TariffResult
 from vendor_eval.scoring.tariffs import tariffs_snapshot
+from vendor_eval.ui import tasks
 from vendor_eval.ui.session import EvaluationSession
 
 
@@ -31,6 +33,41 @@ def rank(session: EvaluationSession) -> RankingResult:
                            cube=score_cube(session), tariff_scenario=session.tariff_scenario)
     session.cache["ranking"] = (session.snapshot, key, result)
     return result
+
+
+def ranked(session: EvaluationSession) -> bool:
+    """The ranking for the session's snapshot and choices is known (computed, or refused)."""
+    key = (session.method, session.aggregation, session.tariff_scenario)
+    return any(entry is not None and entry[0] is session.snapshot and entry[1] == key
+               for entry in (session.cache.get("ranking"), session.cache.get("ranking refused")))
+
+
+def rank_in_background(session: EvaluationSession, ready: Callable[[], None]) -> None:
+    """Compute the ranking for the session's snapshot and choices off the UI thread (ranking 60
+    vendors x 200 criteria x 15 evaluators holds the UI thread tens of ms, TOPSIS more); ready()
+    runs on the UI thread once it is in the cache (or refused: try_rank then says why)."""
+    snapshot, key = session.snapshot, (session.method, session.aggregation, session.tariff_scenario)
+    if session.cache.get("ranking pending") == (id(snapshot), key):
+        return  # already under way: its ready() follows
+
+    def work(_progress: Any) -> RankingResult:
+        return rank_snapshot(snapshot, method=key[0], aggregation=key[1] or None, cube=snapshot.score_cube(),
+                             tariff_scenario=key[2])
+
+    def done(result: RankingResult) -> None:
+        session.cache.pop("ranking pending", None)
+        session.cache["ranking"] = (snapshot, key, result)
+        ready()
+
+    def refused(exc: BaseException) -> None:
+        session.cache.pop("ranking pending", None)
+        if not isinstance(exc, UserError):
+            raise exc
+        session.cache["ranking refused"] = (snapshot, key, exc)
+        ready()
+
+    session.cache["ranking pending"] = (id(snapshot), key)
+    tasks.run_task(work, done, refused)
 
 
 def tariffs(session: EvaluationSession) -> TariffResult:
@@ -55,12 +92,16 @@ def score_cube(session: EvaluationSession) -> Any:
     return session.snapshot.score_cube()
 
 
-def try_rank(session: EvaluationSession) -> tuple[RankingResult | None, str]:
-    """(result, "") or (None, why not): a ranking that cannot be computed yet is a message, not an error."""
+def try_rank(session: EvaluationSession) -> tuple[RankingResult | None, UserError | None]:
+    """(result, None) or (None, why not): a ranking that cannot be computed yet is a message, not an error."""
+    key = (session.method, session.aggregation, session.tariff_scenario)
+    refused = session.cache.get("ranking refused")
+    if refused is not None and refused[0] is session.snapshot and refused[1] == key:
+        return None, refused[2]
     try:
-        return rank(session), ""
+        return rank(session), None
     except UserError as exc:
-        return None, str(exc)
+        return None, exc
 
 
 def describe_variant_dict(variant: dict[str, str]) -> str:

@@ -10,6 +10,11 @@ thread never re-reads a large evaluation:
 - reload: any other edit re-reads the evaluation in the background task helper; the new snapshot
   (with its score cube and ranking already computed) is installed when it arrives, and only then
   are the screens told. Patches made while a reload runs are applied again to what it read.
+
+The saves themselves run off the UI thread too (``save``; a commit seals the evaluation, which
+may take a while), one at a time in the order of the edits, and the reloads queue behind them, so
+a reload always sees the saves before it. An edit whose outcome is known shows at once (a
+preview patch); a save the service refuses is reported and the truth re-read.
 """
 
 from __future__ import annotations
@@ -83,7 +88,7 @@ class EvaluationSession(QObject):
             return loading.load(db, evaluation_id, *view)
 
         self._reloading = True  # before run_task: in inline mode (tests) it reports before returning
-        tasks.run_task(work, self._reloaded, self._reload_failed)
+        tasks.run_task(work, self._reloaded, self._reload_failed, serial=True)  # after the saves queued
 
     def _reloaded(self, loaded: tuple[domain.Snapshot, dict[str, Any]]) -> None:
         self._reloading = False
@@ -114,19 +119,46 @@ class EvaluationSession(QObject):
         """The window let go of this session: a reload still running is dropped when it ends."""
         self._closed = True
 
-    def patch(self, change: Change, edit: Edit, replay: bool = True) -> None:
-        """Apply a saved edit to the in-memory snapshot and announce it. replay: the edit was saved
-        after a reload under way may have read the file, so apply it to that reload's result too."""
+    def patch(self, change: Change, edit: Edit, replay: bool = True) -> Edit:
+        """Apply a saved (or queued) edit to the in-memory snapshot and announce it. replay: the edit
+        was saved after a reload under way may have read the file, so apply it to that reload's
+        result too. Returns edit (save() withdraws a refused preview from the replay)."""
         self.snapshot = edit(self.snapshot)
         if replay and self._reloading:
             self._replay.append(edit)
         self.changed.emit(change)
+        return edit
 
-    def patch_weights(self, criterion_weights: dict[int, float], group_weights: dict[int, float]) -> None:
+    def save(self, work: Callable[[], Any], saved: Callable[[Any], None], refused: Callable[[str], None],
+             preview: Callable[[], Edit | None] | None = None) -> None:
+        """Run work (a service call that commits) off the UI thread, after the saves queued before
+        it; saved(result) or refused(message) then run on the UI thread. preview: shows the edit
+        as the save will leave it, at once (patch_*); if the service refuses, it is taken back by
+        re-reading the evaluation. In inline mode (tests) it all happens before save returns."""
+        shown = preview() if preview is not None else None
+
+        def done(result: Any) -> None:
+            if not self._closed:
+                saved(result)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, UserError):
+                raise exc
+            if self._closed:
+                return
+            if shown is not None:
+                if shown in self._replay:
+                    self._replay.remove(shown)
+                self.reload(Change.STORED)
+            refused(str(exc))
+
+        tasks.run_task(lambda _progress: work(), done, failed, serial=True)
+
+    def patch_weights(self, criterion_weights: dict[int, float], group_weights: dict[int, float]) -> Edit:
         """Weights saved by the service; the scores, and so the score cube, are untouched."""
-        self.patch(Change.WEIGHTS, lambda snap: snap.with_weights(criterion_weights, group_weights))
+        return self.patch(Change.WEIGHTS, lambda snap: snap.with_weights(criterion_weights, group_weights))
 
-    def patch_score(self, evaluator_id: int, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
+    def patch_score(self, evaluator_id: int, vendor_id: int, criterion_id: int, saved: Any | None) -> Edit:
         """One saved (or cleared) score: re-reading a large evaluation after every keystroke would
         make keyboard scoring sluggish."""
         # No timestamp, as a fresh load_snapshot has none: the patched snapshot equals a fresh one.
@@ -135,15 +167,15 @@ class EvaluationSession(QObject):
         # Lets the scoring grid repaint one cell instead of rebuilding 12,000 (see ScoringScreen).
         self.last_score = (evaluator_id, vendor_id, criterion_id, entry)
         try:
-            self.patch(Change.SCORES, lambda snap: snap.with_score(evaluator_id, vendor_id, criterion_id, entry))
+            return self.patch(Change.SCORES, lambda snap: snap.with_score(evaluator_id, vendor_id, criterion_id, entry))
         finally:
             self.last_score = None
 
-    def patch_consensus(self, vendor_id: int, criterion_id: int, saved: Any | None) -> None:
+    def patch_consensus(self, vendor_id: int, criterion_id: int, saved: Any | None) -> Edit:
         """Like patch_score, for the committee's consensus (set in the meeting, one cell at a time)."""
         entry = None if saved is None else domain.ConsensusEntry(  # no timestamp, as a fresh load
             saved.id, vendor_id, criterion_id, saved.value, saved.comment, self.actor, None, saved.version)
-        self.patch(Change.CONSENSUS, lambda snap: snap.with_consensus(vendor_id, criterion_id, entry))
+        return self.patch(Change.CONSENSUS, lambda snap: snap.with_consensus(vendor_id, criterion_id, entry))
 
     def push(self, command: QUndoCommand) -> bool:
         """Run an edit as an undoable command. A refused edit (UserError) is reported, not pushed."""
@@ -156,19 +188,30 @@ class EvaluationSession(QObject):
         return True
 
     def call(self, fn: Callable[..., Any], *args: Any, kind: Change | str = Change.STORED,
-             edit: Callable[[Any], Edit] | None = None, **kwargs: Any) -> Any:
+             edit: Callable[[Any], Edit] | None = None, preview: Edit | None = None, wait: bool = False,
+             **kwargs: Any) -> Any:
         """A one-off service call that is not undoable (e.g. add a vendor): ``fn(db, evaluation_id,
-        *args, **kwargs)`` saves at once on the calling thread; the snapshot is then re-read in the
-        background (reload) and the screens that depend on ``kind`` follow. edit: given fn's result,
-        the change to patch into the snapshot at once, for edits the next keystroke depends on (a
-        declaration, a submission); the reload then brings the stored truth. Returns fn's result, or
-        None when the service refused (the message goes to ``failed``)."""
-        try:
-            result = fn(self.db, self.evaluation_id, *args, **kwargs)
-        except UserError as exc:
-            self.failed.emit(str(exc))
-            return None
-        if edit is not None:
-            self.patch(as_change(kind), edit(result), replay=False)
-        self.reload(kind)
-        return result
+        *args, **kwargs)`` saves off the UI thread (see save); the snapshot is then re-read in the
+        background (reload) and the screens that depend on ``kind`` follow. preview: the change to
+        show at once, for edits the next keystroke depends on (a submission); edit: given fn's
+        result, the change to patch in when the save is done, before the reload brings the stored
+        truth. A refusal goes to ``failed``. wait: save on the calling thread and return fn's result
+        (None when refused), for a caller that needs it (a dialog that stays open on a refusal)."""
+        change = as_change(kind)
+
+        def saved(result: Any) -> None:
+            if edit is not None:
+                self.patch(change, edit(result), replay=False)
+            self.reload(change)
+
+        if wait:
+            try:
+                result = fn(self.db, self.evaluation_id, *args, **kwargs)
+            except UserError as exc:
+                self.failed.emit(str(exc))
+                return None
+            saved(result)
+            return result
+        self.save(lambda: fn(self.db, self.evaluation_id, *args, **kwargs), saved, self.failed.emit,
+                  None if preview is None else lambda: self.patch(change, preview))
+        return None

@@ -4,6 +4,8 @@ A task is a plain function ``fn(progress) -> result`` that must not touch widget
 QThreadPool and its progress, result and error come back on the UI thread through signals.
 Tests switch the helper to inline mode, so the same code runs synchronously and deterministically.
 Work that holds the GIL too long for a thread runs in a child process: process_runner.run_process_task.
+Saves, and the reads that must see them, run one at a time in submission order (``serial=True``):
+a later edit or reload never overtakes an earlier save.
 """
 
 from __future__ import annotations
@@ -97,6 +99,17 @@ class _Runnable(QRunnable):
 
 
 _running: set[Task] = set()
+_serial: QThreadPool | None = None
+
+
+def _serial_pool() -> QThreadPool:
+    """One thread, first in first out: the order of the saves is the order of the user's edits."""
+    global _serial
+    if _serial is None:
+        _serial = QThreadPool()
+        _serial.setMaxThreadCount(1)
+        _serial.setExpiryTimeout(-1)  # keep the thread: starting one per keystroke costs time
+    return _serial
 
 
 def run_task(
@@ -104,13 +117,15 @@ def run_task(
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    serial: bool = False,
 ) -> Task:
-    """Run fn off the UI thread; callbacks run on the UI thread. Returns the Task (cancel(), signals)."""
+    """Run fn off the UI thread; callbacks run on the UI thread. Returns the Task (cancel(), signals).
+    serial: after every serial task started before it (saves and the reloads that follow them)."""
     task = track(Task(fn), on_done, on_error, on_progress)
     if _inline:
         task._run()
     else:
-        QThreadPool.globalInstance().start(_Runnable(task))
+        (_serial_pool() if serial else QThreadPool.globalInstance()).start(_Runnable(task))
     return task
 
 
@@ -136,4 +151,5 @@ def wait_for_all(msecs: int = 30_000) -> bool:
         stop = getattr(task, "terminate", None)
         if stop is not None:
             stop()
-    return QThreadPool.globalInstance().waitForDone(msecs)
+    serial = _serial is None or _serial.waitForDone(msecs)
+    return QThreadPool.globalInstance().waitForDone(msecs) and serial

@@ -62,9 +62,12 @@ def table_view(model: Any, stretch_last: bool = True) -> QTableView:
 
 
 def fit_columns(view: QTableView, cap: int = 340) -> None:
-    """Columns as wide as their content, but none so wide that the others scroll out of sight."""
-    view.resizeColumnsToContents()
+    """Columns as wide as their content, but none so wide that the others scroll out of sight.
+    Measured on the rows on show (all of them while the view is hidden): a refresh after every
+    weight change does not measure 60 vendors' rows again."""
     header = view.horizontalHeader()
+    header.setResizeContentsPrecision(0)
+    view.resizeColumnsToContents()
     for col in range(header.count()):
         if header.sectionSize(col) > cap:
             header.resizeSection(col, cap)

@@ -292,7 +292,8 @@ class CostsDialog(QDialog):
             try:
                 self.session.call(tariffs.save_costs, self.session.actor, lines=self.line_values(),
                                   removed_lines=self.removed_lines, scenarios=self.scenario_values(),
-                                  removed_scenarios=self.removed_scenarios, kind=Change.TARIFFS)
+                                  removed_scenarios=self.removed_scenarios, kind=Change.TARIFFS,
+                                  wait=True)  # a refusal keeps the dialog open with what was typed
             finally:
                 self.session.failed.disconnect(refused.append)
             problems = refused

@@ -165,6 +165,6 @@ def open_settings(parent: QWidget | None, session: EvaluationSession, focus: str
     changes = dialog.changes()
     if not changes:
         return False
-    session.call(evaluations.update_settings, session.actor, kind=Change.SETTINGS, **changes)
+    session.call(evaluations.update_settings, session.actor, kind=Change.SETTINGS, wait=True, **changes)
     info = session.snapshot.evaluation  # a refused change is reported by the session and leaves these as they were
     return all(getattr(info, k) == v for k, v in changes.items())

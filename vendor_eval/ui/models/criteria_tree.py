@@ -48,6 +48,36 @@ class CriteriaTreeModel(QAbstractItemModel):
         self.read_only = snap.evaluation.status == "finalised"
         self.endResetModel()
 
+    def update(self, snap: domain.Snapshot) -> bool:
+        """The same groups and criteria in the same places (weights, names or fields changed):
+        take the new values and repaint, without a reset (the view keeps its expansion, selection
+        and scroll, and does not lay out 200 rows again). False when the structure changed."""
+        by_group: dict[int, list[domain.Criterion]] = {g.id: [] for g in snap.groups}
+        for c in snap.criteria:
+            by_group.setdefault(c.group_id, []).append(c)
+        members = [by_group[g.id] for g in snap.groups]
+        if [g.id for g in snap.groups] != [g.id for g in self.groups] or \
+                [[c.id for c in m] for m in members] != [[c.id for c in m] for m in self.members]:
+            return False
+        old_groups, old_members = self.groups, self.members
+        self.groups, self.members = snap.groups, members
+        self.read_only = snap.evaluation.status == "finalised"
+        # Repaint only what changed: the rows of a group whose values changed (a criterion's weight
+        # moves its siblings' effective %), every effective % when a group weight changed.
+        last = len(HEADERS) - 1
+        all_effective = [g.weight for g in old_groups] != [g.weight for g in self.groups]
+        for row, (crits, before) in enumerate(zip(self.members, old_members, strict=True)):
+            group_changed = self.groups[row] != old_groups[row]
+            changed = group_changed or any(a != b for a, b in zip(crits, before, strict=True))
+            if changed or all_effective:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            if crits and (changed or all_effective):
+                parent = self.index(row, 0)
+                first_col = 0 if changed else EFFECTIVE
+                self.dataChanged.emit(self.index(0, first_col, parent),
+                                      self.index(len(crits) - 1, last if changed else EFFECTIVE, parent))
+        return True
+
     # --- sums for the live weight check ---
     def group_sum(self) -> float:
         return sum(g.weight for g in self.groups)

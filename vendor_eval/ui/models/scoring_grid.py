@@ -9,7 +9,7 @@ edits go to ``score_handler`` which pushes an undo command through the session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -59,8 +59,8 @@ class ScoringModel(CriteriaGrid):
         self._groups: dict[int, str] = {}
         self.compact_headers = False
         self.evaluator: domain.Evaluator | None = None
-        self._mine: dict[tuple[int, int], domain.ScoreEntry] = {}
-        self._others: dict[tuple[int, int], list[tuple[str, float]]] = {}
+        self._mine = _Mine(domain.ScoreTable(), -1, ())
+        self._others: _Others | None = None
         self._suggested: dict[tuple[int, int], domain.SuggestionEntry] = {}
         self._sealed: set[int] = set()
         self.read_only = False
@@ -74,17 +74,16 @@ class ScoringModel(CriteriaGrid):
         evaluator = next((e for e in snap.evaluators if e.id == evaluator_id), None)
         self.evaluator = evaluator
         self.read_only = snap.evaluation.status == "finalised" or evaluator is None
-        names = {e.id: e.name for e in snap.evaluators}
         # Blind mode: other evaluators' scores stay hidden until this evaluator has submitted.
         show_others = evaluator is not None and (not snap.evaluation.blind_mode or evaluator.submitted_at is not None)
-        self._mine, self._others = {}, {}
         scores = snap.scores
-        mine = scores.evaluator_id == (evaluator.id if evaluator is not None else -1)
-        self._mine = {(s.vendor_id, s.criterion_id): s for s in scores.rows(mine)}
-        if show_others:
-            for e, v, c, value in zip(*(a[~mine].tolist() for a in (scores.evaluator_id, scores.vendor_id,
-                                                                    scores.criterion_id, scores.value)), strict=True):
-                self._others.setdefault((v, c), []).append((names.get(e, "?"), value))
+        me = evaluator.id if evaluator is not None else -1
+        mine = scores.evaluator_id == me
+        # This evaluator's cells (12,000 on a large evaluation) are read when shown, not made into
+        # objects at every refresh; the others' scores are read from the score cube when a tooltip asks.
+        self._mine = _Mine(scores, me, zip(scores.vendor_id[mine].tolist(), scores.criterion_id[mine].tolist(),
+                                           strict=True))
+        self._others = _Others(snap, me) if show_others else None
         self._suggested = {(x.vendor_id, x.criterion_id): x for x in snap.suggestions}
         # Two-envelope mode: technical evaluators do not see cost criteria until they submit.
         sealed = (snap.evaluation.two_envelope and evaluator is not None and evaluator.envelope == "technical"
@@ -199,7 +198,7 @@ class ScoringModel(CriteriaGrid):
         if suggestion is not None:
             lines.append(f"Suggested {_fmt(suggestion.value)} from the questionnaire: {_esc(suggestion.explanation)}"
                          " (press A to accept)")
-        others = self._others.get(key)
+        others = self._others.of(*key) if self._others is not None else []
         if others:
             lines.append("Others: " + ", ".join(f"{_esc(n)} {_fmt(v)}" for n, v in others))
         if crit.descriptors:
@@ -233,6 +232,53 @@ class ScoringModel(CriteriaGrid):
             tip = f"<b>{_esc(crit.name)}</b> ({_esc(self.group_name(section))})<br>{_esc(crit.guidance)}"
             return tip + ("<br><i>Knock-out criterion</i>" if crit.knockout else "")
         return None
+
+
+class _Mine:
+    """One evaluator's scores by (vendor_id, criterion_id): which cells hold one is known at once
+    (a set built in C), each entry is read from the score table the first time it is shown."""
+
+    def __init__(self, table: domain.ScoreTable, evaluator_id: int, cells: Iterable[tuple[int, int]]) -> None:
+        self.table, self.evaluator_id = table, evaluator_id
+        self.cells = set(cells)
+        self.read: dict[tuple[int, int], domain.ScoreEntry] = {}
+
+    def get(self, key: tuple[int, int]) -> domain.ScoreEntry | None:
+        if key not in self.cells:
+            return None
+        entry = self.read.get(key)
+        if entry is None:
+            entry = self.table.get(self.evaluator_id, *key)
+            assert entry is not None
+            self.read[key] = entry
+        return entry
+
+    def __setitem__(self, key: tuple[int, int], entry: domain.ScoreEntry) -> None:
+        self.cells.add(key)
+        self.read[key] = entry
+
+    def pop(self, key: tuple[int, int], default: None = None) -> None:
+        self.cells.discard(key)
+        self.read.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+
+class _Others:
+    """The other evaluators' scores of a cell, from the snapshot's score cube (evaluators in panel
+    order), looked up when a tooltip shows them instead of indexed for every cell at refresh."""
+
+    def __init__(self, snap: domain.Snapshot, me: int) -> None:
+        self.cube = snap.score_cube()
+        self.names = [e.name for e in snap.evaluators]
+        self.me = snap.index_of("evaluator", me) if me in {e.id for e in snap.evaluators} else -1
+        self.vendor = {v.id: i for i, v in enumerate(snap.vendors)}
+        self.criterion = {c.id: i for i, c in enumerate(snap.criteria)}
+
+    def of(self, vendor_id: int, criterion_id: int) -> list[tuple[str, float]]:
+        column = self.cube[:, self.vendor[vendor_id], self.criterion[criterion_id]].tolist()
+        return [(self.names[e], x) for e, x in enumerate(column) if e != self.me and x == x]  # x == x: not NaN
 
 
 def first_word(name: str) -> str:

@@ -155,6 +155,14 @@ class CommitteeScreen(Screen):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty, 1)
 
+    def _on_changed(self, change: Change) -> None:
+        # A consensus set in the meeting: the cell and the counters follow, the grid is not rebuilt.
+        if (change == Change.CONSENSUS and self.session is not None and self.sender() is self.session
+                and self.isVisible() and not self._dirty and self.model.update_consensus(self.session.snapshot)):
+            self._apply_filter()
+            return
+        super()._on_changed(change)
+
     def refresh(self) -> None:
         assert self.session is not None
         snap = self.session.snapshot

@@ -81,6 +81,7 @@ class CriteriaScreen(Screen):
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         for col in (WEIGHT, EFFECTIVE, KNOCKOUT, SCALE):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(0)  # measure the rows on show, not all 200 after every edit
         header.setStretchLastSection(False)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_detail())
 
@@ -211,11 +212,12 @@ class CriteriaScreen(Screen):
         expanded = {self.model.data(self.model.index(r, 0), ID_ROLE)
                     for r in range(self.model.rowCount()) if self.tree.isExpanded(self.model.index(r, 0))}
         first = not self.model.groups
-        self.model.set_snapshot(self.session.snapshot)
-        for r in range(self.model.rowCount()):
-            idx = self.model.index(r, 0)
-            if first or self.model.data(idx, ID_ROLE) in expanded:
-                self.tree.setExpanded(idx, True)
+        if first or not self.model.update(self.session.snapshot):  # a weight or a rename: in place
+            self.model.set_snapshot(self.session.snapshot)
+            for r in range(self.model.rowCount()):
+                idx = self.model.index(r, 0)
+                if first or self.model.data(idx, ID_ROLE) in expanded:
+                    self.tree.setExpanded(idx, True)
         self._reselect()
         self._update_sums()
         ro = self.session.read_only
@@ -247,11 +249,15 @@ class CriteriaScreen(Screen):
         self.warning.setVisible(bool(problems))
 
     def update_preview(self) -> None:
-        assert self.session is not None
+        if self.session is None:
+            return
+        if not engine.ranked(self.session):
+            engine.rank_in_background(self.session, self.update_preview)  # off the UI thread, then shown
+            return
         result, error = engine.try_rank(self.session)
         self.preview_model.set_rows(result.vendors if result is not None else [])
         fit_columns(self.preview, cap=200)
-        self.preview_note.setText(error or (f"{engine.describe_variant(result)}" if result else ""))
+        self.preview_note.setText(str(error) if error else engine.describe_variant(result) if result else "")
 
     # --- selection / detail ---
     def current_criterion(self) -> domain.Criterion | None:

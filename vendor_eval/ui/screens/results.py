@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QPolarChart,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QFont, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from vendor_eval import vocabulary
-from vendor_eval.errors import UserError
 from vendor_eval.scoring.engine import MissingScores
 from vendor_eval.ui import engine
 from vendor_eval.ui.changes import Change
@@ -211,12 +210,16 @@ class ResultsScreen(Screen):
 
     def refresh(self) -> None:
         assert self.session is not None
+        if self.session.tariff_scenario not in (None, *engine.tariff_scenarios(self.session)):
+            self.session.tariff_scenario = None  # the scenario was removed: back to prices as quoted
+        if not engine.ranked(self.session):
+            # Ranked off the UI thread; what is shown stays until the new ranking arrives.
+            engine.rank_in_background(self.session, self._ranked)
+            return
         self.method.setCurrentIndex(max(self.method.findData(self.session.method), 0))
         self.aggregation.setCurrentIndex(max(self.aggregation.findData(self.session.aggregation), 0))
-        try:  # first: it forgets a scenario that was removed
-            result, error, blocked = engine.rank(self.session), "", False
-        except UserError as exc:  # no ranking yet: a message, not an error
-            result, error, blocked = None, str(exc), isinstance(exc, MissingScores)
+        result, refusal = engine.try_rank(self.session)  # no ranking yet: a message, not an error
+        error, blocked = str(refusal or ""), isinstance(refusal, MissingScores)
         self._scenarios()
         self.result = result
         self.model.set_rows(result.vendors if result is not None else [])
@@ -249,6 +252,12 @@ class ResultsScreen(Screen):
 
         if self.session is not None:
             open_settings(self, self.session, "missing_policy")
+
+    def _ranked(self) -> None:
+        if self.session is not None and self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
 
     def _scenarios(self) -> None:
         """The picker lists the evaluation's scenarios as they are now, showing the session's choice."""
@@ -288,6 +297,8 @@ class ResultsScreen(Screen):
 
     def _bars(self, result: Any) -> None:
         chart = self.bar_chart
+        if result is not None and result.method == "weighted" and self._bars_in_place(result):
+            return
         clear_chart(chart)
         if result is None or not result.vendors:
             return
@@ -320,6 +331,28 @@ class ResultsScreen(Screen):
             values.setRange(0, 100)  # the whole 0-100 scale, ticks at round numbers
             values.setTickCount(6)
         chart.legend().setVisible(len(groups) <= 12)
+
+    def _bars_in_place(self, result: Any) -> bool:
+        """As many vendors shown and the same groups as the chart already has (a weight or score
+        changed): new values and names into its series and axis. Taking the chart apart and
+        building it again (series, axes, legend, layout) cost a weight change most of its time."""
+        series = self.bar_chart.series()
+        categories = next((a for a in self.bar_chart.axes() if isinstance(a, QBarCategoryAxis)), None)
+        if len(series) != 1 or not isinstance(series[0], QHorizontalStackedBarSeries) or categories is None:
+            return False
+        shown = [v for v in result.vendors if not v.disqualified][:BAR_VENDORS]
+        shown.reverse()
+        groups = list(dict.fromkeys(result.group_names[g] for g in result.criterion_group_ids))
+        sets = series[0].barSets()
+        if [b.label() for b in sets] != groups or categories.count() != len(shown) or not shown:
+            return False
+        for bar, name in zip(sets, groups, strict=True):
+            for i, v in enumerate(shown):
+                bar.replace(i, max(float(v.by_group.get(name, 0.0)), 0.0))
+        names = [v.name for v in shown]
+        if categories.categories() != names:
+            categories.setCategories(names)
+        return True
 
     def _closeness(self, result: Any, shown: list[Any]) -> None:
         """TOPSIS scores do not split into group parts: show what they are, each vendor's closeness
@@ -357,21 +390,31 @@ class ResultsScreen(Screen):
 
     def _radar(self, result: Any) -> None:
         chart = self.radar
-        clear_chart(chart)
-        if result is None:
-            return
-        leaders = [v for v in result.vendors if not v.disqualified][:RADAR_VENDORS]
-        groups = list(dict.fromkeys(result.group_names[g] for g in result.criterion_group_ids))
+        leaders = [] if result is None else [v for v in result.vendors if not v.disqualified][:RADAR_VENDORS]
+        groups = [] if result is None else list(dict.fromkeys(result.group_names[g] for g in result.criterion_group_ids))
         if not leaders or len(groups) < 3:
+            clear_chart(chart)
             return
-        angular = QCategoryAxis()
-        angular.setRange(0, len(groups))
-        angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         # Labels sit beside the plot and take its room: shorter as the radar narrows.
         width = self._radar_width()
         chars = 28 if width >= 760 else 20 if width >= 440 else 14
-        for i, g in enumerate(groups):
-            angular.append(short(g, chars), i)
+        labels = [short(g, chars) for g in groups]
+        lines = chart.series()
+        axis = next((a for a in chart.axes() if isinstance(a, QCategoryAxis)), None)
+        if axis is not None and axis.categoriesLabels() == labels and len(lines) == len(leaders):
+            # The same groups and as many leaders: new points into the lines, the chart kept as it is.
+            for line, v in zip(lines, leaders, strict=True):
+                assert isinstance(line, QLineSeries)
+                profile = group_profile(result, v)
+                line.replace([QPointF(i, 100.0 * profile.get(g, 0.0)) for i, g in enumerate([*groups, groups[0]])])
+                line.setName(v.name)
+            return
+        clear_chart(chart)
+        angular = QCategoryAxis()
+        angular.setRange(0, len(groups))
+        angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        for i, label in enumerate(labels):
+            angular.append(label, i)
         radial = QValueAxis()
         radial.setRange(0, 100)
         radial.setLabelFormat("%d %%")

@@ -310,6 +310,6 @@ class ScoringScreen(Screen):
         changed = dataclasses.replace(evaluator, submitted_at=when)
         # Patched at once (the next keystroke depends on it); the reload brings the stored time.
         self.session.call(evaluator_service.set_submitted, evaluator.id, submitted, self.session.actor,
-                          kind=Change.EVALUATORS, edit=lambda _r: lambda snap: snap.with_evaluator(changed))
+                          kind=Change.EVALUATORS, preview=lambda snap: snap.with_evaluator(changed))
         current = self.session.snapshot.evaluators[self.session.snapshot.index_of("evaluator", evaluator.id)]
         return (current.submitted_at is not None) == submitted
