@@ -5,9 +5,15 @@ the previous event's hash, so editing or deleting a past event breaks the chain
 at that point (verify_chain names it).
 
 Every transaction that records events ends with a seal: one more event whose value is
-the SHA-256 of the evaluation's whole decision state as committed (storage.decision_state).
+the digest of the evaluation's whole decision state as committed (storage.decision_state).
 A row changed in the file afterwards no longer matches the newest seal, whether or not an
 event describes it; verify recomputes the digest and compares.
+
+The seal is incremental: the previous seal moved by the rows this transaction changed
+(storage.state_changes), so a score edit costs the same on 1,000 scores as on 180,000. A row
+changed outside the app since the previous seal is therefore not absorbed by the next one:
+verify keeps reporting it. A full computation happens only where there is no version-2 seal
+to start from (the first commit after an upgrade), or after events that no seal followed.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from sqlalchemy import Executable, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from vendor_eval.storage.decision_state import seal_value
+from vendor_eval.storage import state_changes
+from vendor_eval.storage.decision_state import advanced, seal_value
 from vendor_eval.storage.models import AuditEvent, Evaluation, utcnow
 
 GENESIS = "0" * 64
@@ -67,17 +74,7 @@ def record(
     turn until commit and reads the head as the owner: row-level security may hide
     other evaluators' events from the writer.
     """
-    heads: dict[int, tuple[int, str]] = session.info.setdefault("audit_heads", {})
-    if evaluation_id not in heads:
-        query: Executable
-        if session.get_bind().dialect.name == "postgresql":
-            query = text("SELECT seq, hash FROM vendor_eval_chain_head(:evaluation)").bindparams(evaluation=evaluation_id)
-        else:
-            query = (select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.evaluation_id == evaluation_id)
-                     .order_by(AuditEvent.seq.desc()).limit(1))
-        last = session.execute(query).first()
-        heads[evaluation_id] = (last.seq, last.hash) if last and last.seq is not None else (0, GENESIS)
-    last_seq, last_hash = heads[evaluation_id]
+    last_seq, last_hash = _head(session, evaluation_id)
     event = AuditEvent(
         evaluation_id=evaluation_id,
         seq=last_seq + 1,
@@ -94,10 +91,27 @@ def record(
     event.hash = event_hash(event)
     session.add(event)
     session.flush()
-    heads[evaluation_id] = (event.seq, event.hash)
+    session.info["audit_heads"][evaluation_id] = (event.seq, event.hash)
     if not seal:
         session.info.setdefault("audit_unsealed", {})[evaluation_id] = actor
     return event
+
+
+def _head(session: Session, evaluation_id: int) -> tuple[int, str]:
+    """The chain head (seq, hash), read once per transaction (see record); the head as the
+    transaction found it stays in session.info["audit_start"] for the seal."""
+    heads: dict[int, tuple[int, str]] = session.info.setdefault("audit_heads", {})
+    if evaluation_id not in heads:
+        query: Executable
+        if session.get_bind().dialect.name == "postgresql":
+            query = text("SELECT seq, hash FROM vendor_eval_chain_head(:evaluation)").bindparams(evaluation=evaluation_id)
+        else:
+            query = (select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.evaluation_id == evaluation_id)
+                     .order_by(AuditEvent.seq.desc()).limit(1))
+        last = session.execute(query).first()
+        heads[evaluation_id] = (last.seq, last.hash) if last and last.seq is not None else (0, GENESIS)
+        session.info.setdefault("audit_start", {})[evaluation_id] = heads[evaluation_id][0]
+    return heads[evaluation_id]
 
 
 def is_seal(event: AuditEvent) -> bool:
@@ -127,13 +141,38 @@ def seal_pending(session: Session) -> None:
     earlier by Database.write, so the heads it announces and keeps are the seals' seqs."""
     session.flush()  # first: its before_flush marks the evaluations changed without an event
     pending: dict[int, str] = session.info.pop("audit_unsealed", {})
+    deltas, full = state_changes.take(session)
+    for evaluation_id in deltas:
+        pending.setdefault(evaluation_id, "vendor_eval")  # a Core write without an event
     for evaluation_id, actor in sorted(pending.items()):
         if session.get(Evaluation, evaluation_id) is None:
             continue  # deleted in this transaction, with its trail
         if not _sees_whole_evaluation(session, evaluation_id):
             continue  # sealed at the next commit of a login that sees it all (see below)
+        _head(session, evaluation_id)  # the writer's turn first: no seal can be written meanwhile
+        previous = None if full else _previous_seal(session, evaluation_id)
+        value = advanced(previous, deltas.get(evaluation_id, {})) if previous is not None else None
         record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None,
-               seal_value(session, evaluation_id), seal=True)
+               value if value is not None else seal_value(session, evaluation_id), seal=True)
+
+
+def _previous_seal(session: Session, evaluation_id: int) -> object | None:
+    """The value of the seal this transaction's changes start from: the newest seal, when it was
+    the head of the chain as the transaction found it (or was written in this transaction).
+    None otherwise: events of other transactions follow it that no seal covered (an evaluator
+    login on a server, rows written in bulk), so the seal is computed from every row."""
+    start = session.info.get("audit_start", {}).get(evaluation_id, 0)
+    newest = session.execute(
+        select(AuditEvent.seq, AuditEvent.new_value)
+        .where(AuditEvent.evaluation_id == evaluation_id, AuditEvent.entity == SEAL_ENTITY,
+               AuditEvent.field == SEAL_FIELD)
+        .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    if newest is None or newest.seq < start or newest.new_value is None:
+        return None
+    try:
+        return json.loads(newest.new_value)
+    except ValueError:
+        return None
 
 
 # What an evaluator login on a server writes (storage/server.py): the entities of its events
