@@ -152,25 +152,28 @@ def seal_pending(session: Session) -> None:
         _head(session, evaluation_id)  # the writer's turn first: no seal can be written meanwhile
         previous = None if full else _previous_seal(session, evaluation_id)
         value = advanced(previous, deltas.get(evaluation_id, {})) if previous is not None else None
-        record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None,
-               value if value is not None else seal_value(session, evaluation_id), seal=True)
+        if value is None:
+            value = seal_value(session, evaluation_id)
+        record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None, value, seal=True)
+        session.info.setdefault("audit_sealed", {})[evaluation_id] = value
 
 
 def _previous_seal(session: Session, evaluation_id: int) -> object | None:
-    """The value of the seal this transaction's changes start from: the newest seal, when it was
-    the head of the chain as the transaction found it (or was written in this transaction).
-    None otherwise: events of other transactions follow it that no seal covered (an evaluator
-    login on a server, rows written in bulk), so the seal is computed from every row."""
+    """The value of the seal this transaction's changes start from: a seal written earlier in
+    this transaction, or the head of the chain as the transaction found it when that is a seal.
+    None otherwise: events of other transactions follow the newest seal that no seal covered
+    (an evaluator login on a server, rows written in bulk), so the seal is computed from every row."""
+    own = session.info.get("audit_sealed", {}).get(evaluation_id)
+    if own is not None:
+        return own
     start = session.info.get("audit_start", {}).get(evaluation_id, 0)
-    newest = session.execute(
-        select(AuditEvent.seq, AuditEvent.new_value)
-        .where(AuditEvent.evaluation_id == evaluation_id, AuditEvent.entity == SEAL_ENTITY,
-               AuditEvent.field == SEAL_FIELD)
-        .order_by(AuditEvent.seq.desc()).limit(1)).first()
-    if newest is None or newest.seq < start or newest.new_value is None:
+    head = session.connection().execute(
+        select(AuditEvent.entity, AuditEvent.field, AuditEvent.new_value)
+        .where(AuditEvent.evaluation_id == evaluation_id, AuditEvent.seq == start)).first()
+    if head is None or (head.entity, head.field) != (SEAL_ENTITY, SEAL_FIELD) or head.new_value is None:
         return None
     try:
-        return json.loads(newest.new_value)
+        return json.loads(head.new_value)
     except ValueError:
         return None
 

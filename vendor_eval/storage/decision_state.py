@@ -24,6 +24,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, Table
@@ -57,12 +58,9 @@ def _links(table: Table) -> list[Any]:
             if "evaluation_id" in fk.column.table.c]
 
 
-def state_tables() -> list[Table]:
-    return [t for t in Base.metadata.sorted_tables if t.name not in _SKIPPED]
-
-
-def is_state_table(table: object) -> bool:
-    return isinstance(table, Table) and table.name not in _SKIPPED and table.name in Base.metadata.tables
+@cache
+def state_tables() -> tuple[Table, ...]:
+    return tuple(t for t in Base.metadata.sorted_tables if t.name not in _SKIPPED)
 
 
 def _canonical(value: Any, kind: object, json_as_text: bool) -> str:
