@@ -29,7 +29,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from vendor_eval.storage import state_changes
-from vendor_eval.storage.decision_state import advanced, seal_value
+from vendor_eval.storage.decision_state import advanced, delta_of, delta_value, moved_by_deltas, seal_value
 from vendor_eval.storage.models import AuditEvent, Evaluation, utcnow
 
 GENESIS = "0" * 64
@@ -141,14 +141,18 @@ def seal_pending(session: Session) -> None:
     earlier by Database.write, so the heads it announces and keeps are the seals' seqs."""
     session.flush()  # first: its before_flush marks the evaluations changed without an event
     pending: dict[int, str] = session.info.pop("audit_unsealed", {})
-    deltas, full = state_changes.take(session)
-    for evaluation_id in deltas:
-        pending.setdefault(evaluation_id, "vendor_eval")  # a Core write without an event
+    deltas, full = state_changes.take(session)  # a Core write alone (storage.transfer's copy) seals nothing
     for evaluation_id, actor in sorted(pending.items()):
         if session.get(Evaluation, evaluation_id) is None:
             continue  # deleted in this transaction, with its trail
         if not _sees_whole_evaluation(session, evaluation_id):
-            continue  # sealed at the next commit of a login that sees it all (see below)
+            # sealed at the next commit of a login that sees it all (see below), which adds this delta
+            if deltas.get(evaluation_id):
+                _head(session, evaluation_id)
+                first = session.info["audit_start"][evaluation_id] + 1
+                record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None,
+                       delta_value(deltas[evaluation_id], first), seal=True)
+            continue
         _head(session, evaluation_id)  # the writer's turn first: no seal can be written meanwhile
         previous = None if full else _previous_seal(session, evaluation_id)
         value = advanced(previous, deltas.get(evaluation_id, {})) if previous is not None else None
@@ -159,23 +163,35 @@ def seal_pending(session: Session) -> None:
 
 
 def _previous_seal(session: Session, evaluation_id: int) -> object | None:
-    """The value of the seal this transaction's changes start from: a seal written earlier in
-    this transaction, or the head of the chain as the transaction found it when that is a seal.
-    None otherwise: events of other transactions follow the newest seal that no seal covered
-    (an evaluator login on a server, rows written in bulk), so the seal is computed from every row."""
+    """The seal value this transaction's changes start from: a seal written earlier in this
+    transaction, or the newest seal moved on by the deltas of the evaluator logins' commits since
+    (storage.decision_state.moved_by_deltas), up to the head as this transaction found it.
+    None when that does not cover every event since the seal (rows written in bulk, a version-1
+    seal, no seal yet): the seal is then computed from every row."""
     own = session.info.get("audit_sealed", {}).get(evaluation_id)
     if own is not None:
         return own
     start = session.info.get("audit_start", {}).get(evaluation_id, 0)
-    head = session.connection().execute(
-        select(AuditEvent.entity, AuditEvent.field, AuditEvent.new_value)
-        .where(AuditEvent.evaluation_id == evaluation_id, AuditEvent.seq == start)).first()
-    if head is None or (head.entity, head.field) != (SEAL_ENTITY, SEAL_FIELD) or head.new_value is None:
-        return None
+    deltas: list[tuple[int, object]] = []
+    seals = session.connection().execute(
+        select(AuditEvent.seq, AuditEvent.new_value)
+        .where(AuditEvent.evaluation_id == evaluation_id, AuditEvent.seq <= start,
+               AuditEvent.entity == SEAL_ENTITY, AuditEvent.field == SEAL_FIELD)
+        .order_by(AuditEvent.seq.desc()))
     try:
-        return json.loads(head.new_value)
-    except ValueError:
+        for seq, text in seals:
+            try:
+                value = json.loads(text or "null")
+            except ValueError:
+                return None
+            if delta_of(value) is None:
+                return moved_by_deltas(value, seq, deltas[::-1], start)
+            if not deltas and seq != start:
+                return None  # events that no seal or delta covers follow
+            deltas.append((seq, value))
         return None
+    finally:
+        seals.close()
 
 
 # What an evaluator login on a server writes (storage/server.py): the entities of its events

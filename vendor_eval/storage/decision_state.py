@@ -95,25 +95,21 @@ def _canonical(value: Any, kind: object, json_as_text: bool) -> str:
 
 
 class _Reader:
-    """Rows as stored, read through the driver's own cursor on the session's connection (same
+    """Rows as stored, read as the driver returns them on the session's connection (same
     transaction, no type conversion: a stored value the ORM would refuse to read still
     counts), each value in its engine-neutral text (_canonical): the same rows give the same
     digest in a file and on a server."""
 
     def __init__(self, session: Session):
-        self.json_as_text = session.get_bind().dialect.name == "sqlite"
+        self.connection = session.connection()
+        self.json_as_text = self.connection.dialect.name == "sqlite"
         self.postgresql = not self.json_as_text
-        self.cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-
-    def close(self) -> None:
-        self.cursor.close()
 
     def rows(self, table: Table, sql: str, lead: int = 0) -> Iterable[tuple[tuple[Any, ...], str]]:
         """(the first `lead` selected values, the row's canonical text) for each row of a query
         that selects those values and then all of the table's columns."""
         kinds = [c.type for c in table.c]
-        self.cursor.execute(sql)
-        for row in self.cursor.fetchall():
+        for row in self.connection.exec_driver_sql(sql).fetchall():
             values = row[lead:]
             yield tuple(row[:lead]), "\t".join(_canonical(v, k, self.json_as_text)
                                                 for v, k in zip(values, kinds, strict=True))
@@ -142,15 +138,12 @@ def row_hash(table: Table, text: str) -> int:
 def table_sums(session: Session, evaluation_id: int) -> dict[str, int]:
     """Each table's sum of the evaluation's row hashes (modulo 2**2048), from every row."""
     reader = _Reader(session)
-    try:
-        sums: dict[str, int] = {}
-        for table in state_tables():
-            sql = f"SELECT {_columns(table)} FROM {table.name} WHERE {_belongs(table, evaluation_id)}"
-            header = _header(table)
-            sums[table.name] = sum(_hash(header, text) for _, text in reader.rows(table, sql)) % MODULUS
-        return sums
-    finally:
-        reader.close()
+    sums: dict[str, int] = {}
+    for table in state_tables():
+        sql = f"SELECT {_columns(table)} FROM {table.name} WHERE {_belongs(table, evaluation_id)}"
+        header = _header(table)
+        sums[table.name] = sum(_hash(header, text) for _, text in reader.rows(table, sql)) % MODULUS
+    return sums
 
 
 def row_hashes(session: Session, table: Table, ids: Iterable[int], lock: bool = False) -> list[tuple[int, int, int]]:
@@ -163,24 +156,21 @@ def row_hashes(session: Session, table: Table, ids: Iterable[int], lock: bool = 
     reader = _Reader(session)
     found: dict[tuple[int, int], int] = {}
     pk = _primary_key(table)
-    try:
-        for start in range(0, len(wanted), _CHUNK):
-            listed = ", ".join(str(i) for i in wanted[start:start + _CHUNK])
-            suffix = " FOR UPDATE OF t" if lock and reader.postgresql else ""
-            selected = f"t.{pk}, {_columns(table, 't.')}"
-            if table.name == Evaluation.__tablename__ or "evaluation_id" in table.c:
-                owner = "t.id" if table.name == Evaluation.__tablename__ else "t.evaluation_id"
-                queries = [f"SELECT {owner}, {selected} FROM {table.name} t WHERE t.{pk} IN ({listed})"]
-            else:
-                queries = [f"SELECT p.evaluation_id, {selected} FROM {table.name} t "
-                           f"JOIN {fk.column.table.name} p ON p.id = t.{fk.parent.name} WHERE t.{pk} IN ({listed})"
-                           for fk in _links(table)]
-            header = _header(table)
-            for sql in queries:
-                for (evaluation_id, row_id), text in reader.rows(table, sql + suffix, lead=2):
-                    found[(int(evaluation_id), int(row_id))] = _hash(header, text)
-    finally:
-        reader.close()
+    for start in range(0, len(wanted), _CHUNK):
+        listed = ", ".join(str(i) for i in wanted[start:start + _CHUNK])
+        suffix = " FOR UPDATE OF t" if lock and reader.postgresql else ""
+        selected = f"t.{pk}, {_columns(table, 't.')}"
+        if table.name == Evaluation.__tablename__ or "evaluation_id" in table.c:
+            owner = "t.id" if table.name == Evaluation.__tablename__ else "t.evaluation_id"
+            queries = [f"SELECT {owner}, {selected} FROM {table.name} t WHERE t.{pk} IN ({listed})"]
+        else:
+            queries = [f"SELECT p.evaluation_id, {selected} FROM {table.name} t "
+                       f"JOIN {fk.column.table.name} p ON p.id = t.{fk.parent.name} WHERE t.{pk} IN ({listed})"
+                       for fk in _links(table)]
+        header = _header(table)
+        for sql in queries:
+            for (evaluation_id, row_id), text in reader.rows(table, sql + suffix, lead=2):
+                found[(int(evaluation_id), int(row_id))] = _hash(header, text)
     return [(e, i, h) for (e, i), h in found.items()]
 
 
@@ -204,21 +194,56 @@ def seal_value(session: Session, evaluation_id: int) -> dict[str, object]:
 
 def advanced(sealed: object, deltas: dict[str, int]) -> dict[str, object] | None:
     """A version-2 seal value moved on by per-table deltas (sums of new minus old row hashes);
-    None when `sealed` is not a well-formed version-2 value (start over from every row)."""
-    if not isinstance(sealed, dict) or sealed.get("v") != VERSION:
+    None when `sealed` is not a well-formed version-2 seal (start over from every row)."""
+    if not isinstance(sealed, dict) or sealed.get("v") != VERSION or "delta" in sealed:
         return None
     try:
         total = int(str(sealed["sum"]), 16)
         tables = {str(t): int(str(v), 16) for t, v in dict(sealed["tables"]).items()}
     except (KeyError, TypeError, ValueError):
         return None
-    if set(tables) != {t.name for t in state_tables()}:
+    if set(tables) != {t.name for t in state_tables()} or not set(deltas) <= set(tables):
         return None  # the schema has another set of tables now
     for table, delta in deltas.items():
         total += delta
         tables[table] = tables[table] + delta
     return {"v": VERSION, "sum": f"{total % MODULUS:0{SUM_BITS // 4}x}",
             "tables": {t: f"{s % TABLE_MODULUS:064x}" for t, s in sorted(tables.items())}}
+
+
+def delta_value(deltas: dict[str, int], first_seq: int) -> dict[str, object]:
+    """What a commit that cannot seal records instead (an evaluator login on a server, which
+    sees only its own rows): its change to the sums, and the first event of its transaction,
+    so that whoever seals next can tell that the deltas cover every event since the seal."""
+    return {"v": VERSION, "from": first_seq,
+            "delta": {t: f"{d % MODULUS:0{SUM_BITS // 4}x}" for t, d in sorted(deltas.items()) if d % MODULUS}}
+
+
+def delta_of(value: object) -> tuple[int, dict[str, int]] | None:
+    """(first seq, per-table deltas) of a delta_value; None for anything else."""
+    if not isinstance(value, dict) or value.get("v") != VERSION or not isinstance(value.get("delta"), dict):
+        return None
+    try:
+        return int(value["from"]), {str(t): int(str(d), 16) for t, d in value["delta"].items()}
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def moved_by_deltas(sealed: object, sealed_seq: int, deltas: list[tuple[int, object]],
+                    last_seq: int) -> dict[str, object] | None:
+    """The version-2 seal `sealed` (event #sealed_seq) moved on by the delta values after it
+    ((seq, value) in order), as the state stands at event #last_seq. None unless the deltas
+    cover every event from the seal to last_seq, each starting where the one before ended."""
+    covered = sealed_seq
+    total: dict[str, int] = {}
+    for seq, value in deltas:
+        delta = delta_of(value)
+        if delta is None or delta[0] != covered + 1:
+            return None
+        covered = seq
+        for table, d in delta[1].items():
+            total[table] = total.get(table, 0) + d
+    return advanced(sealed, total) if covered == last_seq else None
 
 
 # --- version 1: SHA-256 over the sorted rows (seals written before version 2) -------------------
@@ -228,16 +253,13 @@ def table_digests(session: Session, evaluation_id: int) -> dict[str, str]:
     """SHA-256 of the evaluation's rows in each table, in primary-key order (version 1)."""
     digests: dict[str, str] = {}
     reader = _Reader(session)
-    try:
-        for table in state_tables():
-            columns = _columns(table)
-            sql = (f"SELECT {columns} FROM {table.name} WHERE {_belongs(table, evaluation_id)} "
-                   f"ORDER BY {', '.join(c.name for c in table.primary_key.columns)}")
-            digest = hashlib.sha256(f"{table.name}:{columns}\n".encode())
-            digest.update("\n".join(text for _, text in reader.rows(table, sql)).encode("utf-8", "surrogatepass"))
-            digests[table.name] = digest.hexdigest()
-    finally:
-        reader.close()
+    for table in state_tables():
+        columns = _columns(table)
+        sql = (f"SELECT {columns} FROM {table.name} WHERE {_belongs(table, evaluation_id)} "
+               f"ORDER BY {', '.join(c.name for c in table.primary_key.columns)}")
+        digest = hashlib.sha256(f"{table.name}:{columns}\n".encode())
+        digest.update("\n".join(text for _, text in reader.rows(table, sql)).encode("utf-8", "surrogatepass"))
+        digests[table.name] = digest.hexdigest()
     return digests
 
 
