@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable, select, text
+from sqlalchemy import Executable, insert, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -63,6 +63,7 @@ def record(
     reason: str = "",
     *,
     seal: bool = False,
+    returning: bool = True,
 ) -> AuditEvent:
     """Append one event to the evaluation's chain (the caller's transaction commits it,
     and sealing the decision state at commit is due for the evaluation).
@@ -89,8 +90,12 @@ def record(
         prev_hash=last_hash,
     )
     event.hash = event_hash(event)
-    session.add(event)
-    session.flush()
+    if returning:
+        session.add(event)
+        session.flush()
+    else:  # a row the login may write but not read back (storage/server.py)
+        columns = [c.name for c in AuditEvent.__table__.c if c.name != "id"]
+        session.connection().execute(insert(AuditEvent).values({c: getattr(event, c) for c in columns}).inline())
     session.info["audit_heads"][evaluation_id] = (event.seq, event.hash)
     if not seal:
         session.info.setdefault("audit_unsealed", {})[evaluation_id] = actor
@@ -146,12 +151,13 @@ def seal_pending(session: Session) -> None:
         if session.get(Evaluation, evaluation_id) is None:
             continue  # deleted in this transaction, with its trail
         if not _sees_whole_evaluation(session, evaluation_id):
-            # sealed at the next commit of a login that sees it all (see below), which adds this delta
-            if deltas.get(evaluation_id):
+            # sealed at the next commit of a login that sees it all (see below), which adds this
+            # delta (without one, that seal is computed from every row)
+            if not full:
                 _head(session, evaluation_id)
                 first = session.info["audit_start"][evaluation_id] + 1
                 record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None,
-                       delta_value(deltas[evaluation_id], first), seal=True)
+                       delta_value(deltas.get(evaluation_id, {}), first), seal=True, returning=False)
             continue
         _head(session, evaluation_id)  # the writer's turn first: no seal can be written meanwhile
         previous = None if full else _previous_seal(session, evaluation_id)
@@ -168,7 +174,7 @@ def _previous_seal(session: Session, evaluation_id: int) -> object | None:
     (storage.decision_state.moved_by_deltas), up to the head as this transaction found it.
     None when that does not cover every event since the seal (rows written in bulk, a version-1
     seal, no seal yet): the seal is then computed from every row."""
-    own = session.info.get("audit_sealed", {}).get(evaluation_id)
+    own: object | None = session.info.get("audit_sealed", {}).get(evaluation_id)
     if own is not None:
         return own
     start = session.info.get("audit_start", {}).get(evaluation_id, 0)

@@ -185,7 +185,8 @@ def _core_write(state: ORMExecuteState) -> Result[Any] | None:
         return None  # the audit trail itself, or not a table of the decision state
     session = state.session
     (pk,) = table.primary_key.columns
-    many = isinstance(state.parameters, list)
+    parameters: Any = state.parameters
+    many = isinstance(parameters, list)
     if state.is_insert:
         if getattr(statement, "select", None) is not None or statement._returning:
             session.info[FULL] = True
@@ -196,13 +197,13 @@ def _core_write(state: ORMExecuteState) -> Result[Any] | None:
         return frozen()
     where = statement.whereclause
     if many and where is None and state.is_update:  # ORM bulk UPDATE by primary key
-        ids = {int(p[pk.key]) for p in state.parameters}
+        ids = {int(p[pk.key]) for p in parameters}
     elif many:
         session.info[FULL] = True
         return None
     else:
         query = select(pk) if where is None else select(pk).where(where)
-        ids = set(session.connection().execute(query, state.parameters or {}).scalars())
+        ids = set(session.connection().execute(query, parameters or {}).scalars())
     rows: Rows = {table: ids}
     again = _before_write(session, rows, {}) if state.is_update else _before_write(session, {}, rows)
     result = state.invoke_statement()
