@@ -12,6 +12,9 @@ Reported as milliseconds and ratios.
 
 from __future__ import annotations
 
+import itertools
+import json
+import shutil
 import sys
 import tempfile
 import time
@@ -19,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,9 +31,9 @@ from bench.large_evaluation import build_large_evaluation  # noqa: E402
 from vendor_eval.services import evaluators, scores  # noqa: E402
 from vendor_eval.services.demo import load_demo  # noqa: E402
 from vendor_eval.services.snapshot import load_snapshot  # noqa: E402
-from vendor_eval.storage import audit, database, open_database, state_changes  # noqa: E402
+from vendor_eval.storage import Database, audit, database, open_database, state_changes  # noqa: E402
 from vendor_eval.storage.decision_state import seal_value  # noqa: E402
-from vendor_eval.storage.models import Base  # noqa: E402
+from vendor_eval.storage.models import AuditEvent, Base  # noqa: E402
 
 CAPTURE = [
     (Session, "before_flush", state_changes._before_flush), (Session, "after_flush", state_changes._after_flush),
@@ -39,13 +42,10 @@ CAPTURE = [
 ]
 
 
-def best_ms(func: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append((time.perf_counter() - start) * 1000)
-    return min(times)  # the machine is shared: the least disturbed run
+def ms(func: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    func()
+    return (time.perf_counter() - start) * 1000
 
 
 @contextmanager
@@ -56,18 +56,20 @@ def no_seal() -> Iterator[None]:
         session.info.pop("audit_unsealed", None)
 
     real = audit.seal_pending
-    audit.seal_pending = database.seal_pending = flush_only  # type: ignore[assignment]
+    audit.seal_pending = database.seal_pending = flush_only  # type: ignore[attr-defined]
     for target, name, fn in CAPTURE:
         event.remove(target, name, fn)
     try:
         yield
     finally:
-        audit.seal_pending = database.seal_pending = real  # type: ignore[assignment]
+        audit.seal_pending = database.seal_pending = real  # type: ignore[attr-defined]
         for target, name, fn in CAPTURE:
             event.listen(target, name, fn, **({"propagate": True} if target is Base else {}))
 
 
-def measure(path: Path, ref: str | int, label: str) -> None:
+def measure(path: Path, ref: str | int, label: str, runs: int = 15) -> None:
+    """Edits with the seal on `path` and without it on a copy, taken in turns so that the load
+    of a shared machine falls on both alike; the least disturbed of each is reported."""
     db = open_database(path, daily_backup=False)
     snap = load_snapshot(db, ref)
     evaluator = snap.evaluators[0].name
@@ -75,22 +77,34 @@ def measure(path: Path, ref: str | int, label: str) -> None:
         evaluators.set_submitted(db, ref, evaluator, False, "bench")  # a submitted evaluator withdraws first
     vendor = snap.vendors[0].name
     criterion = next(c for c in snap.criteria if c.scale_max - c.scale_min >= 2)
-    values = iter([criterion.scale_min + 1, criterion.scale_min + 2] * 100)
+    low, high = criterion.scale_min + 1, criterion.scale_min + 2
 
-    def edit() -> None:
-        scores.record_score(db, ref, evaluator, vendor, criterion.id, next(values), "bench")
+    def edit(target: Database, values: Iterator[float]) -> Callable[[], object]:
+        return lambda: scores.record_score(target, ref, evaluator, vendor, criterion.id, next(values), "bench")
 
-    edit()  # the first edit after a bulk load computes the seal from every row; every later one is incremental
+    edit(db, iter([low]))()  # the first edit after a bulk load computes the seal from every row; every later one is incremental
     with db.read() as s:
-        full = best_ms(lambda: seal_value(s, snap.evaluation.id), 3)
-    sealed = best_ms(edit, 9)
-    with no_seal():
-        floor = best_ms(edit, 9)
-    edit()  # back to sealed commits: the next seal must start from a full computation again
+        full = min(ms(lambda: seal_value(s, snap.evaluation.id)) for _ in range(3))
+    db.dispose()
+    copy = path.with_name(path.stem + "-floor.db")
+    shutil.copyfile(path, copy)
+    db, floor_db = open_database(path, daily_backup=False), open_database(copy, daily_backup=False)
+    sealed_ms, floor_ms = [], []
+    sealed_values, floor_values = itertools.cycle([high, low]), itertools.cycle([high, low])  # every edit changes the cell
+    for _ in range(runs):
+        sealed_ms.append(ms(edit(db, sealed_values)))
+        with no_seal():
+            floor_ms.append(ms(edit(floor_db, floor_values)))
+    sealed, floor = min(sealed_ms), min(floor_ms)
     print(f"{label:28} {len(snap.scores):>7} scores  full digest {full:7.1f} ms  "
           f"edit with incremental seal {sealed:6.1f} ms  without seal {floor:6.1f} ms  "
           f"seal adds {sealed - floor:5.1f} ms  ratio {sealed / floor:4.2f}x")
+    with db.read() as s:  # the incremental seals kept up with every edit
+        newest = s.scalar(select(AuditEvent.new_value).where(AuditEvent.evaluation_id == snap.evaluation.id)
+                          .order_by(AuditEvent.seq.desc()).limit(1))
+        assert json.loads(newest or "null") == seal_value(s, snap.evaluation.id)
     db.dispose()
+    floor_db.dispose()
 
 
 def main() -> None:

@@ -146,7 +146,9 @@ def seal_pending(session: Session) -> None:
     earlier by Database.write, so the heads it announces and keeps are the seals' seqs."""
     session.flush()  # first: its before_flush marks the evaluations changed without an event
     pending: dict[int, str] = session.info.pop("audit_unsealed", {})
-    deltas, full = state_changes.take(session)  # a Core write alone (storage.transfer's copy) seals nothing
+    deltas, full, flushed = state_changes.take(session)
+    for evaluation_id in flushed:  # rows changed without an event (a score saved with its old value)
+        pending.setdefault(evaluation_id, "vendor_eval")
     for evaluation_id, actor in sorted(pending.items()):
         if session.get(Evaluation, evaluation_id) is None:
             continue  # deleted in this transaction, with its trail

@@ -31,14 +31,16 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from vendor_eval.storage.decision_state import row_hashes, state_tables
 from vendor_eval.storage.models import Base, Evaluation
 
-DELTAS, FULL, FLUSH = "state_deltas", "state_full", "state_flush"
+DELTAS, FULL, FLUSH, FLUSHED = "state_deltas", "state_full", "state_flush", "state_flushed"
 Rows = dict[Table, set[int]]
 
 
-def take(session: Session) -> tuple[dict[int, dict[str, int]], bool]:
-    """The deltas gathered since the last call (evaluation -> table -> delta), and whether a
-    write asked for a full computation; both are reset."""
-    return session.info.pop(DELTAS, {}), bool(session.info.pop(FULL, False))
+def take(session: Session) -> tuple[dict[int, dict[str, int]], bool, set[int]]:
+    """The deltas gathered since the last call (evaluation -> table -> delta), whether a write
+    asked for a full computation, and the evaluations whose rows an ORM flush changed (they are
+    due a seal even without an event; a Core write alone, such as storage.transfer's copy of
+    rows and events, is not); all are reset."""
+    return session.info.pop(DELTAS, {}), bool(session.info.pop(FULL, False)), session.info.pop(FLUSHED, set())
 
 
 def _table_of(target: object) -> Table | None:
@@ -48,8 +50,11 @@ def _table_of(target: object) -> Table | None:
 
 def _apply(session: Session, rows: Rows, sign: int, lock: bool = False) -> None:
     deltas: dict[int, dict[str, int]] = session.info.setdefault(DELTAS, {})
+    flushed: set[int] | None = session.info.setdefault(FLUSHED, set()) if FLUSH in session.info else None
     for table, ids in rows.items():
         for evaluation_id, _row, digest in row_hashes(session, table, ids, lock):
+            if flushed is not None:
+                flushed.add(evaluation_id)
             per_table = deltas.setdefault(evaluation_id, {})
             per_table[table.name] = per_table.get(table.name, 0) + sign * digest
 
@@ -117,7 +122,9 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     dirty = [o for o in session.dirty if session.is_modified(o, include_collections=False)]
     changed, deleted = _rows_of(dirty), _rows_of(session.deleted)
     seen = _merge(_merge({}, changed), deleted)
-    session.info[FLUSH] = {"seen": seen, "again": _before_write(session, changed, deleted), "inserted": {}}
+    flush: dict[str, Rows] = {"seen": seen, "again": {}, "inserted": {}}
+    session.info[FLUSH] = flush
+    flush["again"] = _before_write(session, changed, deleted)
 
 
 def _unseen(target: Any) -> tuple[Session, dict[str, Rows], Rows] | None:
@@ -160,15 +167,16 @@ def _after_insert(_mapper: Any, _connection: Any, target: Any) -> None:
 
 @sa_event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context: Any) -> None:
-    flush = session.info.pop(FLUSH, None)
+    flush = session.info.get(FLUSH)
     if flush is not None:
         _apply(session, _merge(flush["again"], flush["inserted"]), +1)
+        del session.info[FLUSH]
 
 
 @sa_event.listens_for(Session, "after_commit")
 @sa_event.listens_for(Session, "after_soft_rollback")
 def _forget(session: Session, *_args: Any) -> None:
-    for key in (DELTAS, FULL, FLUSH):
+    for key in (DELTAS, FULL, FLUSH, FLUSHED):
         session.info.pop(key, None)
 
 
