@@ -93,7 +93,7 @@ def record(
     if returning:
         session.add(event)
         session.flush()
-    else:  # a row the login may write but not read back (storage/server.py)
+    else:  # (an evaluator login may write its delta but not read it back: storage/server.py)
         columns = [c.name for c in AuditEvent.__table__.c if c.name != "id"]
         session.connection().execute(insert(AuditEvent).values({c: getattr(event, c) for c in columns}).inline())
     session.info["audit_heads"][evaluation_id] = (event.seq, event.hash)
@@ -166,7 +166,8 @@ def seal_pending(session: Session) -> None:
         value = advanced(previous, deltas.get(evaluation_id, {})) if previous is not None else None
         if value is None:
             value = seal_value(session, evaluation_id)
-        record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None, value, seal=True)
+        record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None, value, seal=True,
+               returning=False)  # no ORM flush: the seal is the commit's last write
         session.info.setdefault("audit_sealed", {})[evaluation_id] = value
 
 
@@ -180,6 +181,17 @@ def _previous_seal(session: Session, evaluation_id: int) -> object | None:
     if own is not None:
         return own
     start = session.info.get("audit_start", {}).get(evaluation_id, 0)
+    head = session.connection().execute(  # by its seq: the usual case, one look-up in the (evaluation, seq) key
+        select(AuditEvent.entity, AuditEvent.field, AuditEvent.new_value)
+        .where(AuditEvent.evaluation_id == evaluation_id, AuditEvent.seq == start)).first()
+    if head is None or (head.entity, head.field) != (SEAL_ENTITY, SEAL_FIELD):
+        return None
+    try:
+        value = json.loads(head.new_value or "null")
+    except ValueError:
+        return None
+    if delta_of(value) is None:
+        return advanced(value, {})
     deltas: list[tuple[int, object]] = []
     seals = session.connection().execute(
         select(AuditEvent.seq, AuditEvent.new_value)

@@ -167,6 +167,8 @@ def row_hashes(session: Session, table: Table, ids: Iterable[int], lock: bool = 
             queries = [f"SELECT p.evaluation_id, {selected} FROM {table.name} t "
                        f"JOIN {fk.column.table.name} p ON p.id = t.{fk.parent.name} WHERE t.{pk} IN ({listed})"
                        for fk in _links(table)]
+        if not suffix:  # one round trip (FOR UPDATE does not go with UNION)
+            queries = [" UNION ALL ".join(queries)]
         header = _header(table)
         for sql in queries:
             for (evaluation_id, row_id), text in reader.rows(table, sql + suffix, lead=2):
