@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -39,6 +40,7 @@ from vendor_eval.services.demo import load_demo
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, open_database
 from vendor_eval.storage import database as storage_database
+from vendor_eval.storage.decision_state import seal_value
 from vendor_eval.storage.migrate import current_revision, head_revision, upgrade
 from vendor_eval.storage.models import Base, Score
 from vendor_eval.storage.server_backup import tool
@@ -310,20 +312,31 @@ def test_the_chair_may_do_what_the_chair_may(committee: Committee) -> None:
 def test_an_evaluators_commits_are_sealed_by_the_next_chair_commit_and_verify_meanwhile(committee: Committee) -> None:
     ref, criterion = committee.ref, _first_criterion(committee.owner, committee.ref)
 
-    def newest(db: Database) -> tuple[str, str]:
+    def newest(db: Database) -> tuple[str, str, dict[str, Any]]:
         with db.read() as s:
-            row = s.execute(text("SELECT entity, field FROM audit_event WHERE evaluation_id = :e "
+            row = s.execute(text("SELECT entity, field, new_value FROM audit_event WHERE evaluation_id = :e "
                                  "ORDER BY seq DESC LIMIT 1"), {"e": ref}).one()
-        return row.entity, row.field
+        return row.entity, row.field, json.loads(row.new_value)
 
-    # Ames sees only her own scores, so her commits leave no (partial) seal behind them.
+    def from_every_row() -> dict[str, object]:
+        with committee.owner.read() as s:
+            return seal_value(s, ref)
+
+    # Ames sees only her own scores, so her commits leave no (partial) seal behind them: only the
+    # change each made to the sums of the sealed state (a delta, from the rows she changed).
     scores.record_score(committee.ames, ref, "Dr Ames", VENDORS[0], criterion, 5, "Dr Ames")
     evaluators.set_submitted(committee.ames, ref, "Dr Ames", True, "Dr Ames")
-    assert newest(committee.owner) == ("evaluator", "submitted_at")
+    entity, field, value = newest(committee.owner)
+    assert (entity, field) == ("evaluation", "state_sha256") and set(value["delta"]) == {"evaluator"}
+    assert "sum" not in value
     assert integrity.verify(committee.owner, ref).problem is None
-    # The chair's next change seals the whole state, Ames's rows included.
+    with committee.ames.read() as s:  # sums of row hashes: two of them could be matched against guessed scores
+        assert s.execute(text("SELECT count(*) FROM audit_event WHERE field = 'state_sha256'")).scalar() == 0
+    # The chair's next change seals the whole state, Ames's rows included: the previous seal
+    # moved by her deltas and the chair's own, equal to the digest of every row.
     criteria.set_criterion_weight(committee.chair, ref, criterion, 50, "chair")
-    assert newest(committee.owner) == ("evaluation", "state_sha256")
+    entity, field, value = newest(committee.owner)
+    assert (entity, field) == ("evaluation", "state_sha256") and value == from_every_row()
     assert integrity.verify(committee.owner, ref).problem is None
     # After an evaluator's commit a table no evaluator writes is still held to the seal
     # (a submitted evaluator withdraws before scoring again).
@@ -333,6 +346,20 @@ def test_an_evaluators_commits_are_sealed_by_the_next_chair_commit_and_verify_me
         s.execute(text("UPDATE criterion SET weight = 99 WHERE id = :c"), {"c": criterion})
     problem = integrity.verify(committee.owner, ref).problem
     assert problem is not None and "no longer has the digest" in problem and "criterion" in problem
+
+
+def test_a_score_an_evaluator_changed_behind_the_app_is_not_sealed_by_the_chair(committee: Committee) -> None:
+    """With the deltas, verify holds an evaluator's own rows to the record too: a score written
+    with SQL by the evaluator's login (RLS allows it, no event, no delta) stays reported after
+    the chair's next seal."""
+    ref, criterion = committee.ref, _first_criterion(committee.owner, committee.ref)
+    scores.record_score(committee.ames, ref, "Dr Ames", VENDORS[0], criterion, 5, "Dr Ames")
+    with committee.ames.write() as s:
+        assert s.execute(text("UPDATE score SET comment = 'changed later' WHERE criterion_id = :c"),
+                         {"c": criterion}).rowcount == 1
+    criteria.set_criterion_weight(committee.chair, ref, criterion, 50, "chair")
+    problem = integrity.verify(committee.owner, ref).problem
+    assert problem is not None and "rows of score" in problem
 
 
 def test_after_finalising_the_server_refuses_even_an_evaluators_own_scores(committee: Committee) -> None:

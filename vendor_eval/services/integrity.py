@@ -35,7 +35,7 @@ from vendor_eval.services.lifecycle import frozen_problem, ranking_digest
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database
 from vendor_eval.storage.audit import EVALUATOR_ENTITIES, EVALUATOR_TABLES, GENESIS, is_seal, verify_chain
-from vendor_eval.storage.decision_state import changed_tables
+from vendor_eval.storage.decision_state import changed_tables, delta_of, moved_by_deltas
 from vendor_eval.storage.models import (
     AuditEvent,
     ConsensusScore,
@@ -181,26 +181,39 @@ def _seal_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> s
     if not events:
         return ("it has no audit events at all, yet every evaluation created by vendor_eval has some: "
                 "they were deleted." if _has_rows(s, evaluation_id) else None)
-    if not any(is_seal(e) for e in events):
+    values = {e.seq: _json(e.new_value) for e in events if is_seal(e)}
+    full = [i for i, e in enumerate(events) if e.seq in values and delta_of(values[e.seq]) is None]
+    if not full:
         return None  # written before sealing existed (or in bulk by a benchmark): nothing to compare with
-    seal_at = max(i for i, e in enumerate(events) if is_seal(e))
-    last, after = events[seal_at], events[seal_at + 1:]
-    # An evaluator login on a server does not seal (storage.audit): only its own kind of event
-    # may follow the newest seal, and only its tables may differ from it. A file has no such
-    # logins: there the newest event is always a seal.
+    last, after = events[full[-1]], events[full[-1] + 1:]
+    # An evaluator login on a server does not seal (storage.audit): only its own kind of event,
+    # and the delta of each of its commits, may follow the newest seal. When those deltas cover
+    # every event since the seal, the state must equal the seal moved by them; otherwise (a
+    # client from before the deltas) only the evaluator's tables may differ from the seal.
+    # A file has no such logins: there the newest event is always a seal.
     logins = s.scalar(select(ServerUser.id).where(ServerUser.evaluation_id == evaluation_id).limit(1)) is not None
-    stray = [e for e in after if not logins or e.entity not in EVALUATOR_ENTITIES]
+    stray = [e for e in after if not logins or (e.entity not in EVALUATOR_ENTITIES and e.seq not in values)]
     if stray:
         return (f"audit event #{stray[-1].seq} ({stray[-1].entity} {stray[-1].field}) is not followed by the seal of "
                 "the decision state that vendor_eval writes with every change: the newest events were deleted, or "
                 "this one was appended outside vendor_eval.")
-    changed = changed_tables(s, evaluation_id, json.loads(last.new_value or "null"))
-    if changed is None or (after and changed and set(changed) <= EVALUATOR_TABLES):
+    sealed = values[last.seq]
+    moved = moved_by_deltas(sealed, last.seq, [(e.seq, values[e.seq]) for e in after if e.seq in values],
+                            events[-1].seq) if after else None
+    changed = changed_tables(s, evaluation_id, moved if moved is not None else sealed)
+    if changed is None or (after and moved is None and changed and set(changed) <= EVALUATOR_TABLES):
         return None
     where = f" (rows of {', '.join(changed)})" if changed else ""
     return (f"the evaluation's data no longer has the digest sealed by audit event #{last.seq} "
             f"({last.at[:19].replace('T', ' ')} UTC): rows were changed, added or deleted outside vendor_eval"
             f"{where}.")
+
+
+def _json(text: str | None) -> object:
+    try:
+        return json.loads(text or "null")
+    except ValueError:
+        return None  # not a value vendor_eval wrote: it matches no state
 
 
 def _has_rows(s: Session, evaluation_id: int) -> bool:

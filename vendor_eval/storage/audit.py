@@ -5,9 +5,15 @@ the previous event's hash, so editing or deleting a past event breaks the chain
 at that point (verify_chain names it).
 
 Every transaction that records events ends with a seal: one more event whose value is
-the SHA-256 of the evaluation's whole decision state as committed (storage.decision_state).
+the digest of the evaluation's whole decision state as committed (storage.decision_state).
 A row changed in the file afterwards no longer matches the newest seal, whether or not an
 event describes it; verify recomputes the digest and compares.
+
+The seal is incremental: the previous seal moved by the rows this transaction changed
+(storage.state_changes), so a score edit costs the same on 1,000 scores as on 180,000. A row
+changed outside the app since the previous seal is therefore not absorbed by the next one:
+verify keeps reporting it. A full computation happens only where there is no version-2 seal
+to start from (the first commit after an upgrade), or after events that no seal followed.
 """
 
 from __future__ import annotations
@@ -18,11 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable, select, text
+from sqlalchemy import Executable, insert, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from vendor_eval.storage.decision_state import seal_value
+from vendor_eval.storage import state_changes
+from vendor_eval.storage.decision_state import advanced, delta_of, delta_value, moved_by_deltas, seal_value
 from vendor_eval.storage.models import AuditEvent, Evaluation, utcnow
 
 GENESIS = "0" * 64
@@ -56,6 +63,7 @@ def record(
     reason: str = "",
     *,
     seal: bool = False,
+    returning: bool = True,
 ) -> AuditEvent:
     """Append one event to the evaluation's chain (the caller's transaction commits it,
     and sealing the decision state at commit is due for the evaluation).
@@ -67,17 +75,7 @@ def record(
     turn until commit and reads the head as the owner: row-level security may hide
     other evaluators' events from the writer.
     """
-    heads: dict[int, tuple[int, str]] = session.info.setdefault("audit_heads", {})
-    if evaluation_id not in heads:
-        query: Executable
-        if session.get_bind().dialect.name == "postgresql":
-            query = text("SELECT seq, hash FROM vendor_eval_chain_head(:evaluation)").bindparams(evaluation=evaluation_id)
-        else:
-            query = (select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.evaluation_id == evaluation_id)
-                     .order_by(AuditEvent.seq.desc()).limit(1))
-        last = session.execute(query).first()
-        heads[evaluation_id] = (last.seq, last.hash) if last and last.seq is not None else (0, GENESIS)
-    last_seq, last_hash = heads[evaluation_id]
+    last_seq, last_hash = _head(session, evaluation_id)
     event = AuditEvent(
         evaluation_id=evaluation_id,
         seq=last_seq + 1,
@@ -92,12 +90,33 @@ def record(
         prev_hash=last_hash,
     )
     event.hash = event_hash(event)
-    session.add(event)
-    session.flush()
-    heads[evaluation_id] = (event.seq, event.hash)
+    if returning:
+        session.add(event)
+        session.flush()
+    else:  # (an evaluator login may write its delta but not read it back: storage/server.py)
+        columns = [c.name for c in AuditEvent.__table__.c if c.name != "id"]
+        session.connection().execute(insert(AuditEvent).values({c: getattr(event, c) for c in columns}).inline())
+    session.info["audit_heads"][evaluation_id] = (event.seq, event.hash)
     if not seal:
         session.info.setdefault("audit_unsealed", {})[evaluation_id] = actor
     return event
+
+
+def _head(session: Session, evaluation_id: int) -> tuple[int, str]:
+    """The chain head (seq, hash), read once per transaction (see record); the head as the
+    transaction found it stays in session.info["audit_start"] for the seal."""
+    heads: dict[int, tuple[int, str]] = session.info.setdefault("audit_heads", {})
+    if evaluation_id not in heads:
+        query: Executable
+        if session.get_bind().dialect.name == "postgresql":
+            query = text("SELECT seq, hash FROM vendor_eval_chain_head(:evaluation)").bindparams(evaluation=evaluation_id)
+        else:
+            query = (select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.evaluation_id == evaluation_id)
+                     .order_by(AuditEvent.seq.desc()).limit(1))
+        last = session.execute(query).first()
+        heads[evaluation_id] = (last.seq, last.hash) if last and last.seq is not None else (0, GENESIS)
+        session.info.setdefault("audit_start", {})[evaluation_id] = heads[evaluation_id][0]
+    return heads[evaluation_id]
 
 
 def is_seal(event: AuditEvent) -> bool:
@@ -127,13 +146,72 @@ def seal_pending(session: Session) -> None:
     earlier by Database.write, so the heads it announces and keeps are the seals' seqs."""
     session.flush()  # first: its before_flush marks the evaluations changed without an event
     pending: dict[int, str] = session.info.pop("audit_unsealed", {})
+    deltas, full, flushed = state_changes.take(session)
+    for evaluation_id in flushed:  # rows changed without an event (a score saved with its old value)
+        pending.setdefault(evaluation_id, "vendor_eval")
     for evaluation_id, actor in sorted(pending.items()):
         if session.get(Evaluation, evaluation_id) is None:
             continue  # deleted in this transaction, with its trail
         if not _sees_whole_evaluation(session, evaluation_id):
-            continue  # sealed at the next commit of a login that sees it all (see below)
-        record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None,
-               seal_value(session, evaluation_id), seal=True)
+            # sealed at the next commit of a login that sees it all (see below), which adds this
+            # delta (without one, that seal is computed from every row)
+            if not full:
+                _head(session, evaluation_id)
+                first = session.info["audit_start"][evaluation_id] + 1
+                record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None,
+                       delta_value(deltas.get(evaluation_id, {}), first), seal=True, returning=False)
+            continue
+        _head(session, evaluation_id)  # the writer's turn first: no seal can be written meanwhile
+        previous = None if full else _previous_seal(session, evaluation_id)
+        value = advanced(previous, deltas.get(evaluation_id, {})) if previous is not None else None
+        if value is None:
+            value = seal_value(session, evaluation_id)
+        record(session, evaluation_id, actor, SEAL_ENTITY, evaluation_id, SEAL_FIELD, None, value, seal=True,
+               returning=False)  # no ORM flush: the seal is the commit's last write
+        session.info.setdefault("audit_sealed", {})[evaluation_id] = value
+
+
+def _previous_seal(session: Session, evaluation_id: int) -> object | None:
+    """The seal value this transaction's changes start from: a seal written earlier in this
+    transaction, or the newest seal moved on by the deltas of the evaluator logins' commits since
+    (storage.decision_state.moved_by_deltas), up to the head as this transaction found it.
+    None when that does not cover every event since the seal (rows written in bulk, a version-1
+    seal, no seal yet): the seal is then computed from every row."""
+    own: object | None = session.info.get("audit_sealed", {}).get(evaluation_id)
+    if own is not None:
+        return own
+    start = session.info.get("audit_start", {}).get(evaluation_id, 0)
+    head = session.connection().execute(  # by its seq: the usual case, one look-up in the (evaluation, seq) key
+        select(AuditEvent.entity, AuditEvent.field, AuditEvent.new_value)
+        .where(AuditEvent.evaluation_id == evaluation_id, AuditEvent.seq == start)).first()
+    if head is None or (head.entity, head.field) != (SEAL_ENTITY, SEAL_FIELD):
+        return None
+    try:
+        value = json.loads(head.new_value or "null")
+    except ValueError:
+        return None
+    if delta_of(value) is None:
+        return advanced(value, {})
+    deltas: list[tuple[int, object]] = []
+    seals = session.connection().execute(
+        select(AuditEvent.seq, AuditEvent.new_value)
+        .where(AuditEvent.evaluation_id == evaluation_id, AuditEvent.seq <= start,
+               AuditEvent.entity == SEAL_ENTITY, AuditEvent.field == SEAL_FIELD)
+        .order_by(AuditEvent.seq.desc()))
+    try:
+        for seq, text in seals:
+            try:
+                value = json.loads(text or "null")
+            except ValueError:
+                return None
+            if delta_of(value) is None:
+                return moved_by_deltas(value, seq, deltas[::-1], start)
+            if not deltas and seq != start:
+                return None  # events that no seal or delta covers follow
+            deltas.append((seq, value))
+        return None
+    finally:
+        seals.close()
 
 
 # What an evaluator login on a server writes (storage/server.py): the entities of its events

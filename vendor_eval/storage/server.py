@@ -70,10 +70,14 @@ _EVALUATOR_POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
     )],
     "audit_event": [
         # the trail shows score values: in blind mode others' only once the login has submitted
-        # (an INSERT ... RETURNING must see the row it wrote, hence its own scores' events)
-        ("SELECT", f"evaluation_id IN {_in('open_book_evaluations')} OR (evaluation_id IN {_in('my_evaluations')} "
+        # (an INSERT ... RETURNING must see the row it wrote, hence its own scores' events).
+        # Never the seals and deltas (storage.audit): they are sums of row hashes, and the
+        # difference of two could be matched against guessed scores; an evaluator writes its
+        # deltas without RETURNING and never reads them.
+        ("SELECT", f"(evaluation_id IN {_in('open_book_evaluations')} OR (evaluation_id IN {_in('my_evaluations')} "
                    "AND (entity NOT IN ('score', 'consensus') OR (entity = 'score' AND EXISTS (SELECT 1 FROM score s "
-                   f"WHERE s.id = entity_id AND s.evaluator_id IN {_in('my_evaluators')}))))", None),
+                   f"WHERE s.id = entity_id AND s.evaluator_id IN {_in('my_evaluators')}))))) "
+                   "AND NOT (entity = 'evaluation' AND field = 'state_sha256')", None),
         # (EXISTS: one primary-key look-up per event; IN built the set of all own scores per INSERT)
         ("INSERT", None, f"evaluation_id IN {_in('my_evaluations')}"),
     ],
