@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from vendor_eval.errors import ValidationError
@@ -111,3 +113,19 @@ def scored_eval(db: Database, imaging_eval: int) -> int:
         scores.record_score(db, imaging_eval, ev, beta, c.id, c.scale_max - 1, "officer")
     criteria.normalise_weights(db, imaging_eval, "officer")
     return imaging_eval
+
+
+def test_a_criterion_renamed_to_a_name_in_use_is_refused_in_a_sentence(db: Database, imaging_eval: int) -> None:
+    first, second = load_snapshot(db, imaging_eval).criteria[:2]
+    with pytest.raises(ValidationError, match=re.escape(f"already a criterion named '{second.name}'")):
+        criteria.update_criterion(db, imaging_eval, first.id, "officer", name=second.name)
+    criteria.update_criterion(db, imaging_eval, first.id, "officer", name=first.name)  # its own name: no change
+    assert load_snapshot(db, imaging_eval).criteria[0].name == first.name
+
+
+def test_a_scenario_named_by_a_digit_like_character_is_not_found_rather_than_a_crash(
+        db: Database, imaging_eval: int) -> None:
+    from vendor_eval.errors import NotFound
+
+    with pytest.raises(NotFound, match="no tariff scenario '²'"):
+        tariffs.remove_scenario(db, imaging_eval, "²", "officer")

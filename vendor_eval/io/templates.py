@@ -311,7 +311,7 @@ def builtin_templates() -> dict[str, Path]:
     versions: dict[str, list[tuple[tuple[int, str], Path]]] = {}
     for path in sorted(templates_dir().glob("*.json")):
         spec = load_template(path)
-        order = (int(spec.version), "") if spec.version.isdigit() else (0, spec.version)
+        order = (int(spec.version), "") if spec.version.isdecimal() else (0, spec.version)
         versions.setdefault(spec.name, []).append((order, path))
     found: dict[str, Path] = {}
     for name, entries in versions.items():

@@ -100,6 +100,8 @@ def _apply_criterion_fields(s: Session, evaluation_id: int, actor: str, c: Crite
         if not isinstance(value, CRITERION_FIELDS[field]):
             raise ValidationError(f"The criterion field {field!r} got {value!r}, which has the wrong type.")
         _check_criterion_field(c, field, value)
+        if field == "name" and value != c.name:
+            _check_name_free(s, evaluation_id, value)
         audit.set_field(s, evaluation_id, actor, "criterion", c, field, value)
     if c.scale_max <= c.scale_min:
         raise ValidationError(f"The scale of {c.name!r} needs its maximum above its minimum, "
@@ -115,6 +117,11 @@ def _apply_criterion_fields(s: Session, evaluation_id: int, actor: str, c: Crite
         if outside:
             raise ValidationError(f"{outside} score(s) of {c.name!r} lie outside the new scale "
                                   f"{c.scale_min:g}-{c.scale_max:g}; change or clear them first.")
+
+
+def _check_name_free(s: Session, evaluation_id: int, name: str) -> None:
+    if s.scalar(select(Criterion.id).where(Criterion.evaluation_id == evaluation_id, Criterion.name == name)):
+        raise ValidationError(f"There is already a criterion named {name!r}.")
 
 
 def _check_criterion_field(c: Criterion, field: str, value: Any) -> None:
@@ -205,8 +212,7 @@ def add_criterion(db: Database, ref: Ref, group: Ref, name: str, actor: str, wei
         if not name.strip():
             raise ValidationError("A criterion needs a name.")
         name = name.strip()
-        if s.scalar(select(Criterion.id).where(Criterion.evaluation_id == evaluation.id, Criterion.name == name)):
-            raise ValidationError(f"There is already a criterion named {name!r}.")
+        _check_name_free(s, evaluation.id, name)
         if scale_max <= scale_min:
             raise ValidationError(f"A scale needs its maximum above its minimum, got {scale_min:g}..{scale_max:g}.")
         keys = set(s.scalars(select(Criterion.key).where(Criterion.evaluation_id == evaluation.id)))

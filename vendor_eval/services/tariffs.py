@@ -138,7 +138,7 @@ def parse_rates(rates: Any) -> dict[str, float]:
 
 def _scenario(s: Session, evaluation_id: int, ref: Ref) -> TariffScenario:
     row = None
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdecimal()):
         row = s.get(TariffScenario, int(ref))
         row = row if row is not None and row.evaluation_id == evaluation_id else None
     if row is None:

@@ -81,7 +81,7 @@ class ParsedScoresheet:
 
     def meta_int(self, key: str) -> int:
         text = self.meta.get(key, "")
-        return int(text) if text.isdigit() else -1
+        return int(text) if text.isdecimal() else -1
 
 
 class ScoresheetInvalid(QuestionnaireInvalid):
@@ -305,7 +305,7 @@ def _vendor_id(mark: Any) -> int | None:
     if not text.startswith(VENDOR_MARK):
         return None
     digits = text[len(VENDOR_MARK):]
-    return int(digits) if digits.isdigit() and len(digits) < 12 else None
+    return int(digits) if digits.isdecimal() and len(digits) < 12 else None
 
 
 def _date_value(raw: Any) -> str:

@@ -270,11 +270,11 @@ def _columns(t: Table, file_name: str, over: Overrides) -> Table:
 def _weight_override(t: Table, text: str, file_name: str) -> int | None:
     if text == "equal":
         return None
-    if text.isdigit() != t.transposed:
+    if text.isdecimal() != t.transposed:
         wanted = "a row number" if t.transposed else "a column letter"
         raise ValidationError(f"--weights {text}: the criteria run {'across the columns' if t.transposed else 'down the rows'}, "
                               f"so the weights are in a {'row' if t.transposed else 'column'}; give {wanted}.")
-    return int(text) - 1 if text.isdigit() else column_index_from_string(text.upper()) - 1
+    return int(text) - 1 if text.isdecimal() else column_index_from_string(text.upper()) - 1
 
 
 def _mostly_formulas(t: Table, j: int, body: range) -> bool:

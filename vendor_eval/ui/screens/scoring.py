@@ -69,7 +69,7 @@ class ScoringView(QTableView):
         text = event.text()
         if index.isValid() and self.state() != QAbstractItemView.State.EditingState:
             key = event.key()
-            if text.isdigit() and len(text) == 1:
+            if text.isdecimal() and len(text) == 1:
                 if self.owner.score_current(int(text)):
                     self.move_next()
                 return
