@@ -77,6 +77,38 @@ class Seeds:
         return self.copy(db.path, name, build, base)
 
 
+# The slowest tests, slowest first (seconds on an idle 2-core machine in brackets): under
+# pytest-xdist (`make test`) each worker takes them before the rest, so no long test starts
+# last and leaves the other workers idle. A test not named here keeps its place.
+SLOWEST_FIRST = (
+    "tests/ui/test_consistency.py",  # the 200-action walk [~70]
+    "tests/test_wheel_install.py",  # build, install, run the wheel [~15]
+    "tests/io/test_workbook_print.py",  # LibreOffice prints the sample's workbook [~15]
+    "tests/test_code_quality.py",  # mypy, ruff, import-linter [~25]
+    "tests/test_import_contracts.py",  # import-linter on eleven copies of the package [~15]
+    "tests/integrity/test_crash_safety.py",  # kills real writers [~10]
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker: the slowest tests first, and the tests of a module that shares a
+    module- or class-scoped fixture kept on one worker (the fixture is built once)."""
+    if not hasattr(config, "workerinput"):
+        return  # a plain run keeps pytest's order
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return next((i for i, slow in enumerate(SLOWEST_FIRST) if path == slow), len(SLOWEST_FIRST))
+
+    items.sort(key=rank)  # stable: the order within a file and among the rest is pytest's
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        defs = fixtures.name2fixturedefs.values() if fixtures else ()
+        if any(d[-1].scope in ("module", "class", "package") for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(scope="session")
 def _seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
     return Seeds(tmp_path_factory.mktemp("seeds"))
