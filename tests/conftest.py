@@ -77,16 +77,20 @@ class Seeds:
         return self.copy(db.path, name, build, base)
 
 
-# The slowest tests, slowest first (seconds on an idle 2-core machine in brackets): under
-# pytest-xdist (`make test`) each worker takes them before the rest, so no long test starts
-# last and leaves the other workers idle. A test not named here keeps its place.
+# The slowest test files, slowest first (CPU seconds of a serial run in brackets): under
+# pytest-xdist (`make test`) the workers take them before the rest, so no long test starts
+# last and leaves the other workers idle. A file not named here keeps pytest's order.
 SLOWEST_FIRST = (
-    "tests/ui/test_consistency.py",  # the 200-action walk [~70]
-    "tests/test_wheel_install.py",  # build, install, run the wheel [~15]
-    "tests/io/test_workbook_print.py",  # LibreOffice prints the sample's workbook [~15]
-    "tests/test_code_quality.py",  # mypy, ruff, import-linter [~25]
-    "tests/test_import_contracts.py",  # import-linter on eleven copies of the package [~15]
-    "tests/integrity/test_crash_safety.py",  # kills real writers [~10]
+    "tests/ui/test_consistency.py",  # the 200-action walk, in two legs [94]
+    "tests/test_wheel_install.py",  # build, install and run the wheel [41]
+    "tests/integrity/test_restore_checks.py",  # the CLI run again and again [39]
+    "tests/integrity/test_tamper_corpus.py",  # one worker: a module fixture [39]
+    "tests/io/test_workbook_print.py",  # LibreOffice prints the sample's workbook [30]
+    "tests/integrity/test_finalised_record.py",  # [27]
+    "tests/storage/test_postgresql.py",  # [18]
+    "tests/integrity/test_cli_fuzz.py",  # [14]
+    "tests/ui/test_app.py",  # [13]
+    "tests/test_code_quality.py",  # mypy without a cache, ruff, import-linter [12]
 )
 
 
