@@ -21,12 +21,12 @@ run: $(STAMP)
 	$(VENV)/bin/vendor-eval
 
 # The whole suite on parallel workers (pytest-xdist): TEST_WORKERS of them, the slowest tests
-# first (tests/conftest.py), a module's shared fixture kept on one worker (loadgroup). Each
+# first, a file with a shared fixture kept on one worker (tests/conftest.py). Each
 # worker has its own temporary folder, seed databases and PostgreSQL server. `make test
 # TEST_WORKERS=0` runs it in one process. The PostgreSQL tests start a throwaway server of
 # their own; without one they are skipped.
 TEST_WORKERS ?= 3
-PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(TEST_WORKERS)
 
 test: $(STAMP)
 	bash packaging/system-deps.sh postgresql || echo "PostgreSQL not installed: the shared-database tests will be skipped"

@@ -11,8 +11,10 @@ starting states are built in the test's own database instead of copied.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -94,10 +96,8 @@ SLOWEST_FIRST = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On an xdist worker: the slowest tests first, and the tests of a module that shares a
-    module- or class-scoped fixture kept on one worker (the fixture is built once)."""
+    """On an xdist worker: the slowest tests first (the scheduler hands them out in this order)."""
     if not hasattr(config, "workerinput"):
         return  # a plain run keeps pytest's order
 
@@ -106,11 +106,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return next((i for i, slow in enumerate(SLOWEST_FIRST) if path == slow), len(SLOWEST_FIRST))
 
     items.sort(key=rank)  # stable: the order within a file and among the rest is pytest's
-    for item in items:
-        fixtures = getattr(item, "_fixtureinfo", None)
-        defs = fixtures.name2fixturedefs.values() if fixtures else ()
-        if any(d[-1].scope in ("module", "class", "package") for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+_SHARED_FIXTURE = re.compile(r"""scope=["'](module|class|package)["']""")
+
+
+@functools.cache
+def _shares_a_fixture(path: str) -> bool:
+    """Does the test file define a module-, class- or package-scoped fixture?"""
+    file = Path(__file__).resolve().parent.parent / path
+    return file.is_file() and bool(_SHARED_FIXTURE.search(file.read_text(encoding="utf-8")))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """make test's scheduler: each test on its own, in the workers' (slowest-first) order,
+    except that a file with a shared fixture runs whole on one worker (its fixture built once).
+    (xdist's own --dist loadgroup cannot tag tests on pytest 9.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SlowestFirst(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::")[0]
+            return path if _shares_a_fixture(path) else nodeid
+
+    config.option.loadscopereorder = False  # keep the order the workers collected
+    return SlowestFirst(config, log)
 
 
 @pytest.fixture(scope="session")
