@@ -1,6 +1,6 @@
 # The two commands a new user needs: `make demo` (install, then open the app on the
-# sample RFP) and `make test` (install, then run the whole test suite; `make test-fast`
-# leaves out the LibreOffice and crash-harness tests).
+# sample RFP) and `make test` (install, then run the whole test suite on parallel workers;
+# `make test-fast` leaves out the LibreOffice and crash-harness tests).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
@@ -20,14 +20,21 @@ demo: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/vendor-eval
 
-# The PostgreSQL tests start a throwaway server of their own; without one they are skipped.
+# The whole suite on parallel workers (pytest-xdist): TEST_WORKERS of them, the slowest tests
+# first, a file with a shared fixture kept on one worker (tests/conftest.py). Each
+# worker has its own temporary folder, seed databases and PostgreSQL server. `make test
+# TEST_WORKERS=0` runs it in one process. The PostgreSQL tests start a throwaway server of
+# their own; without one they are skipped.
+TEST_WORKERS ?= 3
+PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(TEST_WORKERS)
+
 test: $(STAMP)
 	bash packaging/system-deps.sh postgresql || echo "PostgreSQL not installed: the shared-database tests will be skipped"
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	$(PYTEST)
 
 # Everything but the tests that start LibreOffice or kill processes mid-write.
 test-fast: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not libreoffice and not crash_harness"
+	$(PYTEST) -m "not libreoffice and not crash_harness"
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done

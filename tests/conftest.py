@@ -11,8 +11,10 @@ starting states are built in the test's own database instead of copied.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -75,6 +77,60 @@ class Seeds:
         assert db.path is not None
         db.dispose()  # no connection may hold the old file while it is replaced
         return self.copy(db.path, name, build, base)
+
+
+# The slowest test files, slowest first (CPU seconds of a serial run in brackets): under
+# pytest-xdist (`make test`) the workers take them before the rest, so no long test starts
+# last and leaves the other workers idle. A file not named here keeps pytest's order.
+SLOWEST_FIRST = (
+    "tests/ui/test_consistency.py",  # the 200-action walk, in two legs [94]
+    "tests/test_wheel_install.py",  # build, install and run the wheel [41]
+    "tests/integrity/test_restore_checks.py",  # the CLI run again and again [39]
+    "tests/integrity/test_tamper_corpus.py",  # one worker: a module fixture [39]
+    "tests/io/test_workbook_print.py",  # LibreOffice prints the sample's workbook [30]
+    "tests/integrity/test_finalised_record.py",  # [27]
+    "tests/storage/test_postgresql.py",  # [18]
+    "tests/integrity/test_cli_fuzz.py",  # [14]
+    "tests/ui/test_app.py",  # [13]
+    "tests/test_code_quality.py",  # mypy without a cache, ruff, import-linter [12]
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker: the slowest tests first (the scheduler hands them out in this order)."""
+    if not hasattr(config, "workerinput"):
+        return  # a plain run keeps pytest's order
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return next((i for i, slow in enumerate(SLOWEST_FIRST) if path == slow), len(SLOWEST_FIRST))
+
+    items.sort(key=rank)  # stable: the order within a file and among the rest is pytest's
+
+
+_SHARED_FIXTURE = re.compile(r"""scope=["'](module|class|package)["']""")
+
+
+@functools.cache
+def _shares_a_fixture(path: str) -> bool:
+    """Does the test file define a module-, class- or package-scoped fixture?"""
+    file = Path(__file__).resolve().parent.parent / path
+    return file.is_file() and bool(_SHARED_FIXTURE.search(file.read_text(encoding="utf-8")))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """make test's scheduler: each test on its own, in the workers' (slowest-first) order,
+    except that a file with a shared fixture runs whole on one worker (its fixture built once).
+    (xdist's own --dist loadgroup cannot tag tests on pytest 9.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SlowestFirst(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::")[0]
+            return path if _shares_a_fixture(path) else nodeid
+
+    config.option.loadscopereorder = False  # keep the order the workers collected
+    return SlowestFirst(config, log)
 
 
 @pytest.fixture(scope="session")

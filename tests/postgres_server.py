@@ -58,7 +58,11 @@ class Server:
 
 
 def start() -> Server:
-    """initdb + pg_ctl start; about 3 s. The caller stops it."""
+    """initdb + pg_ctl start; about 3 s. The caller stops it.
+
+    Each pytest-xdist worker starts its own: a data directory of its own and a port the
+    system hands out. Another process may take that port before the server binds it, so
+    a failed start tries the next free port (twice more)."""
     bin_dir = binaries()
     if bin_dir is None:
         raise FileNotFoundError("no PostgreSQL server binaries (initdb) on this machine")
@@ -70,11 +74,22 @@ def start() -> Server:
         shutil.chown(folder / "pw", "postgres")
     server = Server(bin_dir, folder, _free_port(), password)
     try:
+        # No durability: the data directory is thrown away after the session.
         server._run("initdb", "-D", str(folder / "data"), "-A", "scram-sha-256", "-U", SUPERUSER,
-                    "--pwfile", str(folder / "pw"), "-E", "UTF8", "--locale", "C")
-        options = f"-k {folder} -p {server.port} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
-        server._run("pg_ctl", "-D", str(folder / "data"), "-o", options, "-l", str(folder / "log"), "-w", "start")
+                    "--pwfile", str(folder / "pw"), "-E", "UTF8", "--locale", "C", "--no-sync")
+        for attempt in range(3):
+            options = (f"-k {folder} -p {server.port} -c listen_addresses=127.0.0.1 -c max_connections=100"
+                       " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+            try:
+                server._run("pg_ctl", "-D", str(folder / "data"), "-o", options, "-l", str(folder / "log"),
+                            "-w", "start")
+                break
+            except subprocess.CalledProcessError:
+                if attempt == 2:
+                    raise
+                server.port = _free_port()
     except subprocess.CalledProcessError as exc:
+        log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
         shutil.rmtree(folder, ignore_errors=True)
-        raise RuntimeError(f"PostgreSQL did not start: {exc.stderr or exc.stdout}") from exc
+        raise RuntimeError(f"PostgreSQL did not start: {exc.stderr or exc.stdout}{log[-1000:]}") from exc
     return server

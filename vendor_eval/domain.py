@@ -231,9 +231,9 @@ class AnswerEntry:
 
 
 @dataclass(frozen=True)
-class CostLineEntry:
-    id: int
-    vendor_id: int
+class CostLine:
+    """One line of a vendor's annual cost: as a questionnaire states it, before it is stored."""
+
     category: str
     description: str
     annual_amount: float
@@ -241,6 +241,17 @@ class CostLineEntry:
     origin_country: str
     pass_through: bool
     imaging_equipment: bool
+
+
+COST_LINE_FIELDS = tuple(f.name for f in dataclasses.fields(CostLine))
+
+
+@dataclass(frozen=True)
+class CostLineEntry(CostLine):
+    """A stored cost line."""
+
+    id: int = field(kw_only=True)
+    vendor_id: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import Seeds
 from vendor_eval.cli import main
 from vendor_eval.services.demo import load_demo
-from vendor_eval.storage import open_database
 
 HOSTILE_IDS = ["²", "١٢", "-1", "0", "+1", " 1 ", "1.0", "1e3", "0x1", "", str(2**63), str(2**70), "9" * 5000,
                "1\u200b", "Ⅻ", "１"]
@@ -87,11 +87,9 @@ def _fingerprint(path: Path) -> tuple[object, ...]:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample(tmp_path_factory: pytest.TempPathFactory, _seeds: Seeds) -> Path:
     path = tmp_path_factory.mktemp("fuzz") / "sample.db"
-    db = open_database(path)
-    load_demo(db)
-    db.dispose()
+    _seeds.copy(path, "demo", load_demo)
     return path
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import Seeds
 from vendor_eval.errors import ReadOnlyError
 from vendor_eval.services import backups, integrity, lifecycle, scores
 from vendor_eval.services.demo import load_demo
@@ -26,10 +27,10 @@ KEY = "capability.key_staff"
 
 
 @pytest.fixture(scope="module")
-def finalised_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def finalised_sample(tmp_path_factory: pytest.TempPathFactory, _seeds: Seeds) -> Path:
     path = tmp_path_factory.mktemp("sample") / "sample.db"
-    db = open_database(path)
-    load_demo(db)
+    _seeds.copy(path, "demo", load_demo)
+    db = open_database(path, daily_backup=False)
     lifecycle.finalise(db, 1, "Dr. Miriam Okafor")
     db.dispose()
     return path

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import Seeds
 from vendor_eval.services import integrity, lifecycle
 from vendor_eval.services.demo import load_demo
 from vendor_eval.storage import open_database
@@ -226,12 +227,12 @@ def _copy(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
+def samples(tmp_path_factory: pytest.TempPathFactory, _seeds: Seeds) -> dict[str, tuple[Path, str]]:
     """The sample RFP before and after finalise, each with the chain head a report of it would print."""
     folder = tmp_path_factory.mktemp("tamper")
     before = folder / "sample.db"
-    db = open_database(before)
-    load_demo(db)
+    _seeds.copy(before, "demo", load_demo)
+    db = open_database(before, daily_backup=False)
     head_before = integrity.verify(db, EID).head
     db.dispose()
     after = _copy(before, folder / "finalised.db")

@@ -85,8 +85,8 @@ def make_snapshot(missing_policy: str = "renormalise", drop_cell: bool = True) -
                 scores.append(domain.ScoreEntry(sid, e.id, v.id, c.id, value, comment, T0, 1))
     consensus = (domain.ConsensusEntry(1, 10, 7, 4.0, "agreed after the reference call", "officer", T0, 1),)
     cost_lines = tuple(
-        domain.CostLineEntry(i, v.id, "hardware", "scanner parts", 100_000 + 10_000 * i, "USD",
-                             "China" if i % 2 else "Germany", True, False)
+        domain.CostLineEntry("hardware", "scanner parts", 100_000 + 10_000 * i, "USD",
+                             "China" if i % 2 else "Germany", True, False, id=i, vendor_id=v.id)
         for i, v in enumerate(vendors))
     scenarios = (domain.TariffScenarioEntry(1, "Baseline", {}, False, 0),
                  domain.TariffScenarioEntry(2, "US Section 301: 25 % on China", {"China": 0.25}, False, 1),

@@ -27,8 +27,8 @@ def _shown(screen: AuditScreen, column: int) -> list[str]:
     return [m.data(m.index(r, column)) for r in range(m.rowCount())]
 
 
-def test_audit_log_pages_filters_and_names(qtmodeltester, window: MainWindow, db: Database) -> None:
-    eid = load_demo(db)
+def test_audit_log_pages_filters_and_names(qtmodeltester, window: MainWindow, db: Database, seed) -> None:
+    eid = seed("demo", load_demo)
     with db.read() as s:
         total = s.query(AuditEvent).filter_by(evaluation_id=eid).filter(  # seals are verify's, not people's
             ~((AuditEvent.entity == SEAL_ENTITY) & (AuditEvent.field == SEAL_FIELD))).count()

@@ -89,10 +89,10 @@ def test_filter_next_cell_dialog_and_counters(window: MainWindow, db: Database, 
     assert "1 cell must be discussed" in screen.summary.text()
 
 
-def test_group_headings_and_fit_all_vendors(window: MainWindow, db: Database) -> None:
+def test_group_headings_and_fit_all_vendors(window: MainWindow, seed) -> None:
     from vendor_eval.services.demo import load_demo
 
-    eid = load_demo(db)  # seven vendors
+    eid = seed("demo", load_demo)  # seven vendors
     window.resize(1024, 700)
     open_eval(window, eid)
     screen = show(window, CommitteeScreen)

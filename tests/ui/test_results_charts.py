@@ -21,8 +21,8 @@ def _bars(screen: ResultsScreen) -> dict[str, float]:
     return {name: bar.at(k) for k, name in enumerate(categories)}
 
 
-def test_topsis_chart_shows_closeness_to_the_ideal(window: MainWindow, db: Database) -> None:
-    eid = load_demo(db)
+def test_topsis_chart_shows_closeness_to_the_ideal(window: MainWindow, db: Database, seed) -> None:
+    eid = seed("demo", load_demo)
     open_eval(window, eid)
     screen = show(window, ResultsScreen)
     assert isinstance(screen.bar_chart.series()[0], QHorizontalStackedBarSeries)  # weighted: parts by group
@@ -38,8 +38,8 @@ def test_topsis_chart_shows_closeness_to_the_ideal(window: MainWindow, db: Datab
     assert all(abs(got[k] - want[k]) < 1e-9 for k in want) and all(0 < x < 1 for x in got.values())
 
 
-def test_radar_keeps_its_size_at_1024x700(window: MainWindow, db: Database) -> None:
-    eid = load_demo(db)
+def test_radar_keeps_its_size_at_1024x700(window: MainWindow, seed) -> None:
+    eid = seed("demo", load_demo)
     open_eval(window, eid)
     window.resize(1024, 700)
     screen = show(window, ResultsScreen)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from vendor_eval import domain
 from vendor_eval.errors import ValidationError
 from vendor_eval.io.templates import (
     AnswerSpec,
@@ -273,7 +274,4 @@ _VENDOR_FIELDS = (
     "name", "legal_name", "contact", "hq_country", "delivery_locations", "deployment_model", "hosting_model",
     "modalities", "service_types", "certifications", "contract_term_years", "escalation_cap_pct", "notes", "position",
 )
-_COST_FIELDS = (
-    "category", "description", "annual_amount", "currency", "origin_country", "pass_through",
-    "imaging_equipment", "position",
-)
+_COST_FIELDS = (*domain.COST_LINE_FIELDS, "position")

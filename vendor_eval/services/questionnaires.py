@@ -64,8 +64,6 @@ SUGGESTIONS = cast(Table, SuggestedScore.__table__)
 Progress = Callable[[int, int, str], None]  # (files done, files in total, file being read)
 PROFILE_UPDATES = ("legal_name", "contact", "hq_country", "delivery_locations", "deployment_model", "hosting_model",
                    "modalities", "service_types", "certifications", "contract_term_years", "escalation_cap_pct")
-COST_FIELDS = ("category", "description", "annual_amount", "currency", "origin_country", "pass_through",
-               "imaging_equipment")
 
 
 @dataclass(frozen=True)
@@ -327,8 +325,8 @@ def _replace_cost_lines(s: Session, evaluation_id: int, vendor: Vendor, parsed: 
         return None
     old_rows = list(s.scalars(select(CostLine).where(CostLine.vendor_id == vendor.id)
                               .order_by(CostLine.position, CostLine.id)))
-    old = [{k: getattr(r, k) for k in COST_FIELDS} for r in old_rows]
-    new = [{k: getattr(line, k) for k in COST_FIELDS} for line in parsed.cost_lines]
+    old = [{k: getattr(r, k) for k in domain.COST_LINE_FIELDS} for r in old_rows]
+    new = [{k: getattr(line, k) for k in domain.COST_LINE_FIELDS} for line in parsed.cost_lines]
     if old != new:
         s.execute(delete(CostLine).where(CostLine.vendor_id == vendor.id))
         s.execute(insert(CostLine), [{"vendor_id": vendor.id, "position": i, **line} for i, line in enumerate(new)])

@@ -96,8 +96,8 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
             suggestions=suggestions,
             answers=tuple(domain.AnswerEntry(*x) for x in answers),
             cost_lines=tuple(
-                domain.CostLineEntry(x.id, x.vendor_id, x.category, x.description, x.annual_amount, x.currency,
-                                     x.origin_country, x.pass_through, x.imaging_equipment)
+                domain.CostLineEntry(x.category, x.description, x.annual_amount, x.currency, x.origin_country,
+                                     x.pass_through, x.imaging_equipment, id=x.id, vendor_id=x.vendor_id)
                 for x in cost_lines
             ),
             tariff_scenarios=tuple(

@@ -63,17 +63,6 @@ class ParsedAnswer:
 
 
 @dataclass(frozen=True)
-class ParsedCostLine:
-    category: str
-    description: str
-    annual_amount: float
-    currency: str
-    origin_country: str
-    pass_through: bool
-    imaging_equipment: bool
-
-
-@dataclass(frozen=True)
 class ParsedQuestionnaire:
     file_name: str
     evaluation_id: int
@@ -83,7 +72,7 @@ class ParsedQuestionnaire:
     generated_for: str  # the vendor the officer generated it for, "" when generic
     profile: dict[str, Any]  # only the fields the vendor filled in
     answers: tuple[ParsedAnswer, ...]
-    cost_lines: tuple[ParsedCostLine, ...]
+    cost_lines: tuple[domain.CostLine, ...]
     warnings: tuple[str, ...]
 
     @property
@@ -144,7 +133,7 @@ class _Parser:
         if self.p.errors:
             raise QuestionnaireInvalid(self.name, self.p.errors)
         answers = [ParsedAnswer(k, s["value"], s["evidence"], s["attachment_ref"], s["cell"]) for k, s in slots.items()]
-        costs = [ParsedCostLine(
+        costs = [domain.CostLine(
             category=line["Category"], description=line["Description"], annual_amount=line["Annual amount"],
             currency=line["Currency"], origin_country=line["Country of origin"], pass_through=line["Pass-through"],
             imaging_equipment=line["Imaging equipment"]) for line in cost_cells]
