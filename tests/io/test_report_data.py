@@ -49,7 +49,7 @@ def test_summary_without_a_qualified_vendor(inp: rd.ReportInputs) -> None:
 
 
 def test_ranking_rows_and_chart_series(inp: rd.ReportInputs) -> None:
-    rows = rd.ranking_rows(inp.ranking)
+    rows = rd.ranking_rows(inp.ranking, inp.snapshot)
     assert [r.vendor for r in rows][:3] == ["Northwind Teleradiology", ACME, CJK]
     assert rows[0].status == "Recommended" and rows[0].behind == 0
     assert all(r.rank is None for r in rows if r.status == "Disqualified")

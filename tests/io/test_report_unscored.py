@@ -64,6 +64,7 @@ def test_service_workbook_without_evaluators(db: Database, unscored: int, tmp_pa
     wb = openpyxl.load_workbook(path)
     summary = " ".join(str(c) for row in wb["Summary"].iter_rows(values_only=True) for c in row if c is not None)
     assert all(name in summary for name in VENDORS)
+    assert "Not scored" in summary and "Recommended" not in summary  # a 0-point tie recommends no one
     assert "Not computed." in [c for row in wb["Disagreement"].iter_rows(values_only=True) for c in row]
 
 

@@ -43,7 +43,7 @@ def build_report_data(inp: rd.ReportInputs, vendors_per_block: int = VENDORS_PER
     cells, bias = rt.disagreement_tables(inp.disagreement, why=why)
     text, table = rt.methodology(snap, r)
     return ReportData(
-        inputs=inp, cover=rd.cover(inp), method=r.method, summary=summary_sentences(inp), ranking=rd.ranking_rows(r),
+        inputs=inp, cover=rd.cover(inp), method=r.method, summary=summary_sentences(inp), ranking=rd.ranking_rows(r, inp.snapshot),
         ranking_table=rd.ranking_table(inp),
         stacked=rd.stacked_groups(r), radar=rd.radar_groups(r), matrix=rd.matrix_blocks(snap, r, vendors_per_block),
         knockouts=rt.knockout_table(snap, r), disagreement=cells, bias=bias,

@@ -210,12 +210,14 @@ class RankingRow:
     reasons: tuple[str, ...]
 
 
-def ranking_rows(r: RankingResult) -> list[RankingRow]:
+def ranking_rows(r: RankingResult, snap: Snapshot) -> list[RankingRow]:
     lead = r.vendors[0].score if r.vendors and not r.vendors[0].disqualified else None
+    unscored = bool(nothing_scored(snap))  # a 0-point tie recommends no one
     rows = []
     for v in r.vendors:
         behind = None if v.disqualified or lead is None else lead - v.score
-        status = "Disqualified" if v.disqualified else ("Recommended" if v.rank == 1 else "Qualified")
+        status = ("Not scored" if unscored else "Disqualified" if v.disqualified
+                  else "Recommended" if v.rank == 1 else "Qualified")
         rows.append(RankingRow(None if v.disqualified else v.rank, v.name, v.score, behind, status, v.reasons))
     return rows
 

@@ -227,7 +227,7 @@ def summary_sheet(book: sh.Book, ws: Any, inp: ReportInputs, about: Cover, total
     sh.header(ws, head, ("Rank", "Vendor", "Total (live)", "Score in the app", "Status", "Knock-out findings"))
     for k in (1, 3, 4, 5):
         ws.cell(head, k).alignment = sh.CENTRE_WRAP
-    for n, (v, line) in enumerate(zip(r.vendors, ranking_rows(r), strict=True)):
+    for n, (v, line) in enumerate(zip(r.vendors, ranking_rows(r, inp.snapshot), strict=True)):
         row = head + 1 + n
         ws.cell(row, 1, "DQ" if line.rank is None else line.rank).alignment = sh.TOP_CENTRE
         set_text_cell(ws.cell(row, 2), v.name)
