@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from vendor_eval.storage import Database
 from vendor_eval.ui.main_window import MainWindow
+from vendor_eval.ui.screens.scoring import ScoringScreen
 
 
 def open_eval(window: MainWindow, evaluation_id: int) -> None:
@@ -48,3 +49,17 @@ def declare_no_conflict(db: Database, evaluation: int, evaluator: int) -> None:
     from vendor_eval.services import declarations
 
     declarations.declare(db, evaluation, evaluator, [], "officer", "No interest in any vendor")
+
+
+def open_scoring_for_one_evaluator(window: MainWindow, db: Database, evaluation: int) -> tuple[ScoringScreen, int]:
+    """(the Scoring screen, the evaluator's id) of an evaluation with one vendor ("Alpha Reads")
+    and one evaluator who has declared no conflict: the smallest panel a keystroke can score."""
+    from vendor_eval.services import evaluators, vendors
+
+    vendors.add_vendor(db, evaluation, "Alpha Reads", "officer")
+    person = evaluators.add_evaluator(db, evaluation, "Dr. Ana Ruiz", "officer")
+    declare_no_conflict(db, evaluation, person)
+    open_eval(window, evaluation)
+    screen = show(window, ScoringScreen)
+    assert isinstance(screen, ScoringScreen)
+    return screen, person

@@ -12,14 +12,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.helpers import declare_no_conflict, open_eval, show
-from vendor_eval.services import evaluators, vendors
+from tests.ui.helpers import open_eval, open_scoring_for_one_evaluator, show
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 from vendor_eval.ui import tasks
 from vendor_eval.ui.main_window import MainWindow
 from vendor_eval.ui.screens.committee import CommitteeScreen
-from vendor_eval.ui.screens.scoring import ScoringScreen
 
 
 def _settle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -37,11 +35,7 @@ def _agrees(window: MainWindow, db: Database, evaluation: int) -> None:
 
 def test_keystrokes_show_before_their_saves_and_equal_the_file_after(  # type: ignore[no-untyped-def]
         qtbot, window: MainWindow, db: Database, imaging_eval: int) -> None:
-    vendors.add_vendor(db, imaging_eval, "Alpha Reads", "officer")
-    person = evaluators.add_evaluator(db, imaging_eval, "Dr. Ana Ruiz", "officer")
-    declare_no_conflict(db, imaging_eval, person)
-    open_eval(window, imaging_eval)
-    scoring = show(window, ScoringScreen)
+    scoring, person = open_scoring_for_one_evaluator(window, db, imaging_eval)
     view, model = scoring.view, scoring.model
     view.setCurrentIndex(model.index(0, 0))
     view.setFocus()
@@ -71,13 +65,9 @@ def test_keystrokes_show_before_their_saves_and_equal_the_file_after(  # type: i
 
 def test_a_refused_background_save_is_reported_and_taken_back(  # type: ignore[no-untyped-def]
         qtbot, window: MainWindow, db: Database, imaging_eval: int) -> None:
-    vendors.add_vendor(db, imaging_eval, "Alpha Reads", "officer")
-    person = evaluators.add_evaluator(db, imaging_eval, "Dr. Ana Ruiz", "officer")
-    declare_no_conflict(db, imaging_eval, person)
-    open_eval(window, imaging_eval)
+    scoring, person = open_scoring_for_one_evaluator(window, db, imaging_eval)
     session = window.session
     assert session is not None
-    scoring = show(window, ScoringScreen)
     view, model = scoring.view, scoring.model
     top = next(r for r, c in enumerate(model.criteria) if c.scale_max < 9)
     view.setCurrentIndex(model.index(top, 0))

@@ -6,23 +6,17 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
-from tests.ui.helpers import declare_no_conflict, open_eval, show
-from vendor_eval.services import evaluators, vendors
+from tests.ui.helpers import open_scoring_for_one_evaluator
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database
 from vendor_eval.ui.main_window import MainWindow
-from vendor_eval.ui.screens.scoring import ScoringScreen
 
 
 def test_patched_snapshot_equals_a_fresh_load(qtbot, window: MainWindow, db: Database,  # type: ignore[no-untyped-def]
                                               imaging_eval: int) -> None:
-    vendors.add_vendor(db, imaging_eval, "Alpha Reads", "officer")
-    person = evaluators.add_evaluator(db, imaging_eval, "Dr. Ana Ruiz", "officer")
-    declare_no_conflict(db, imaging_eval, person)
-    open_eval(window, imaging_eval)
+    scoring, person = open_scoring_for_one_evaluator(window, db, imaging_eval)
     session = window.session
     assert session is not None
-    scoring = show(window, ScoringScreen)
     view, model = scoring.view, scoring.model
     session.snapshot.score_cube()  # built, so each edit carries it over to the patched copy
 

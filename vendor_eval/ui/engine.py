@@ -17,11 +17,17 @@ from vendor_eval.ui import tasks
 from vendor_eval.ui.session import EvaluationSession
 
 
+def _choices(session: EvaluationSession) -> tuple[str, str, str | None]:
+    """The session's method, aggregation and tariff scenario: the key a ranking is cached under.
+    A scenario that was removed is forgotten first (back to prices as quoted)."""
+    if session.tariff_scenario is not None and session.tariff_scenario not in tariff_scenarios(session):
+        session.tariff_scenario = None
+    return (session.method, session.aggregation, session.tariff_scenario)
+
+
 def rank(session: EvaluationSession) -> RankingResult:
     """RankingResult for the session's snapshot with its chosen method, aggregation and tariff scenario."""
-    if session.tariff_scenario is not None and session.tariff_scenario not in tariff_scenarios(session):
-        session.tariff_scenario = None  # the scenario was removed: back to prices as quoted
-    key = (session.method, session.aggregation, session.tariff_scenario)
+    key = _choices(session)
     cached = session.cache.get("ranking")
     # Compared by identity: every change installs a new snapshot object.
     if cached is not None and cached[0] is session.snapshot and cached[1] == key:
@@ -37,7 +43,7 @@ def rank(session: EvaluationSession) -> RankingResult:
 
 def ranked(session: EvaluationSession) -> bool:
     """The ranking for the session's snapshot and choices is known (computed, or refused)."""
-    key = (session.method, session.aggregation, session.tariff_scenario)
+    key = _choices(session)
     return any(entry is not None and entry[0] is session.snapshot and entry[1] == key
                for entry in (session.cache.get("ranking"), session.cache.get("ranking refused")))
 
@@ -46,7 +52,7 @@ def rank_in_background(session: EvaluationSession, ready: Callable[[], None]) ->
     """Compute the ranking for the session's snapshot and choices off the UI thread (ranking 60
     vendors x 200 criteria x 15 evaluators holds the UI thread tens of ms, TOPSIS more); ready()
     runs on the UI thread once it is in the cache (or refused: try_rank then says why)."""
-    snapshot, key = session.snapshot, (session.method, session.aggregation, session.tariff_scenario)
+    snapshot, key = session.snapshot, _choices(session)
     if session.cache.get("ranking pending") == (id(snapshot), key):
         return  # already under way: its ready() follows
 
@@ -94,7 +100,7 @@ def score_cube(session: EvaluationSession) -> Any:
 
 def try_rank(session: EvaluationSession) -> tuple[RankingResult | None, UserError | None]:
     """(result, None) or (None, why not): a ranking that cannot be computed yet is a message, not an error."""
-    key = (session.method, session.aggregation, session.tariff_scenario)
+    key = _choices(session)
     refused = session.cache.get("ranking refused")
     if refused is not None and refused[0] is session.snapshot and refused[1] == key:
         return None, refused[2]

@@ -210,9 +210,7 @@ class ResultsScreen(Screen):
 
     def refresh(self) -> None:
         assert self.session is not None
-        if self.session.tariff_scenario not in (None, *engine.tariff_scenarios(self.session)):
-            self.session.tariff_scenario = None  # the scenario was removed: back to prices as quoted
-        if not engine.ranked(self.session):
+        if not engine.ranked(self.session):  # (it forgets a scenario that was removed)
             # Ranked off the UI thread; what is shown stays until the new ranking arrives.
             engine.rank_in_background(self.session, self._ranked)
             return
