@@ -18,9 +18,12 @@ that against anything kept outside the file: a report, a backup, a printed head.
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import re
 import sqlite3
+import sys
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +113,70 @@ def verify(db: Database, ref: Ref, known_head: str | None = None,
     if finalised:
         return report(frozen_problem(db, evaluation_id))
     return report(None)
+
+
+class Verification:
+    """verify() running beside the caller's own work: the same full check, in a forked process
+    on the machine's other core, while a report writes its workbook (verify reads and hashes
+    every row of the evaluation, about as long as writing the large evaluation's workbook).
+
+    Forked only on Linux, where the child starts at once from the parent's memory and reopens
+    no module (spawn would import the whole application first, longer than the check itself;
+    macOS and Windows do not fork safely). The child uses connections of its own, never the
+    parent's, and leaves through multiprocessing's os._exit, so nothing of the parent's is
+    closed or flushed twice. Elsewhere, or when the child gives no answer (killed, or verify
+    raised: the error is raised again here), result() runs verify in this process.
+    """
+
+    def __init__(self, db: Database, ref: Ref, known_head: str | None = None) -> None:
+        self._args = (db, ref, known_head)
+        self._answer: Any = None
+        self._process: Any = None
+        if sys.platform.startswith("linux"):
+            ctx = multiprocessing.get_context("fork")
+            self._answer, child_end = ctx.Pipe(duplex=False)
+            self._process = ctx.Process(target=_verify_child, args=(child_end, *self._args), daemon=True,
+                                        name="vendor_eval verify")
+            self._process.start()
+            child_end.close()
+
+    def result(self) -> IntegrityReport:
+        """The verdict, waiting for the child if it is still working."""
+        answer = None
+        if self._process is not None:
+            try:
+                answer = self._answer.recv()
+            except (EOFError, OSError):
+                answer = None  # it ended without a verdict
+            self.cancel()
+        return answer if isinstance(answer, IntegrityReport) else verify(*self._args)
+
+    def __call__(self) -> bool:
+        """Whether the record verifies: what a report prints (io.report.data.ReportInputs)."""
+        return self.result().intact
+
+    def cancel(self) -> None:
+        """Stop the child (a report that failed no longer needs the verdict)."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._answer.close()
+            self._process = None
+
+
+def _verify_child(conn: Any, db: Database, ref: Ref, known_head: str | None) -> None:
+    """In the forked child: a pool of its own (SQLAlchemy's recipe for a fork, the parent's
+    connections left alone), no cyclic collection (a short life with 10^5 row tuples and no
+    cycles), the verdict sent back; on any error nothing is sent and the parent verifies."""
+    gc.disable()
+    db.engine.dispose(close=False)
+    try:
+        conn.send(verify(db, ref, known_head))
+    except Exception:  # noqa: BLE001, S110 - the parent runs verify itself and meets the error there
+        pass
+    finally:
+        conn.close()
 
 
 def _hex(text: str, where: str) -> str:

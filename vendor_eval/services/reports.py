@@ -43,21 +43,30 @@ def report_inputs(db: Database, ref: Ref, progress: Progress | None = None, meth
     """Everything a report shows, computed from one consistent read of the evaluation, ranked as
     the committee chose (method, aggregation; None = the evaluation's own; a tariff scenario).
     audit=False leaves out the change log and its verification (a full digest of the decision
-    state), which only the workbook prints."""
+    state), which only the workbook prints. The verification runs beside the rest (another
+    process, services.integrity.Verification): chain_intact is then a function that waits for
+    its verdict, which the workbook asks last."""
     note = progress or (lambda _f, _m: None)
     note(0.0, "reading the evaluation")
     snap = load_snapshot(db, ref)
-    note(0.1, "ranking")
-    cube = snap.score_cube()
-    ranking = engine.rank_snapshot(snap, method, aggregation, cube=cube, tariff_scenario=scenario)
-    scored = len(snap.scores) > 0  # else nothing to compare: the report says so (data.nothing_scored)
-    disagreement = engine.disagreement_snapshot(snap) if scored else None
-    note(0.2, "sensitivity analysis")
-    sensitivity = _sensitivity(snap, aggregation, scenario) if scored else None
-    log, intact = _audit(db, snap) if audit else ((), None)
+    check = integrity.Verification(db, snap.evaluation.id, snap.audit_head) if audit else None
+    try:
+        note(0.1, "ranking")
+        cube = snap.score_cube()
+        ranking = engine.rank_snapshot(snap, method, aggregation, cube=cube, tariff_scenario=scenario)
+        scored = len(snap.scores) > 0  # else nothing to compare: the report says so (data.nothing_scored)
+        disagreement = engine.disagreement_snapshot(snap) if scored else None
+        note(0.2, "sensitivity analysis")
+        sensitivity = _sensitivity(snap, aggregation, scenario) if scored else None
+        log = _audit_log(db, snap) if audit else ()
+        tariffs = _tariffs(snap)
+    except BaseException:
+        if check is not None:
+            check.cancel()
+        raise
     return ReportInputs(snapshot=snap, ranking=ranking, generated_at=datetime.now(UTC).replace(tzinfo=None),
-                        disagreement=disagreement, sensitivity=sensitivity, tariffs=_tariffs(snap), audit=log,
-                        chain_intact=intact)
+                        disagreement=disagreement, sensitivity=sensitivity, tariffs=tariffs, audit=log,
+                        chain_intact=check)
 
 
 def _sensitivity(snap: Snapshot, aggregation: str | None, scenario: str | None) -> SensitivityResult | None:
@@ -80,16 +89,13 @@ def _tariffs(snap: Snapshot) -> TariffResult | None:
         return None
 
 
-def _audit(db: Database, snap: Snapshot) -> tuple[tuple[AuditRow, ...], bool]:
-    """The change log up to the chain head the fingerprint covers, and whether the record verifies
-    (chain, seal of the decision state, anchors: services.integrity)."""
+def _audit_log(db: Database, snap: Snapshot) -> tuple[AuditRow, ...]:
+    """The change log up to the chain head the fingerprint covers."""
     with db.read() as s:
         events = list(s.scalars(select(AuditEvent).where(AuditEvent.evaluation_id == snap.evaluation.id)
                                 .order_by(AuditEvent.seq)))
         cut = next((i + 1 for i, e in enumerate(events) if e.hash == snap.audit_head), len(events))
-        events = events[:cut]
-        rows = tuple(audit_row(e) for e in events if not is_seal(e))
-    return rows, integrity.verify(db, snap.evaluation.id, snap.audit_head).intact
+        return tuple(audit_row(e) for e in events[:cut] if not is_seal(e))
 
 
 def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: Progress | None = None,
@@ -128,6 +134,8 @@ def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: 
         raise ValidationError(f"The report could not be written to {target}: {exc.strerror or exc}.") from None
     finally:
         tmp.unlink(missing_ok=True)
+        if isinstance(inputs.chain_intact, integrity.Verification):
+            inputs.chain_intact.cancel()  # done already, unless the writing failed
     return target
 
 

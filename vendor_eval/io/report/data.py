@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,7 +42,13 @@ class ReportInputs:
     sensitivity: SensitivityResult | None = None
     tariffs: TariffResult | None = None
     audit: tuple[AuditRow, ...] = ()
-    chain_intact: bool | None = None  # None = not verified
+    # None = not verified; a function = a verification still running beside the writing
+    # (services.integrity.Verification), asked only when the workbook prints the verdict.
+    chain_intact: bool | None | Callable[[], bool] = None
+
+    def verdict(self) -> bool | None:
+        """Whether the record verifies (None = not verified), waiting for a check still running."""
+        return self.chain_intact() if callable(self.chain_intact) else self.chain_intact
 
 
 # --- fingerprint -------------------------------------------------------------------------
