@@ -39,6 +39,7 @@ SUM_BITS = 2048
 MODULUS = 1 << SUM_BITS
 TABLE_MODULUS = 1 << 256
 _CHUNK = 500  # ids per IN list
+_BATCH = 10_000  # rows fetched and rendered at a time
 
 
 def _belongs(table: Table, evaluation_id: int) -> str:
@@ -136,13 +137,17 @@ class _Reader:
         """(the first `lead` selected values, the row's canonical text) for each row of a query
         that selects those values and then all of the table's columns."""
         kinds = [c.type for c in table.c]
-        rows = self.connection.exec_driver_sql(sql).fetchall()
-        if not rows:
-            return
-        columns = list(zip(*rows, strict=True))  # rendered a column at a time (column_texts)
-        texts = [column_texts(col, k, self.json_as_text) for col, k in zip(columns[lead:], kinds, strict=True)]
-        yield from zip(zip(*columns[:lead], strict=True) if lead else (() for _ in rows),
-                       map("\t".join, zip(*texts, strict=True)), strict=True)
+        result = self.connection.exec_driver_sql(sql)
+        try:
+            cursor = result.cursor  # the driver's own tuples: SQLAlchemy's Row objects add nothing here
+            while rows := cursor.fetchmany(_BATCH):  # in batches: the same memory reused, no page faults
+                columns = list(zip(*rows, strict=True))  # rendered a column at a time (column_texts)
+                texts = [column_texts(col, k, self.json_as_text)
+                         for col, k in zip(columns[lead:], kinds, strict=True)]
+                yield from zip(zip(*columns[:lead], strict=True) if lead else (() for _ in rows),
+                               map("\t".join, zip(*texts, strict=True)), strict=True)
+        finally:
+            result.close()
 
 
 def _columns(table: Table, alias: str = "") -> str:

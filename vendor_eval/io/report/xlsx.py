@@ -54,10 +54,11 @@ def write_xlsx(data: ReportData, path: Path, progress: Progress | None = None) -
     sh.disagreement_sheets(book, inp.snapshot, inp.disagreement)
     sh.sensitivity_sheet(book, inp.sensitivity)
     sh.tariffs_sheet(book, inp.tariffs)
-    sh.audit_sheet(book, inp.snapshot, inp.audit, inp.verdict())  # written last: see verdict
+    note(0.7, "saving the workbook")
+    book.flush()  # every other sheet, while the record's verification may still be running (verdict)
+    sh.audit_sheet(book, inp.snapshot, inp.audit, inp.verdict())
     # No cached values are stored for the formulas: ask Excel and LibreOffice to compute on open.
     book.wb.calculation.fullCalcOnLoad = True
-    note(0.7, "saving the workbook")
     book.save(path)
     note(1.0, "done")
 

@@ -136,11 +136,18 @@ class Sheet:
         Neither Excel nor LibreOffice sizes rows on opening a file, so wrapped text would be cut."""
         self._wrapped.append((row, first, first if last is None else last, density))
 
+    def _value(self, row: int, column: int) -> Any:
+        """The value at (row, column), read without turning a put() value into a Cell."""
+        stored = self._rows.get(row, {}).get(column)
+        if isinstance(stored, Cell):
+            return stored.value
+        return stored[0] if isinstance(stored, tuple) else stored
+
     def _size_wrapped(self) -> None:
         heights: dict[int, float] = {}
         for row, first, last, density in self._wrapped:
             units = sum(self.ws.column_dimensions[col(k)].width or 8.43 for k in range(first, last + 1))
-            lines = wrapped_lines(str(self.cell(row, first).value or ""), int((units - CELL_PADDING) * density))
+            lines = wrapped_lines(str(self._value(row, first) or ""), int((units - CELL_PADDING) * density))
             heights[row] = max(heights.get(row, 0.0), LINE_HEIGHT + MORE_LINES * (lines - 1))
         for row, height in heights.items():
             if height > LINE_HEIGHT:
@@ -256,9 +263,14 @@ class Book:
         """Page setup (xlsx_print.setup_print) with this workbook's header and footer."""
         setup_print(ws, self.frame, **how)
 
-    def save(self, path: Path) -> None:
+    def flush(self) -> None:
+        """Stream the sheets made so far (each is then done: nothing more may be put in it)."""
         for s in self.sheets:
             s.close()
+        self.sheets.clear()
+
+    def save(self, path: Path) -> None:
+        self.flush()
         self.wb.save(path)
 
 
@@ -428,17 +440,15 @@ def criteria_rows(ws: Any, snap: Snapshot, row0: int, width: int) -> Grid:
     row_of: dict[int, int] = {}
     bands = []
     r = row0
+    band, wrap = ws.look(fill=HEAD_FILL, font=BOLD), ws.look(alignment=LABEL_WRAP)  # shared: a style per cell is slow
     for g in snap.groups:
         if not by_group[g.id]:
             continue
-        label = ws.cell(r, 1)
-        set_text_cell(label, g.name)
-        label.fill, label.font = HEAD_FILL, BOLD
+        ws.text(r, 1, g.name, band)
         for i, c in enumerate(by_group[g.id]):
             row_of[c.id] = r + 1 + i
-            name = ws.cell(r + 1 + i, 1)
-            set_text_cell(name, f"{c.name} (lower is better)" if c.direction == "min" else c.name)
-            name.alignment = LABEL_WRAP  # a name longer than label_width's cap wraps rather than being cut
+            # a name longer than label_width's cap wraps rather than being cut
+            ws.text(r + 1 + i, 1, f"{c.name} (lower is better)" if c.direction == "min" else c.name, wrap)
             ws.fit_height(r + 1 + i, 1)
         bands.append(Band(g, r, r + 1, r + len(by_group[g.id])))
         r += 1 + len(by_group[g.id])
@@ -583,9 +593,10 @@ def disagreement_sheets(book: Book, snap: Snapshot, d: DisagreementResult | None
     ws.cell(head - 1, 1, f"Cells to discuss{note}").font = SECTION_FONT
     rows = [(c.vendor, c.criterion, c.n_scores, c.low, c.high, c.spread, c.band.replace("_", " ")) for c in shown]
     end = table(ws, head, ("Vendor", "Criterion", "Scores", "Lowest", "Highest", "Spread", "Band"), rows, {5: "0%"})
+    shaded = {band: ws.look(fill=fill) for band, fill in BAND_FILL.items()}
     for i, c in enumerate(shown):
-        if c.band in BAND_FILL:
-            ws.cell(head + 1 + i, 7).fill = BAND_FILL[c.band]
+        if c.band in shaded:
+            ws.text(head + 1 + i, 7, rows[i][6], shaded[c.band])
     units = widths(ws, {"C": 8, "D": 8, "E": 8, "F": 8, "G": 14})
     units += fit_width(ws, "A", [c.vendor for c in shown] + [b.name for b in d.evaluators], 16, 32)
     units += fit_width(ws, "B", [c.criterion for c in shown], 16, 44)
