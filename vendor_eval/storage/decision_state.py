@@ -42,14 +42,21 @@ _CHUNK = 500  # ids per IN list
 _BATCH = 10_000  # rows fetched and rendered at a time
 
 
-def _belongs(table: Table, evaluation_id: int) -> str:
-    """SQL condition for the rows of one evaluation in a table (the id is an int, inlined)."""
+def _belongs(table: Table, evaluation_id: int, scan: bool = False) -> str:
+    """SQL condition for the rows of one evaluation in a table (the id is an int, inlined).
+
+    scan (for SQLite): '+column' keeps SQLite from answering the OR of the links with one index
+    per link (MULTI-INDEX OR), whose rows come in the first index's order and read the table's
+    pages scattered; a scan in rowid order testing the IN lists read the large evaluation's
+    180,000 scores in half the time, even beside other evaluations' rows. PostgreSQL plans
+    these with bitmaps, in table order, and keeps its indexes."""
     eid = int(evaluation_id)
     if table.name == Evaluation.__tablename__:
         return f"id = {eid}"
     if "evaluation_id" in table.c:
         return f"evaluation_id = {eid}"
-    links = [f"{fk.parent.name} IN (SELECT id FROM {fk.column.table.name} WHERE evaluation_id = {eid})"
+    plus = "+" if scan else ""
+    links = [f"{plus}{fk.parent.name} IN (SELECT id FROM {fk.column.table.name} WHERE evaluation_id = {eid})"
              for fk in _links(table)]
     return " OR ".join(links) if links else "0 = 1"
 
@@ -130,8 +137,7 @@ class _Reader:
 
     def __init__(self, session: Session):
         self.connection = session.connection()
-        self.json_as_text = self.connection.dialect.name == "sqlite"
-        self.postgresql = not self.json_as_text
+        self.sqlite = self.connection.dialect.name == "sqlite"  # else PostgreSQL (psycopg)
 
     def rows(self, table: Table, sql: str, lead: int = 0) -> Iterable[tuple[tuple[Any, ...], str]]:
         """(the first `lead` selected values, the row's canonical text) for each row of a query
@@ -142,7 +148,7 @@ class _Reader:
             cursor = result.cursor  # the driver's own tuples: SQLAlchemy's Row objects add nothing here
             while rows := cursor.fetchmany(_BATCH):  # in batches: the same memory reused, no page faults
                 columns = list(zip(*rows, strict=True))  # rendered a column at a time (column_texts)
-                texts = [column_texts(col, k, self.json_as_text)
+                texts = [column_texts(col, k, json_as_text=self.sqlite)
                          for col, k in zip(columns[lead:], kinds, strict=True)]
                 yield from zip(zip(*columns[:lead], strict=True) if lead else (() for _ in rows),
                                map("\t".join, zip(*texts, strict=True)), strict=True)
@@ -175,7 +181,7 @@ def table_sums(session: Session, evaluation_id: int) -> dict[str, int]:
     reader = _Reader(session)
     sums: dict[str, int] = {}
     for table in state_tables():
-        sql = f"SELECT {_columns(table)} FROM {table.name} WHERE {_belongs(table, evaluation_id)}"
+        sql = f"SELECT {_columns(table)} FROM {table.name} WHERE {_belongs(table, evaluation_id, reader.sqlite)}"
         header = _header(table)
         sums[table.name] = sum(_hash(header, text) for _, text in reader.rows(table, sql)) % MODULUS
     return sums
@@ -193,7 +199,7 @@ def row_hashes(session: Session, table: Table, ids: Iterable[int], lock: bool = 
     pk = _primary_key(table)
     for start in range(0, len(wanted), _CHUNK):
         listed = ", ".join(str(i) for i in wanted[start:start + _CHUNK])
-        suffix = " FOR UPDATE OF t" if lock and reader.postgresql else ""
+        suffix = " FOR UPDATE OF t" if lock and not reader.sqlite else ""
         selected = f"t.{pk}, {_columns(table, 't.')}"
         if table.name == Evaluation.__tablename__ or "evaluation_id" in table.c:
             owner = "t.id" if table.name == Evaluation.__tablename__ else "t.evaluation_id"
@@ -292,7 +298,7 @@ def table_digests(session: Session, evaluation_id: int) -> dict[str, str]:
     reader = _Reader(session)
     for table in state_tables():
         columns = _columns(table)
-        sql = (f"SELECT {columns} FROM {table.name} WHERE {_belongs(table, evaluation_id)} "
+        sql = (f"SELECT {columns} FROM {table.name} WHERE {_belongs(table, evaluation_id, reader.sqlite)} "
                f"ORDER BY {', '.join(c.name for c in table.primary_key.columns)}")
         digest = hashlib.sha256(f"{table.name}:{columns}\n".encode())
         digest.update("\n".join(text for _, text in reader.rows(table, sql)).encode("utf-8", "surrogatepass"))
