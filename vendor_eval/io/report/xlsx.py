@@ -147,14 +147,15 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
         ws.cell(RANK_ROW, 1, "Rank").font = sh.BOLD
         ws.cell(TOTAL_ROW, 1, "Total (live, 0-100)").font = sh.BOLD
         grid = grids[ws.title] = sh.criteria_rows(ws, snap, GRID_ROW0, last_col)
+        percent, centre = ws.look(number_format="0.0%"), ws.look(alignment=sh.CENTRE)  # shared: cheaper than a style per cell
         for band in grid.bands:
             share = ws.cell(band.row, 2, f"=Weights!$E${group_row[band.group.id]}")
             share.number_format, share.font = "0.0%", sh.BOLD
         for c in snap.criteria:
             row = grid.row_of[c.id]
-            ws.cell(row, 2, f"={weight_cells[c.id]}").number_format = "0.0%"
-            ws.cell(row, 3, float(c.scale_min)).alignment = sh.CENTRE
-            ws.cell(row, 4, float(c.scale_max)).alignment = sh.CENTRE
+            ws.put(row, 2, f"={weight_cells[c.id]}", percent)
+            ws.put(row, 3, float(c.scale_min), centre)
+            ws.put(row, 4, float(c.scale_max), centre)
             set_text_cell(ws.cell(row, last_col + 2), c.key)  # beside the print area: for lookups
         ws.cell(HEAD_ROW, last_col + 2, "Key").font = sh.BOLD
         for n, v in enumerate(vendors):
@@ -166,6 +167,7 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
     first, end = grid.first, grid.last
     missing_value = '""' if policy == "renormalise" else "0"  # scoring.weighted: minimum -> 0
     score_look, norm_look = cons.look(number_format="0.00"), norm.look(number_format="0.000")
+    subtotal = cons.look(number_format="0.00", font=sh.BOLD)
     for n, v in enumerate(vendors):
         x = FIRST_COL + n
         letter = col(x)
@@ -187,9 +189,8 @@ def consensus_sheets(book: sh.Book, inp: ReportInputs, weight_cells: dict[int, s
                           f"{scored}")
         total.number_format, total.font = "0.00", sh.BOLD
         for band in grid.bands:
-            sub = cons.cell(band.row, x, f"=100*SUMPRODUCT($B${band.first}:$B${band.last},"
-                                         f"Normalised!{letter}{band.first}:{letter}{band.last}){scored}")
-            sub.number_format, sub.font = "0.00", sh.BOLD
+            cons.put(band.row, x, f"=100*SUMPRODUCT($B${band.first}:$B${band.last},"
+                                  f"Normalised!{letter}{band.first}:{letter}{band.last}){scored}", subtotal)
         norm.cell(TOTAL_ROW, x, f"=Consensus!{letter}{TOTAL_ROW}").number_format = "0.00"
         totals[v.vendor_id] = f"Consensus!${letter}${TOTAL_ROW}"
     for ws in (cons, norm):

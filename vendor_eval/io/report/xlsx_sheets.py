@@ -540,9 +540,10 @@ def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> N
         vendor_header(ws, 4, 3, [names[v] for v in vendor_ids], ("Criterion", "Scale"))
         ws.cell(4, 2).alignment = CENTRE_WRAP
         grid = criteria_rows(ws, snap, 5, last)
+        centre = ws.look(alignment=CENTRE)
         for c in snap.criteria:
             if c.id in grid.row_of:
-                ws.cell(grid.row_of[c.id], 2, scale_text(c)).alignment = CENTRE
+                ws.put(grid.row_of[c.id], 2, scale_text(c), centre)
         for vid, cid, value, sid in scores:
             r, k = grid.row_of.get(cid), col_of.get(vid)
             if r is None or k is None:
