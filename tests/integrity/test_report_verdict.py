@@ -4,6 +4,7 @@ process on Linux): a row changed behind the application's back must still be rep
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import openpyxl
@@ -11,7 +12,7 @@ import pytest
 
 from vendor_eval.errors import NotFound
 from vendor_eval.services import integrity
-from vendor_eval.services.reports import export_report
+from vendor_eval.services.reports import export_report, export_report_from
 from vendor_eval.storage import Database
 
 INTACT = "The audit chain verified intact."
@@ -41,6 +42,20 @@ def test_the_workbook_reports_a_row_changed_outside_the_application(db: Database
     statement = audit_statement(export_report(db, scored, "xlsx", tmp_path / "after.xlsx"))
     assert BROKEN in statement and INTACT not in statement
     assert not integrity.verify(db, scored).intact  # the same verdict as the check run here
+
+
+def test_the_apps_export_in_its_daemonic_worker_process_reports_it_too(db: Database, scored: int,
+                                                                       db_target: str, tmp_path: Path) -> None:
+    # The app exports in a spawned daemonic process (ui/process_runner.py), which multiprocessing
+    # forbids to start children of its own: the verification must still run and say so.
+    tamper(db)
+    ctx = multiprocessing.get_context("spawn")
+    worker = ctx.Process(target=export_report_from, args=(db_target, scored, "xlsx", tmp_path / "app.xlsx"),
+                         daemon=True)
+    worker.start()
+    worker.join(120)
+    assert worker.exitcode == 0
+    assert BROKEN in audit_statement(tmp_path / "app.xlsx")
 
 
 def test_a_check_that_fails_in_its_process_fails_here_with_the_same_sentence(db: Database) -> None:

@@ -21,10 +21,12 @@ from __future__ import annotations
 import gc
 import json
 import multiprocessing
+import os
 import re
+import signal
 import sqlite3
 import sys
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,28 +124,34 @@ class Verification:
 
     Forked only on Linux, where the child starts at once from the parent's memory and reopens
     no module (spawn would import the whole application first, longer than the check itself;
-    macOS and Windows do not fork safely). The child uses connections of its own, never the
-    parent's, and leaves through multiprocessing's os._exit, so nothing of the parent's is
-    closed or flushed twice. Elsewhere, or when the child gives no answer (killed, or verify
-    raised: the error is raised again here), result() runs verify in this process.
+    macOS and Windows do not fork safely). os.fork, not multiprocessing.Process: the app's
+    export already runs in a daemonic worker process (ui/process_runner.py), which
+    multiprocessing forbids to have children. The child uses connections of its own, never
+    the parent's, and ends with os._exit, so nothing of the parent's is closed or flushed
+    twice. Elsewhere, or when the child gives no answer (killed, or verify raised: the error
+    is raised again here), result() runs verify in this process.
     """
 
     def __init__(self, db: Database, ref: Ref, known_head: str | None = None) -> None:
         self._args = (db, ref, known_head)
-        self._answer: Any = None
-        self._process: Any = None
-        if sys.platform.startswith("linux"):
-            ctx = multiprocessing.get_context("fork")
-            self._answer, child_end = ctx.Pipe(duplex=False)
-            self._process = ctx.Process(target=_verify_child, args=(child_end, *self._args), daemon=True,
-                                        name="vendor_eval verify")
-            self._process.start()
-            child_end.close()
+        self._pid: int | None = None
+        if not sys.platform.startswith("linux"):
+            return
+        self._answer, child_end = multiprocessing.Pipe(duplex=False)
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the caller's code
+            try:
+                self._answer.close()
+                _verify_child(child_end, db, ref, known_head)
+            finally:
+                os._exit(0)
+        self._pid = pid
+        child_end.close()
 
     def result(self) -> IntegrityReport:
         """The verdict, waiting for the child if it is still working."""
         answer = None
-        if self._process is not None:
+        if self._pid is not None:
             try:
                 answer = self._answer.recv()
             except (EOFError, OSError):
@@ -156,13 +164,13 @@ class Verification:
         return self.result().intact
 
     def cancel(self) -> None:
-        """Stop the child (a report that failed no longer needs the verdict)."""
-        if self._process is not None:
-            if self._process.is_alive():
-                self._process.terminate()
-            self._process.join()
+        """Stop the child if it still runs (a report that failed no longer needs the verdict), and reap it."""
+        if self._pid is not None:
+            with suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)  # a child that has ended is still there until reaped
+            os.waitpid(self._pid, 0)
             self._answer.close()
-            self._process = None
+            self._pid = None
 
 
 def _verify_child(conn: Any, db: Database, ref: Ref, known_head: str | None) -> None:
