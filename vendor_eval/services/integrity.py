@@ -38,7 +38,7 @@ from vendor_eval.errors import ValidationError
 from vendor_eval.io.excel.safety import open_workbook
 from vendor_eval.services.lifecycle import frozen_problem, ranking_digest
 from vendor_eval.services.lookup import Ref, get_evaluation
-from vendor_eval.storage import Database
+from vendor_eval.storage import Database, open_database
 from vendor_eval.storage.audit import EVALUATOR_ENTITIES, EVALUATOR_TABLES, GENESIS, is_seal, verify_chain
 from vendor_eval.storage.decision_state import changed_tables, delta_of, moved_by_deltas
 from vendor_eval.storage.models import (
@@ -174,13 +174,18 @@ class Verification:
 
 
 def _verify_child(conn: Any, db: Database, ref: Ref, known_head: str | None) -> None:
-    """In the forked child: a pool of its own (SQLAlchemy's recipe for a fork, the parent's
-    connections left alone), no cyclic collection (a short life with 10^5 row tuples and no
-    cycles), the verdict sent back; on any error nothing is sent and the parent verifies."""
+    """In the forked child: an engine of its own on the same database. The parent's pooled
+    connections are left untouched, not even freed: a SQLite or libpq connection closed in a
+    fork can drop the parent's locks or end its server session. No cyclic collection (a
+    short life with 10^5 row tuples and no cycles). The verdict is sent back; on any error
+    nothing is sent, and the parent verifies itself."""
     gc.disable()
-    db.engine.dispose(close=False)
     try:
-        conn.send(verify(db, ref, known_head))
+        mine = open_database(db.engine.url.render_as_string(hide_password=False), migrate=False, daily_backup=False)
+        try:
+            conn.send(verify(mine, ref, known_head))
+        finally:
+            mine.dispose()
     except Exception:  # noqa: BLE001, S110 - the parent runs verify itself and meets the error there
         pass
     finally:
