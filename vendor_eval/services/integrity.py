@@ -138,7 +138,12 @@ class Verification:
         if not sys.platform.startswith("linux"):
             return
         self._answer, child_end = multiprocessing.Pipe(duplex=False)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (a limit on processes or memory): result() verifies here
+            self._answer.close()
+            child_end.close()
+            return
         if pid == 0:  # the child: never returns into the caller's code
             try:
                 self._answer.close()

@@ -1,8 +1,10 @@
 """Export the committee report (PDF or Excel) of one evaluation.
 
 Reads the evaluation once (one Snapshot), runs the decision engine on it, and hands the
-plain results to vendor_eval.io. The file appears only when it is complete: it is
-written beside the target under a temporary name and renamed into place.
+plain results to vendor_eval.io. The workbook's full verification of the record runs beside
+the rest, in a forked process (services.integrity.Verification), and the workbook asks its
+verdict last. The file appears only when it is complete: it is written beside the target
+under a temporary name and renamed into place.
 """
 
 from __future__ import annotations
