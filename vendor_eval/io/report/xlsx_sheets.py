@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import numpy as np
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell._writer import write_cell
@@ -99,6 +100,18 @@ class Sheet:
     def put(self, row: int, column: int, value: Any, look: StyleArray | None = None) -> None:
         """A number or one of our formulas, with a look (from look()) or none: no Cell object is made."""
         self._rows.setdefault(row, {})[column] = value if look is None else (value, look)
+
+    def put_grid(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
+        """put() of many bare numbers (one per row and column) at once, a row at a time: the
+        large evaluation's 180,000 scores cost a Python step per row rather than per cell."""
+        if not len(rows):
+            return
+        order = np.argsort(rows, kind="stable")
+        rows, columns, values = rows[order], columns[order], values[order]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        for row, cs, vs in zip(rows[starts].tolist(), np.split(columns, starts[1:]), np.split(values, starts[1:]),
+                               strict=True):
+            self._rows.setdefault(row, {}).update(zip(cs.tolist(), vs.tolist(), strict=True))
 
     def text(self, row: int, column: int, value: str, look: StyleArray | None = None) -> None:
         """Untrusted text, neutralised as set_text_cell does (it can never start with '=')."""
@@ -530,10 +543,9 @@ def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> N
     table = snap.scores
     # Read as columns: 180,000 ScoreEntry objects would cost more than writing the cells.
     evaluator_of, notes = table.evaluator_id, table.comments
+    noted = np.isin(table.id, np.fromiter(notes, np.int64, len(notes)))
     for n, x in enumerate(snap.evaluators):
         mine = evaluator_of == x.id
-        scores = zip(table.vendor_id[mine].tolist(), table.criterion_id[mine].tolist(), table.value[mine].tolist(),
-                     table.id[mine].tolist(), strict=True)
         ws = book.sheet(f"E{n + 1:02d} {x.name}")
         title(ws, x.name, f"{x.role or 'Evaluator'}: scores on each criterion's scale, coloured from worst (red) to "
               "best (green). A score's comment is a note on its cell; the Audit sheet prints every comment.", last)
@@ -544,20 +556,29 @@ def evaluator_sheets(book: Book, snap: Snapshot, order: Sequence[int] = ()) -> N
         for c in snap.criteria:
             if c.id in grid.row_of:
                 ws.put(grid.row_of[c.id], 2, scale_text(c), centre)
-        for vid, cid, value, sid in scores:
-            r, k = grid.row_of.get(cid), col_of.get(vid)
-            if r is None or k is None:
-                continue
-            if sid in notes:
-                ws.cell(r, k, value).comment = note(notes[sid], x.name)
-            else:
-                ws.put(r, k, value)
+        rows, cols = positions(grid.row_of, table.criterion_id[mine]), positions(col_of, table.vendor_id[mine])
+        shown = (rows > 0) & (cols > 0)  # a vendor or criterion not in the grid: no cell
+        bare, with_note = shown & ~noted[mine], shown & noted[mine]
+        ws.put_grid(rows[bare], cols[bare], table.value[mine][bare])
+        for r, k, value, sid in zip(rows[with_note].tolist(), cols[with_note].tolist(),
+                                    table.value[mine][with_note].tolist(), table.id[mine][with_note].tolist(), strict=True):
+            ws.cell(r, k, value).comment = note(notes[sid], x.name)
         ws.freeze_panes = "C5"
         units = label_width(ws, snap) + 8 + vendor_columns(ws, 3, [names[v] for v in vendor_ids])
         ws.column_dimensions["B"].width = 8
         heat_rows(ws, snap, grid, 3, last)
         book.print(ws, landscape=None, title_rows="4:4", title_cols="A:A", area=f"A1:{col(last)}{grid.last}",
                    width_units=units)
+
+
+def positions(where: Mapping[int, int], ids: np.ndarray) -> np.ndarray:
+    """where[i] for each id in ids (a row or column number), 0 for an id it does not hold."""
+    keys = np.fromiter(sorted(where), np.int64, len(where))
+    if not len(keys):
+        return np.zeros(len(ids), np.int64)
+    at = np.minimum(np.searchsorted(keys, ids), len(keys) - 1)
+    found = np.fromiter((where[k] for k in keys.tolist()), np.int64, len(keys))
+    return np.where(keys[at] == ids, found[at], 0)
 
 
 def note(text: str, author: str) -> Comment:
