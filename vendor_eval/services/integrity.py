@@ -135,6 +135,7 @@ class Verification:
     def __init__(self, db: Database, ref: Ref, known_head: str | None = None) -> None:
         self._args = (db, ref, known_head)
         self._pid: int | None = None
+        self._report: IntegrityReport | None = None
         if not sys.platform.startswith("linux"):
             return
         self._answer, child_end = multiprocessing.Pipe(duplex=False)
@@ -155,14 +156,16 @@ class Verification:
 
     def result(self) -> IntegrityReport:
         """The verdict, waiting for the child if it is still working."""
-        answer = None
-        if self._pid is not None:
-            try:
-                answer = self._answer.recv()
-            except (EOFError, OSError):
-                answer = None  # it ended without a verdict
-            self.cancel()
-        return answer if isinstance(answer, IntegrityReport) else verify(*self._args)
+        if self._report is None:
+            answer = None
+            if self._pid is not None:
+                try:
+                    answer = self._answer.recv()
+                except (EOFError, OSError):
+                    answer = None  # it ended without a verdict
+                self.cancel()
+            self._report = answer if isinstance(answer, IntegrityReport) else verify(*self._args)
+        return self._report
 
     def __call__(self) -> bool:
         """Whether the record verifies: what a report prints (io.report.data.ReportInputs)."""
@@ -173,7 +176,8 @@ class Verification:
         if self._pid is not None:
             with suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGTERM)  # a child that has ended is still there until reaped
-            os.waitpid(self._pid, 0)
+            with suppress(ChildProcessError):  # reaped already (SIGCHLD ignored)
+                os.waitpid(self._pid, 0)
             self._answer.close()
             self._pid = None
 
