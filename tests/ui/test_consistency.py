@@ -62,10 +62,11 @@ def _plain(value: Any) -> Any:
 def _model_state(model: QAbstractItemModel, parent: QModelIndex | None = None) -> list[Any]:
     parent = parent or QModelIndex()
     rows: list[Any] = [model.rowCount(parent)]
+    columns = range(model.columnCount(parent))
     for r in range(min(model.rowCount(parent), MAX_ROWS)):
-        cells = tuple(_plain(model.data(model.index(r, c, parent), role))
-                      for c in range(model.columnCount(parent)) for role in ROLES)
-        first = model.index(r, 0, parent)
+        indexes = [model.index(r, c, parent) for c in columns]
+        cells = tuple(_plain(model.data(index, role)) for index in indexes for role in ROLES)
+        first = indexes[0] if indexes else model.index(r, 0, parent)
         rows.append((cells, _model_state(model, first) if model.rowCount(first) else []))
     if not parent.isValid():
         for orientation, count in ((Qt.Orientation.Horizontal, model.columnCount()),
