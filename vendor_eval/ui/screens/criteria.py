@@ -79,9 +79,9 @@ class CriteriaScreen(Screen):
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
         header = self.tree.header()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for col in (WEIGHT, EFFECTIVE, KNOCKOUT, SCALE):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(0)  # measure the rows on show, not all 200 after every edit
+        # The number columns are fitted when the tree is refreshed (_fit_columns), not kept fitted by
+        # the header: that measured every cell in eight roles at each show, hide and weight change.
+        header.setResizeContentsPrecision(0)  # the rows on show, not all 200
         header.setStretchLastSection(False)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_detail())
 
@@ -219,6 +219,7 @@ class CriteriaScreen(Screen):
                 if first or self.model.data(idx, ID_ROLE) in expanded:
                     self.tree.setExpanded(idx, True)
         self._reselect()
+        self._fit_columns()
         self._update_sums()
         ro = self.session.read_only
         self.normalise_button.setEnabled(not ro)
@@ -238,6 +239,10 @@ class CriteriaScreen(Screen):
                     self._show_detail()
                     return
         self._show_detail()
+
+    def _fit_columns(self) -> None:
+        for col in (WEIGHT, EFFECTIVE, KNOCKOUT, SCALE):
+            self.tree.resizeColumnToContents(col)
 
     def _update_sums(self) -> None:
         total = self.model.group_sum()
