@@ -51,6 +51,7 @@ class ConsensusModel(CriteriaGrid):
         # By row then column, as Python values: what data() reads for every role of every painted cell.
         self._vendor_ids: list[int] = []
         self._means: list[list[float]] = []
+        self._spreads: list[list[float]] = []
         self._bands: list[list[int]] = []  # index into BANDS
         self._comments: dict[tuple[int, int, int], str] | None = None  # (evaluator, vendor, criterion), when asked
         self._tips: dict[tuple[int, int], str] = {}
@@ -85,7 +86,7 @@ class ConsensusModel(CriteriaGrid):
                 self.mean = np.full((len(snap.vendors), len(snap.criteria)), np.nan)
                 self.spread = self.mean.copy()
             self._cube = cube
-            self._means = self.mean.T.tolist()
+            self._means, self._spreads = self.mean.T.tolist(), self.spread.T.tolist()
             # NaN (fewer than two scores) compares false: fine.
             band = np.where(self.spread >= self.discuss, np.where(self.spread > self.must, 2, 1), 0)
             self._bands = band.T.tolist()
@@ -194,8 +195,8 @@ class ConsensusModel(CriteriaGrid):
         lines = [f"{self.vendors[c].name} - {self.criteria[r].name}"]
         lines += [f"{name}: {value:g}" + (f" ({short(note, 80)})" if note else "")
                   for name, value, note in self.individual(index)] or ["No individual scores yet."]
-        spread = self.spread[c, r]
-        if not np.isnan(spread):
+        spread = self._spreads[r][c]
+        if spread == spread:  # not NaN: two scores or more
             lines.append(f"Spread {spread * 100:.0f} % of the scale ({self.band(r, c).replace('_', ' ')})")
         if agreed is not None:
             lines.append(f"Consensus {agreed.value:g} by {agreed.set_by}: {agreed.reason}")

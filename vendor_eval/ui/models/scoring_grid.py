@@ -224,7 +224,7 @@ class ScoringModel(CriteriaGrid):
                          " (press A to accept)")
         others = self._others.of(*key) if self._others is not None else []
         if others:
-            lines.append("Others: " + ", ".join(f"{_esc(n)} {_fmt(v)}" for n, v in others))
+            lines.append("Others: " + ", ".join(f"{n} {_fmt(v)}" for n, v in others))
         if scale:
             lines.append(scale)
         return "<br>".join(lines)
@@ -301,11 +301,12 @@ class _Mine:
 
 class _Others:
     """The other evaluators' scores of a cell, from the snapshot's score cube (evaluators in panel
-    order), looked up when a tooltip shows them instead of indexed for every cell at refresh."""
+    order), looked up when a tooltip shows them instead of indexed for every cell at refresh.
+    Names come escaped for the tooltip's HTML."""
 
     def __init__(self, snap: domain.Snapshot, me: int) -> None:
         self.cube = snap.score_cube()
-        self.names = [e.name for e in snap.evaluators]
+        self.names = [_esc(e.name) for e in snap.evaluators]
         self.me = snap.index_of("evaluator", me) if me in {e.id for e in snap.evaluators} else -1
         self.vendor = {v.id: i for i, v in enumerate(snap.vendors)}
         self.criterion = {c.id: i for i, c in enumerate(snap.criteria)}
