@@ -13,12 +13,25 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from vendor_eval import domain
-from vendor_eval.ui.models.scoring_grid import CriteriaGrid, first_word, short, two_lines
+from vendor_eval.ui.models.scoring_grid import (
+    ALIGN,
+    BACKGROUND,
+    CENTER,
+    DISPLAY,
+    FONT,
+    TOOLTIP,
+    CriteriaGrid,
+    first_word,
+    short,
+    two_lines,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 BAND_ROLE = Qt.ItemDataRole.UserRole + 30
 DISCUSS = QColor(255, 193, 7, 90)
 MUST = QColor(229, 57, 53, 110)
+BANDS = ("fine", "discuss", "must_discuss")
+_ROLES = frozenset({DISPLAY, TOOLTIP, ALIGN, BACKGROUND, FONT, BAND_ROLE})
 
 
 class ConsensusModel(CriteriaGrid):
@@ -34,6 +47,14 @@ class ConsensusModel(CriteriaGrid):
         self._agreed = np.zeros((0, 0), dtype=bool)
         self.spread = np.zeros((0, 0))
         self.mean = np.zeros((0, 0))
+        self._cube = np.zeros((0, 0, 0))
+        # By row then column, as Python values: what data() reads for every role of every painted cell.
+        self._vendor_ids: list[int] = []
+        self._means: list[list[float]] = []
+        self._spreads: list[list[float]] = []
+        self._bands: list[list[int]] = []  # index into BANDS
+        self._comments: dict[tuple[int, int, int], str] | None = None  # (evaluator, vendor, criterion), when asked
+        self._tips: dict[tuple[int, int], str] = {}
         self.discuss, self.must = 0.2, 0.5
 
     def set_snapshot(self, snap: domain.Snapshot) -> None:
@@ -44,7 +65,9 @@ class ConsensusModel(CriteriaGrid):
         # Each cell's individual scores are looked up when asked (dialog, tooltip): indexing 180,000
         # scores on every refresh would cost a large evaluation a third of a second.
         self._scores = snap.scores
+        self._comments, self._tips = None, {}
         self._names = {e.id: e.name for e in snap.evaluators}
+        self._vendor_ids = [v.id for v in snap.vendors]
         self._consensus = {(c.vendor_id, c.criterion_id): c for c in snap.consensus}
         self._agreed = np.zeros((len(snap.criteria), len(snap.vendors)), dtype=bool)  # rows x columns
         for c in snap.consensus:
@@ -62,6 +85,11 @@ class ConsensusModel(CriteriaGrid):
             else:
                 self.mean = np.full((len(snap.vendors), len(snap.criteria)), np.nan)
                 self.spread = self.mean.copy()
+            self._cube = cube
+            self._means, self._spreads = self.mean.T.tolist(), self.spread.T.tolist()
+            # NaN (fewer than two scores) compares false: fine.
+            band = np.where(self.spread >= self.discuss, np.where(self.spread > self.must, 2, 1), 0)
+            self._bands = band.T.tolist()
         self.endResetModel()
 
     def update_consensus(self, snap: domain.Snapshot) -> bool:
@@ -76,6 +104,7 @@ class ConsensusModel(CriteriaGrid):
         for vendor_id, criterion_id in changed:
             row, col = snap.index_of("criterion", criterion_id), snap.index_of("vendor", vendor_id)
             self._agreed[row, col] = (vendor_id, criterion_id) in new
+            self._tips.pop((row, col), None)
             index = self.index(row, col)
             self.dataChanged.emit(index, index)
         return True
@@ -85,10 +114,7 @@ class ConsensusModel(CriteriaGrid):
         return self.vendors[index.column()].id, self.criteria[index.row()].id
 
     def band(self, row: int, column: int) -> str:
-        s = self.spread[column, row] if self.spread.size else np.nan
-        if np.isnan(s) or s < self.discuss:
-            return "fine"
-        return "must_discuss" if s > self.must else "discuss"
+        return BANDS[self._bands[row][column]]
 
     def consensus(self, index: Index) -> domain.ConsensusEntry | None:
         return self._consensus.get(self.key(index))
@@ -97,13 +123,18 @@ class ConsensusModel(CriteriaGrid):
         return len(self._consensus)
 
     def individual(self, index: Index) -> list[tuple[str, float, str]]:
-        """Each evaluator's (name, score, comment) for the cell."""
+        """Each evaluator's (name, score, comment) for the cell, in the panel's order: read from the
+        score cube (evaluators x vendors x criteria), not by a pass over every score."""
         vendor_id, criterion_id = self.key(index)
-        t = self._scores
-        cell = t.rows((t.criterion_id == criterion_id) & (t.vendor_id == vendor_id))
-        order = {evaluator_id: n for n, evaluator_id in enumerate(self._names)}  # the panel's order, not the table's
-        return [(self._names.get(s.evaluator_id, "?"), s.value, s.comment or "")
-                for s in sorted(cell, key=lambda s: order.get(s.evaluator_id, len(order)))]
+        if not self._cube.size:
+            return []
+        if self._comments is None:  # the few commented scores, indexed the first time a cell is asked
+            self._comments = {(s.evaluator_id, s.vendor_id, s.criterion_id): s.comment
+                              for s in self._scores.with_comments()}
+        column = self._cube[:, index.column(), index.row()].tolist()
+        return [(name, value, self._comments.get((evaluator_id, vendor_id, criterion_id), ""))
+                for (evaluator_id, name), value in zip(self._names.items(), column, strict=True)
+                if value == value]  # value == value: not NaN
 
     def is_open(self, row: int, column: int, bands: tuple[str, ...] = ("must_discuss", "discuss")) -> bool:
         """A cell the committee still has to talk about: its spread is in one of the bands and
@@ -131,42 +162,47 @@ class ConsensusModel(CriteriaGrid):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.vendors)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role not in _ROLES or not index.isValid():
             return None
         r, c = index.row(), index.column()
-        agreed = self._consensus.get(self.key(index))
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == ALIGN:
+            return CENTER
+        if role == BAND_ROLE:
+            return BANDS[self._bands[r][c]]
+        agreed = self._consensus.get((self._vendor_ids[c], self.criteria[r].id))
+        if role == DISPLAY:
             if agreed is not None:
                 return f"{agreed.value:g} ✓"
-            mean = self.mean[c, r]
-            return "" if np.isnan(mean) else f"{mean:.1f}"
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and agreed is None:
-            band = self.band(r, c)
-            return QBrush(MUST if band == "must_discuss" else DISCUSS) if band != "fine" else None
-        if role == Qt.ItemDataRole.FontRole and agreed is not None:
+            mean = self._means[r][c]
+            return "" if mean != mean else f"{mean:.1f}"  # mean != mean: NaN, nobody scored
+        if role == BACKGROUND:
+            band = self._bands[r][c]
+            return QBrush(MUST if band == 2 else DISCUSS) if band and agreed is None else None
+        if role == FONT:
+            if agreed is None:
+                return None
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            scores = self.individual(index)
-            crit = self.criteria[r]
-            lines = [f"{self.vendors[c].name} - {crit.name}"]
-            lines += [f"{name}: {value:g}" + (f" ({short(note, 80)})" if note else "")
-                      for name, value, note in scores] or ["No individual scores yet."]
-            if not np.isnan(self.spread[c, r]):
-                band = self.band(r, c).replace("_", " ")
-                lines.append(f"Spread {self.spread[c, r] * 100:.0f} % of the scale ({band})")
-            if agreed is not None:
-                lines.append(f"Consensus {agreed.value:g} by {agreed.set_by}: {agreed.reason}")
-            else:
-                lines.append("Press Enter or double-click to set the consensus.")
-            return "\n".join(lines)
-        if role == BAND_ROLE:
-            return self.band(r, c)
-        return None
+        tip = self._tips.get((r, c))
+        if tip is None:
+            self._tips[r, c] = tip = self._tooltip(index, agreed)
+        return tip
+
+    def _tooltip(self, index: Index, agreed: domain.ConsensusEntry | None) -> str:
+        r, c = index.row(), index.column()
+        lines = [f"{self.vendors[c].name} - {self.criteria[r].name}"]
+        lines += [f"{name}: {value:g}" + (f" ({short(note, 80)})" if note else "")
+                  for name, value, note in self.individual(index)] or ["No individual scores yet."]
+        spread = self._spreads[r][c]
+        if spread == spread:  # not NaN: two scores or more
+            lines.append(f"Spread {spread * 100:.0f} % of the scale ({self.band(r, c).replace('_', ' ')})")
+        if agreed is not None:
+            lines.append(f"Consensus {agreed.value:g} by {agreed.set_by}: {agreed.reason}")
+        else:
+            lines.append("Press Enter or double-click to set the consensus.")
+        return "\n".join(lines)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

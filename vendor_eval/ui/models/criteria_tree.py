@@ -21,6 +21,13 @@ HEADERS = ("Group / criterion", "Weight %", "Effective %", "Knock-out", "Scale")
 ID_ROLE = Qt.ItemDataRole.UserRole + 20
 KIND_ROLE = Qt.ItemDataRole.UserRole + 21
 WARN = QColor("#b26a00")
+# Roles as plain ints, and the ones answered: a view measuring its columns asks eight roles of
+# every cell on show and after every weight change.
+DISPLAY, EDIT, TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole), int(Qt.ItemDataRole.ToolTipRole)
+CHECK, FONT = int(Qt.ItemDataRole.CheckStateRole), int(Qt.ItemDataRole.FontRole)
+FOREGROUND, ALIGN = int(Qt.ItemDataRole.ForegroundRole), int(Qt.ItemDataRole.TextAlignmentRole)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ROLES = frozenset({DISPLAY, EDIT, TOOLTIP, CHECK, FONT, FOREGROUND, ALIGN, ID_ROLE, KIND_ROLE})
 
 
 def _close(total: float) -> bool:
@@ -32,6 +39,8 @@ class CriteriaTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self.groups: tuple[domain.Group, ...] = ()
         self.members: list[list[domain.Criterion]] = []
+        self._group_sum = 0.0
+        self._criteria_sums: list[float] = []  # by group row
         self.read_only = False
         # (kind "group"/"criterion", id, field, value) -> accepted?
         self.edit_handler: Callable[[str, int, str, Any], bool] | None = None
@@ -45,6 +54,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         for c in snap.criteria:
             by_group[c.group_id].append(c)
         self.members = [by_group[g.id] for g in snap.groups]
+        self._sum_weights()
         self.read_only = snap.evaluation.status == "finalised"
         self.endResetModel()
 
@@ -61,6 +71,7 @@ class CriteriaTreeModel(QAbstractItemModel):
             return False
         old_groups, old_members = self.groups, self.members
         self.groups, self.members = snap.groups, members
+        self._sum_weights()
         self.read_only = snap.evaluation.status == "finalised"
         # Repaint only what changed: the rows of a group whose values changed (a criterion's weight
         # moves its siblings' effective %), every effective % when a group weight changed.
@@ -78,12 +89,16 @@ class CriteriaTreeModel(QAbstractItemModel):
                                       self.index(len(crits) - 1, last if changed else EFFECTIVE, parent))
         return True
 
-    # --- sums for the live weight check ---
+    # --- sums for the live weight check (and every effective %: summed once per snapshot) ---
+    def _sum_weights(self) -> None:
+        self._group_sum = sum(g.weight for g in self.groups)
+        self._criteria_sums = [sum(c.weight for c in crits) for crits in self.members]
+
     def group_sum(self) -> float:
-        return sum(g.weight for g in self.groups)
+        return self._group_sum
 
     def criteria_sum(self, group_row: int) -> float:
-        return sum(c.weight for c in self.members[group_row])
+        return self._criteria_sums[group_row]
 
     def effective(self, group_row: int, criterion: domain.Criterion) -> float:
         gsum, csum = self.group_sum(), self.criteria_sum(group_row)
@@ -132,20 +147,21 @@ class CriteriaTreeModel(QAbstractItemModel):
         return self.members[int(index.internalId()) - 1][index.row()]
 
     # --- data ---
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        item = self.item(index)
-        if item is None:
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role not in _ROLES or not index.isValid():
             return None
-        col, is_group = index.column(), isinstance(item, domain.Group)
-        group_row = index.row() if is_group else int(index.internalId()) - 1
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        col, parent = index.column(), int(index.internalId())
+        is_group = parent == 0
+        group_row = index.row() if is_group else parent - 1
+        item: domain.Group | domain.Criterion = self.groups[group_row] if is_group else self.members[group_row][index.row()]
+        if role == DISPLAY or role == EDIT:
             if col == NAME:
                 return item.name
             if col == WEIGHT:
-                return f"{item.weight:.1f}" if role == Qt.ItemDataRole.DisplayRole else item.weight
+                return f"{item.weight:.1f}" if role == DISPLAY else item.weight
             if col == EFFECTIVE:
                 if is_group:
-                    gsum = self.group_sum()
+                    gsum = self._group_sum
                     return f"{100.0 * item.weight / gsum:.1f}" if gsum > 0 else "0.0"
                 assert isinstance(item, domain.Criterion)
                 return f"{self.effective(group_row, item):.2f}"
@@ -153,28 +169,33 @@ class CriteriaTreeModel(QAbstractItemModel):
                 lower = " (lower is better)" if item.direction == "min" else ""
                 return f"{item.scale_min:g}-{item.scale_max:g}{lower}"
             return None
-        crit = item if isinstance(item, domain.Criterion) else None
-        if role == Qt.ItemDataRole.CheckStateRole and col == KNOCKOUT and crit is not None:
-            return Qt.CheckState.Checked if crit.knockout else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.ToolTipRole:
+        crit = None if is_group else item
+        assert crit is None or isinstance(crit, domain.Criterion)
+        if role == CHECK:
+            if col == KNOCKOUT and crit is not None:
+                return Qt.CheckState.Checked if crit.knockout else Qt.CheckState.Unchecked
+            return None
+        if role == TOOLTIP:
             if col == NAME:
                 return (crit.guidance if crit is not None else getattr(item, "description", "")) or None
             if col == KNOCKOUT and crit is not None and crit.knockout:
                 return f"Scores below {crit.knockout_min or 0:g} disqualify the vendor."
-        if role == Qt.ItemDataRole.FontRole and is_group:
+            return None
+        if role == FONT:
+            if not is_group:
+                return None
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and col == WEIGHT and is_group and self.members[group_row] \
-                and not _close(self.criteria_sum(group_row)):
-            return QBrush(WARN)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (WEIGHT, EFFECTIVE):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == FOREGROUND:
+            if col == WEIGHT and is_group and self.members[group_row] and not _close(self._criteria_sums[group_row]):
+                return QBrush(WARN)
+            return None
+        if role == ALIGN:
+            return RIGHT if col in (WEIGHT, EFFECTIVE) else None
         if role == ID_ROLE:
             return item.id
-        if role == KIND_ROLE:
-            return "group" if is_group else "criterion"
-        return None
+        return "group" if is_group else "criterion"  # KIND_ROLE
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal

@@ -16,6 +16,11 @@ R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object itself
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a sortable value (numbers stay numbers)
+# Roles as plain ints: a view fitting its columns asks eight roles of every cell, and comparing
+# with an enum member looked up on each call cost more than the answer.
+DISPLAY, EDIT, TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole), int(Qt.ItemDataRole.ToolTipRole)
+ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 @dataclass(frozen=True)
@@ -56,27 +61,27 @@ class RowsModel(QAbstractTableModel, Generic[R]):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row, col = self._rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             value = col.value(row)
             if value is None:
                 return ""
             if col.fmt and isinstance(value, (int, float)) and not isinstance(value, bool):
                 return format(value, col.fmt)
             return str(value)
-        if role == Qt.ItemDataRole.EditRole and col.edit_field:
+        if role == EDIT and col.edit_field:
             value = col.value(row)
             return "" if value is None else str(value)
         if role == SORT_ROLE:
             value = col.value(row) if col.sort_key is None else col.sort_key(row)
             return value if isinstance(value, (int, float)) else str(value if value is not None else "")
-        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
+        if role == TOOLTIP and col.tooltip is not None:
             return col.tooltip(row) or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ALIGN and col.align_right:
+            return RIGHT
         if role == ROW_ROLE:
             return row
         return self.extra_data(row, index.column(), role)

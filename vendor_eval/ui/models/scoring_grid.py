@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -25,6 +26,14 @@ SEALED_ROLE = Qt.ItemDataRole.UserRole + 13
 
 KNOCKOUT_BG = QColor(255, 236, 179, 110)  # amber tint, readable on light and dark palettes
 FAIL_FG = QColor("#c62828")
+# Roles as plain ints: data() runs for every role of every cell the view paints, and comparing an
+# int with an enum member looked up on each call costs more than the answer.
+DISPLAY, EDIT, TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole), int(Qt.ItemDataRole.ToolTipRole)
+ALIGN, BACKGROUND = int(Qt.ItemDataRole.TextAlignmentRole), int(Qt.ItemDataRole.BackgroundRole)
+FOREGROUND, FONT = int(Qt.ItemDataRole.ForegroundRole), int(Qt.ItemDataRole.FontRole)
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_ROLES = frozenset({DISPLAY, EDIT, TOOLTIP, ALIGN, BACKGROUND, FOREGROUND, FONT,
+                    SUGGESTION_ROLE, COMMENT_ROLE, KNOCKOUT_ROLE, SEALED_ROLE})
 
 
 def _fmt(value: float) -> str:
@@ -59,10 +68,14 @@ class ScoringModel(CriteriaGrid):
         self._groups: dict[int, str] = {}
         self.compact_headers = False
         self.evaluator: domain.Evaluator | None = None
-        self._mine = _Mine(domain.ScoreTable(), -1, ())
+        self._mine = _Mine(domain.ScoreTable(), (), ())
         self._others: _Others | None = None
         self._suggested: dict[tuple[int, int], domain.SuggestionEntry] = {}
         self._sealed: set[int] = set()
+        self._vendor_ids: list[int] = []
+        # Tooltips as built, by (row, column): a view asks again on every hover, dropped on change.
+        self._tips: dict[tuple[int, int], str] = {}
+        self._criterion_tips: dict[int, tuple[str, str]] = {}
         self.read_only = False
         # (vendor_id, criterion_id, value or None, comment or None) -> accepted?
         self.score_handler: Callable[[int, int, Any, str | None], bool] | None = None
@@ -70,6 +83,8 @@ class ScoringModel(CriteriaGrid):
     def set_snapshot(self, snap: domain.Snapshot, evaluator_id: int | None) -> None:
         self.beginResetModel()
         self.vendors, self.criteria = snap.vendors, snap.criteria
+        self._vendor_ids = [v.id for v in snap.vendors]
+        self._tips, self._criterion_tips = {}, {}
         self._groups = {g.id: g.name for g in snap.groups}
         evaluator = next((e for e in snap.evaluators if e.id == evaluator_id), None)
         self.evaluator = evaluator
@@ -81,8 +96,8 @@ class ScoringModel(CriteriaGrid):
         mine = scores.evaluator_id == me
         # This evaluator's cells (12,000 on a large evaluation) are read when shown, not made into
         # objects at every refresh; the others' scores are read from the score cube when a tooltip asks.
-        self._mine = _Mine(scores, me, zip(scores.vendor_id[mine].tolist(), scores.criterion_id[mine].tolist(),
-                                           strict=True))
+        self._mine = _Mine(scores, zip(scores.vendor_id[mine].tolist(), scores.criterion_id[mine].tolist(),
+                                       strict=True), np.flatnonzero(mine).tolist())
         self._others = _Others(snap, me) if show_others else None
         self._suggested = {(x.vendor_id, x.criterion_id): x for x in snap.suggestions}
         # Two-envelope mode: technical evaluators do not see cost criteria until they submit.
@@ -102,6 +117,7 @@ class ScoringModel(CriteriaGrid):
         else:
             self._mine[key] = entry
         index = self.cell(vendor_id, criterion_id)
+        self._tips.pop((index.row(), index.column()), None)
         self.dataChanged.emit(index, index)
         return True
 
@@ -143,54 +159,62 @@ class ScoringModel(CriteriaGrid):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role not in _ROLES or not index.isValid():
             return None
-        crit = self.criteria[index.row()]
-        key = self.key(index)
-        mine = self._mine.get(key)
-        suggestion = self._suggested.get(key)
+        row, column = index.row(), index.column()
+        crit = self.criteria[row]
+        if role == BACKGROUND:
+            return QBrush(KNOCKOUT_BG) if crit.knockout else None
+        if role == ALIGN:
+            return CENTER
+        if role == KNOCKOUT_ROLE:
+            return crit.knockout
         sealed = crit.id in self._sealed
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == SEALED_ROLE:
+            return sealed
+        if role == TOOLTIP:
+            tip = self._tips.get((row, column))
+            if tip is None:
+                key = (self._vendor_ids[column], crit.id)
+                tip = self._tooltip(crit, self._mine.get(key), self._suggested.get(key), key, sealed)
+                self._tips[row, column] = tip
+            return tip
+        key = (self._vendor_ids[column], crit.id)
+        mine = self._mine.get(key)
+        if role == DISPLAY:
             if sealed:
                 return "sealed"
             if mine is not None:
                 return _fmt(mine.value) + (" *" if mine.comment else "")
+            suggestion = self._suggested.get(key)
             return f"({_fmt(suggestion.value)}?)" if suggestion is not None else ""
-        if role == Qt.ItemDataRole.EditRole:
+        if role == EDIT:
             return mine.value if mine is not None else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(crit, mine, suggestion, key, sealed)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and crit.knockout:
-            return QBrush(KNOCKOUT_BG)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if mine is not None and crit.knockout and crit.knockout_min is not None and mine.value < crit.knockout_min:
-                return QBrush(FAIL_FG)
+        if role == FOREGROUND:
             if mine is None:
                 return QBrush(QColor(128, 128, 128))
-        if role == Qt.ItemDataRole.FontRole and mine is None and suggestion is not None:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == SUGGESTION_ROLE:
-            return suggestion.value if suggestion is not None else None
+            if crit.knockout and crit.knockout_min is not None and mine.value < crit.knockout_min:
+                return QBrush(FAIL_FG)
+            return None
         if role == COMMENT_ROLE:
             return mine.comment if mine is not None else ""
-        if role == KNOCKOUT_ROLE:
-            return crit.knockout
-        if role == SEALED_ROLE:
-            return sealed
-        return None
+        suggestion = self._suggested.get(key)
+        if role == FONT:
+            if mine is None and suggestion is not None:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            return None
+        # SUGGESTION_ROLE
+        return suggestion.value if suggestion is not None else None
 
     def _tooltip(self, crit: domain.Criterion, mine: domain.ScoreEntry | None,
                  suggestion: domain.SuggestionEntry | None, key: tuple[int, int], sealed: bool) -> str:
         if sealed:
             return "Price and cost figures stay sealed until you submit your technical scoring (two-envelope mode)."
-        lines = [f"<b>{_esc(crit.name)}</b> (scale {_fmt(crit.scale_min)}-{_fmt(crit.scale_max)})"]
-        if crit.knockout:
-            lines.append(f"Knock-out: below {_fmt(crit.knockout_min or 0)} disqualifies the vendor.")
+        head, scale = self._criterion_tips.get(crit.id) or self._criterion_tip(crit)
+        lines = [head]
         if mine is not None:
             lines.append(f"Your score {_fmt(mine.value)}: {_esc(crit.descriptor(mine.value))}")
             if mine.comment:
@@ -200,10 +224,20 @@ class ScoringModel(CriteriaGrid):
                          " (press A to accept)")
         others = self._others.of(*key) if self._others is not None else []
         if others:
-            lines.append("Others: " + ", ".join(f"{_esc(n)} {_fmt(v)}" for n, v in others))
-        if crit.descriptors:
-            lines.append("<hr>" + "<br>".join(f"{k}: {_esc(v)}" for k, v in sorted(crit.descriptors.items())))
+            lines.append("Others: " + ", ".join(f"{n} {_fmt(v)}" for n, v in others))
+        if scale:
+            lines.append(scale)
         return "<br>".join(lines)
+
+    def _criterion_tip(self, crit: domain.Criterion) -> tuple[str, str]:
+        """What every cell of a criterion's row says of it (made once per row, not once per cell)."""
+        head = f"<b>{_esc(crit.name)}</b> (scale {_fmt(crit.scale_min)}-{_fmt(crit.scale_max)})"
+        if crit.knockout:
+            head += f"<br>Knock-out: below {_fmt(crit.knockout_min or 0)} disqualifies the vendor."
+        scale = ("<hr>" + "<br>".join(f"{k}: {_esc(v)}" for k, v in sorted(crit.descriptors.items()))
+                 if crit.descriptors else "")
+        self._criterion_tips[crit.id] = head, scale
+        return head, scale
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
@@ -235,30 +269,30 @@ class ScoringModel(CriteriaGrid):
 
 
 class _Mine:
-    """One evaluator's scores by (vendor_id, criterion_id): which cells hold one is known at once
-    (a set built in C), each entry is read from the score table the first time it is shown."""
+    """One evaluator's scores by (vendor_id, criterion_id): which cells hold one, and at which row
+    of the score table, is known at once (a dict built in C); each entry is read from its row the
+    first time it is shown."""
 
-    def __init__(self, table: domain.ScoreTable, evaluator_id: int, cells: Iterable[tuple[int, int]]) -> None:
-        self.table, self.evaluator_id = table, evaluator_id
-        self.cells = set(cells)
+    def __init__(self, table: domain.ScoreTable, cells: Iterable[tuple[int, int]], rows: Iterable[int]) -> None:
+        self.table = table
+        self.cells: dict[tuple[int, int], int] = dict(zip(cells, rows, strict=True))
         self.read: dict[tuple[int, int], domain.ScoreEntry] = {}
 
     def get(self, key: tuple[int, int]) -> domain.ScoreEntry | None:
-        if key not in self.cells:
-            return None
         entry = self.read.get(key)
         if entry is None:
-            entry = self.table.get(self.evaluator_id, *key)
-            assert entry is not None
-            self.read[key] = entry
+            row = self.cells.get(key)
+            if row is None:
+                return None
+            self.read[key] = entry = self.table.entry(row)
         return entry
 
     def __setitem__(self, key: tuple[int, int], entry: domain.ScoreEntry) -> None:
-        self.cells.add(key)
+        self.cells[key] = -1  # read from here on, never from the table
         self.read[key] = entry
 
     def pop(self, key: tuple[int, int], default: None = None) -> None:
-        self.cells.discard(key)
+        self.cells.pop(key, None)
         self.read.pop(key, None)
 
     def __len__(self) -> int:
@@ -267,11 +301,12 @@ class _Mine:
 
 class _Others:
     """The other evaluators' scores of a cell, from the snapshot's score cube (evaluators in panel
-    order), looked up when a tooltip shows them instead of indexed for every cell at refresh."""
+    order), looked up when a tooltip shows them instead of indexed for every cell at refresh.
+    Names come escaped for the tooltip's HTML."""
 
     def __init__(self, snap: domain.Snapshot, me: int) -> None:
         self.cube = snap.score_cube()
-        self.names = [e.name for e in snap.evaluators]
+        self.names = [_esc(e.name) for e in snap.evaluators]
         self.me = snap.index_of("evaluator", me) if me in {e.id for e in snap.evaluators} else -1
         self.vendor = {v.id: i for i, v in enumerate(snap.vendors)}
         self.criterion = {c.id: i for i, c in enumerate(snap.criteria)}

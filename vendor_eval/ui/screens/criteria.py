@@ -79,9 +79,9 @@ class CriteriaScreen(Screen):
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
         header = self.tree.header()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for col in (WEIGHT, EFFECTIVE, KNOCKOUT, SCALE):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(0)  # measure the rows on show, not all 200 after every edit
+        # The number columns are fitted when the tree gets new rows (_fit_columns), not kept fitted by
+        # the header: that measured every cell in eight roles at each show, hide and weight change.
+        header.setResizeContentsPrecision(0)  # the rows on show, not all 200
         header.setStretchLastSection(False)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_detail())
 
@@ -156,6 +156,7 @@ class CriteriaScreen(Screen):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._selected: int | None = None
+        self._scales: list[tuple[float, float, str]] = []  # what the columns were last fitted to
         self._loading = False
 
     def _build_tree_actions(self) -> None:
@@ -218,6 +219,11 @@ class CriteriaScreen(Screen):
                 idx = self.model.index(r, 0)
                 if first or self.model.data(idx, ID_ROLE) in expanded:
                     self.tree.setExpanded(idx, True)
+        # Fitted to new rows or scales; a weight does not widen its column past the header's title.
+        scales = [(c.scale_min, c.scale_max, c.direction) for c in self.session.snapshot.criteria]
+        if scales != self._scales or first:
+            self._scales = scales
+            self._fit_columns()
         self._reselect()
         self._update_sums()
         ro = self.session.read_only
@@ -238,6 +244,10 @@ class CriteriaScreen(Screen):
                     self._show_detail()
                     return
         self._show_detail()
+
+    def _fit_columns(self) -> None:
+        for col in (WEIGHT, EFFECTIVE, KNOCKOUT, SCALE):
+            self.tree.resizeColumnToContents(col)
 
     def _update_sums(self) -> None:
         total = self.model.group_sum()
