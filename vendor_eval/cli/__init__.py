@@ -2,6 +2,11 @@
 
 Each module in COMMAND_MODULES adds its subcommands through register(subparsers);
 user mistakes end with one sentence on stderr and exit code 1, never a traceback.
+
+Every run builds the whole parser, so a command module imports at its top only what its
+arguments need (argparse, the vocabulary); the services, and through them SQLAlchemy, numpy,
+openpyxl or reportlab, are imported inside the command functions, when that command runs.
+tests/foundation/test_cli_startup.py keeps it so; bench/bench_cli_startup.py measures it.
 """
 
 from __future__ import annotations
@@ -108,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.json and not args.json_capable:
             parser.error(f"'{args.command}' has no JSON output; leave out --json")
+        if args.actor is None:
+            from vendor_eval.services.audit_log import default_actor  # imports the storage layer
+
+            args.actor = default_actor()
         _check_arguments(args)
         return int(args.func(args) or 0)
     except UserError as exc:
