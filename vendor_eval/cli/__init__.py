@@ -12,6 +12,7 @@ tests/foundation/test_cli_startup.py keeps it so; bench/bench_cli_startup.py mea
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import io
 import re
@@ -67,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# main() may run many times in one process (the tests, a script host): argparse takes ~10 ms
+# to build the parser, and parsing leaves it unchanged, so it is built once.
+_parser = functools.cache(build_parser)
+
+
 class _TerminalSafe(io.TextIOBase):
     """stdout/stderr for the commands: names holding terminal escapes are shown, not obeyed."""
 
@@ -106,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except UserError as exc:
             print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
             return 1
-    parser = build_parser()
+    parser = _parser()
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _TerminalSafe(out), _TerminalSafe(err)
     try:
