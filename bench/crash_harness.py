@@ -27,10 +27,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendor_eval.services import evaluations, evaluators, integrity, vendors
+# Only what a writer needs at the top: every kill starts a new writer process. The parent's
+# set-up and checks import the rest of the services inside set_up() and check().
 from vendor_eval.services.scores import record_score
 from vendor_eval.storage import open_database
-from vendor_eval.storage.migrate import integrity_check
 from vendor_eval.storage.models import AuditEvent, Criterion, Evaluator, Score, Vendor
 
 EVALUATION = "Crash harness RFP"
@@ -88,6 +88,8 @@ def _cells(s: Session) -> list[tuple[int, int, int]]:
 
 
 def set_up(db_path: Path) -> None:
+    from vendor_eval.services import evaluations, evaluators, vendors
+
     db = open_database(db_path)
     try:
         evaluations.create_from_template(db, TEMPLATE, EVALUATION, "officer")
@@ -124,6 +126,9 @@ def one_kill(db_path: Path, start: int, seed: int, max_delay: float) -> tuple[di
 
 def check(db_path: Path, acked: dict[int, str], all_acked: set[int], summary: Summary) -> int:
     """Verify the file after a kill; returns the next edit number to use."""
+    from vendor_eval.services import integrity
+    from vendor_eval.storage.migrate import integrity_check
+
     db = open_database(db_path, daily_backup=False)
     try:
         if integrity_check(db) == "ok":

@@ -38,8 +38,8 @@ def test_a_scoring_session_from_the_command_line(db_target: str, capsys: pytest.
     assert shown["vendors"] == ["Borealis Reading Group"] and len(shown["groups"]) >= 10
 
 
-def test_user_mistakes_exit_non_zero_with_one_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "cli.db")
+def test_user_mistakes_exit_non_zero_with_one_sentence(db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = db_target  # a migrated file
     run(capsys, "new", "--db", db, "--template", IMAGING, "--name", "RFP")
     code, out, err = run(capsys, "score", "RFP", "--db", db, "--evaluator", "Nobody", "--vendor", "X",
                          "--criterion", "sla.stat_turnaround", "--value", "3")

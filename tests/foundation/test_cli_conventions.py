@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import Seeds
 from vendor_eval.cli import main
 
 IMAGING = "Medical imaging outsourcing and teleradiology"
@@ -25,9 +28,19 @@ def names(out: str) -> list[str]:
     return [e["name"] for e in json.loads(out)]
 
 
+@pytest.fixture
+def migrated(tmp_path: Path, _seeds: Seeds) -> Callable[[str], str]:
+    """migrated(name): the path of a new database file already at head (a copy of the session's
+    migrated file; migrating each file from scratch is not what these tests are about)."""
+    def make(name: str) -> str:
+        shutil.copyfile(_seeds.file("migrated"), tmp_path / name)
+        return str(tmp_path / name)
+    return make
+
+
 def test_shared_options_before_or_after_the_command_reach_the_same_database(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "rfp.db")
+        migrated: Callable[[str], str], capsys: pytest.CaptureFixture[str]) -> None:
+    db = migrated("rfp.db")
     assert run(capsys, "--db", db, "new", "--template", IMAGING, "--name", "Before")[0] == 0
     assert run(capsys, "new", "--template", IMAGING, "--name", "After", "--db", db)[0] == 0
     code, before, _ = run(capsys, "--db", db, "--json", "evaluations")
@@ -39,8 +52,8 @@ def test_shared_options_before_or_after_the_command_reach_the_same_database(
 
 
 def test_an_option_after_the_command_wins_over_the_same_option_before_it(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    first, second = str(tmp_path / "first.db"), str(tmp_path / "second.db")
+        migrated: Callable[[str], str], capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = migrated("first.db"), migrated("second.db")
     assert run(capsys, "new", "--db", first, "--template", IMAGING, "--name", "Only in first")[0] == 0
     assert run(capsys, "init", "--db", second)[0] == 0
     code, out, _ = run(capsys, "--db", second, "evaluations", "--json", "--db", first)
@@ -48,7 +61,8 @@ def test_an_option_after_the_command_wins_over_the_same_option_before_it(
 
 
 def test_the_environment_names_the_database_when_db_is_not_given(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, migrated: Callable[[str], str], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "scripted.db"
     monkeypatch.setenv("VENDOR_EVAL_DB", str(db))
     assert run(capsys, "new", "--template", IMAGING, "--name", "Scripted")[0] == 0
@@ -56,14 +70,14 @@ def test_the_environment_names_the_database_when_db_is_not_given(
     code, out, _ = run(capsys, "evaluations", "--json")
     assert code == 0 and names(out) == ["Scripted"]
     # --db still overrides the environment.
-    other = str(tmp_path / "other.db")
+    other = migrated("other.db")
     assert run(capsys, "init", "--db", other)[0] == 0
     code, out, _ = run(capsys, "evaluations", "--json", "--db", other)
     assert code == 0 and names(out) == []
 
 
-def test_exit_codes_usage_two_refusal_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "rfp.db")
+def test_exit_codes_usage_two_refusal_one(migrated: Callable[[str], str], capsys: pytest.CaptureFixture[str]) -> None:
+    db = migrated("rfp.db")
     code, _, err = run(capsys, "--db", db, "--json", "init")
     assert code == 2 and "'init' has no JSON output" in err
     code, _, err = run(capsys, "--db", db, "rank", "No such RFP")

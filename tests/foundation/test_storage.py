@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from vendor_eval.services import evaluators, scores, vendors
-from vendor_eval.storage import Database, open_database
+from vendor_eval.storage import Database, migrate, open_database
 from vendor_eval.storage.backup import list_backups
 from vendor_eval.storage.database import make_engine
 from vendor_eval.storage.migrate import current_revision, head_revision, upgrade
@@ -118,3 +119,18 @@ def test_a_damaged_file_is_refused_with_a_sentence(tmp_path: Path) -> None:
 
     with pytest.raises(StorageError, match="failed its integrity check.*restore"):
         open_database(path)
+
+
+def test_the_head_read_from_the_migration_files_is_alembics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert migrate._listed_head() == head_revision()  # what open_database's quick path compares with
+    versions = tmp_path / "migrations" / "versions"
+    shutil.copytree(migrate.MIGRATIONS_DIR / "versions", versions, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", tmp_path / "migrations")
+    head = head_revision()  # Alembic's, read from the copy
+    (versions / "0099_a.py").write_text(f"revision: str = 'x_a'\ndown_revision: str | None = {head!r}\n")
+    (versions / "0099_b.py").write_text(f'revision = "x_b"\ndown_revision = "{head}"\n')
+    assert migrate._listed_head() is None  # two heads: no single answer, Alembic decides
+    (versions / "0100_merge.py").write_text("revision = 'x_merge'\ndown_revision = ('x_a', 'x_b')\n")
+    assert migrate._listed_head() == "x_merge"
+    (versions / "0101_odd.py").write_text("revision = make_id()\ndown_revision = 'x_merge'\n")
+    assert migrate._listed_head() is None  # not a plain literal: Alembic decides

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from vendor_eval.services import integrity, lifecycle, scores
 from vendor_eval.storage import Database
 from vendor_eval.storage.models import AuditEvent
 
-from .helpers import cli, raw_sql
+from .helpers import cli, raw_sql, run
 
 A, B = "Aurora Imaging Partners", "Borealis Reading Group"
 KEY = "capability.key_staff"
@@ -23,11 +24,12 @@ def _event_count(db: Database) -> int:
         return len(s.scalars(select(AuditEvent.id)).all())
 
 
-def test_cli_says_intact_for_an_untouched_trail(db: Database, scored: int, db_path: Path) -> None:
-    result = cli("verify", "Service desk RFP", "--db", str(db_path))
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Audit trail of 'Service desk RFP' is intact:")
-    assert f"{_event_count(db)} events" in result.stdout
+def test_cli_says_intact_for_an_untouched_trail(db: Database, scored: int, db_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "verify", "Service desk RFP", "--db", str(db_path))
+    assert code == 0, err
+    assert out.startswith("Audit trail of 'Service desk RFP' is intact:")
+    assert f"{_event_count(db)} events" in out
 
 
 def test_cli_names_an_old_event_whose_value_was_changed_in_sqlite(db: Database, scored: int, db_path: Path) -> None:
@@ -38,7 +40,7 @@ def test_cli_names_an_old_event_whose_value_was_changed_in_sqlite(db: Database, 
     db.dispose()
     raw_sql(db_path, "UPDATE audit_event SET new_value = ? WHERE id = ?", json.dumps({**old, "value": 5}), event_id)
 
-    result = cli("verify", "Service desk RFP", "--db", str(db_path))
+    result = cli("verify", "Service desk RFP", "--db", str(db_path))  # the installed command: exit status 1 for scripts
     assert result.returncode == 1
     assert result.stdout.strip() == (f"Audit trail of 'Service desk RFP' is broken: audit event #{seq} (id {event_id}) "
                                      "was altered after it was written.")
@@ -96,7 +98,8 @@ def test_an_altered_frozen_ranking_shows(db: Database, scored: int, db_path: Pat
     assert not report.intact and "frozen ranking no longer matches" in (report.problem or "")
 
 
-def test_a_head_printed_in_a_report_must_still_be_in_the_trail(db: Database, scored: int, db_path: Path) -> None:
+def test_a_head_printed_in_a_report_must_still_be_in_the_trail(db: Database, scored: int, db_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
     printed = integrity.verify(db, scored).head
     assert integrity.verify(db, scored, known_head=printed).intact
     scores.record_score(db, scored, "Dr Ames", A, KEY, 4, "Dr Ames", comment="checked the annex")  # comment only
@@ -105,5 +108,5 @@ def test_a_head_printed_in_a_report_must_still_be_in_the_trail(db: Database, sco
     with db.read() as s:
         printed_seq = s.scalar(select(AuditEvent.seq).where(AuditEvent.hash == printed))
     raw_sql(db_path, "DELETE FROM audit_event WHERE seq >= ?", printed_seq)
-    result = cli("verify", "Service desk RFP", "--db", str(db_path), "--head", printed)
-    assert result.returncode == 1 and f"the chain head {printed} is no longer in the trail" in result.stdout
+    code, out, _ = run(capsys, "verify", "Service desk RFP", "--db", str(db_path), "--head", printed)
+    assert code == 1 and f"the chain head {printed} is no longer in the trail" in out

@@ -20,7 +20,7 @@ from vendor_eval.services.reports import export_report
 from vendor_eval.storage import Database, open_database
 from vendor_eval.storage.models import AuditEvent
 
-from .helpers import cli, raw_sql
+from .helpers import cli, raw_sql, run
 
 A = "Aurora Imaging Partners"
 KEY = "capability.key_staff"
@@ -53,30 +53,32 @@ def _first_row(stdout: str) -> str:
     return next(line for line in stdout.splitlines() if line.startswith("1 "))
 
 
-def test_rank_shows_the_frozen_ranking_and_warns_when_the_file_no_longer_gives_it(sample: Path) -> None:
+def test_rank_shows_the_frozen_ranking_and_warns_when_the_file_no_longer_gives_it(
+        sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
     winner = _frozen_winner(sample)
-    clean = cli("rank", "1", "--db", str(sample))
-    assert clean.returncode == 0 and "WARNING" not in clean.stderr
-    assert "the frozen ranking of record" in clean.stdout and winner in _first_row(clean.stdout)
+    code, out, err = run(capsys, "rank", "1", "--db", str(sample))
+    assert code == 0 and "WARNING" not in err
+    assert "the frozen ranking of record" in out and winner in _first_row(out)
 
     raw_sql(sample, "UPDATE criterion_group SET weight = weight + 60 WHERE name = 'AI validation'")
-    live = cli("rank", "1", "--db", str(sample), "--aggregate", "mean")  # a what-if ranks the live rows
-    assert winner not in _first_row(live.stdout)  # the tamper does change the winner
+    _, live, _ = run(capsys, "rank", "1", "--db", str(sample), "--aggregate", "mean")  # a what-if ranks the live rows
+    assert winner not in _first_row(live)  # the tamper does change the winner
 
-    tampered = cli("rank", "1", "--db", str(sample))
+    tampered = cli("rank", "1", "--db", str(sample))  # the installed command: its exit status is the alarm
     assert tampered.returncode == 1
     assert winner in _first_row(tampered.stdout)  # the record still reads as finalised
     assert tampered.stderr.startswith("WARNING: ") and "no longer reproduces the frozen ranking" in tampered.stderr
     assert len(tampered.stderr.strip().splitlines()) == 1
-    assert cli("verify", "1", "--db", str(sample)).returncode == 1
+    assert run(capsys, "verify", "1", "--db", str(sample))[0] == 1
 
 
-def test_report_refuses_to_print_a_tampered_finalised_evaluation(sample: Path, tmp_path: Path) -> None:
+def test_report_refuses_to_print_a_tampered_finalised_evaluation(sample: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     raw_sql(sample, "UPDATE criterion_group SET weight = weight + 60 WHERE name = 'AI validation'")
     out = tmp_path / "report.pdf"
-    result = cli("report", "1", "--db", str(sample), "-o", str(out), "--quiet")
-    assert result.returncode == 1 and not out.exists()
-    assert result.stderr.startswith("error: No report was written:") and "Traceback" not in result.stderr
+    code, _, err = run(capsys, "report", "1", "--db", str(sample), "-o", str(out), "--quiet")
+    assert code == 1 and not out.exists()
+    assert err.startswith("error: No report was written:") and "Traceback" not in err
 
 
 def test_a_status_reset_in_the_file_does_not_make_the_evaluation_editable(db: Database, scored: int,
@@ -97,7 +99,8 @@ def _cut_back(db: Database, db_path: Path, evaluation: int, to_seq: int, score_i
 
 @pytest.mark.parametrize("anchor", ["backup", "pdf", "xlsx"])
 def test_a_cut_back_file_is_caught_against_a_backup_or_a_report(db: Database, scored: int, db_path: Path,
-                                                                 tmp_path: Path, anchor: str) -> None:
+                                                                 tmp_path: Path, anchor: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     with db.read() as s:
         before = s.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     with closing(sqlite3.connect(db_path)) as conn:
@@ -115,13 +118,13 @@ def test_a_cut_back_file_is_caught_against_a_backup_or_a_report(db: Database, sc
     _cut_back(db, db_path, scored, before, score_id, value)
     raw_sql(db_path, "UPDATE score SET updated_at = ? WHERE id = ?", updated, score_id)
     assert integrity.verify(db, scored).intact  # inside the file the older state is self-consistent
-    result = cli("verify", "Service desk RFP", "--db", str(db_path), "--against", str(kept))
-    assert result.returncode == 1
-    assert "is no longer in the trail" in result.stdout and kept.name in result.stdout
+    code, out, _ = run(capsys, "verify", "Service desk RFP", "--db", str(db_path), "--against", str(kept))
+    assert code == 1
+    assert "is no longer in the trail" in out and kept.name in out
 
 
 def test_against_a_file_that_is_no_anchor_is_one_sentence(db: Database, scored: int, db_path: Path,
-                                                          tmp_path: Path) -> None:
+                                                          tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     other = tmp_path / "notes.txt"
     other.write_text("hello")
     foreign = tmp_path / "foreign.db"
@@ -129,9 +132,9 @@ def test_against_a_file_that_is_no_anchor_is_one_sentence(db: Database, scored: 
         conn.execute("CREATE TABLE t (x)")
     for path, words in ((other, "neither a vendor_eval database"), (foreign, "not a readable vendor_eval database"),
                         (tmp_path / "missing.pdf", "cannot be read")):
-        result = cli("verify", "Service desk RFP", "--db", str(db_path), "--against", str(path))
-        assert result.returncode == 1 and words in result.stderr, result.stderr
-        assert len(result.stderr.strip().splitlines()) == 1
+        code, _, err = run(capsys, "verify", "Service desk RFP", "--db", str(db_path), "--against", str(path))
+        assert code == 1 and words in err, err
+        assert len(err.strip().splitlines()) == 1
 
 
 def test_a_recomputed_chain_differs_from_the_backup_at_the_same_seq(db: Database, scored: int, db_path: Path,
@@ -153,8 +156,9 @@ def test_a_recomputed_chain_differs_from_the_backup_at_the_same_seq(db: Database
     assert not report.intact and "(event #" in (report.problem or "")
 
 
-def test_backup_prints_the_chain_head_that_verify_reports(db: Database, scored: int, db_path: Path) -> None:
+def test_backup_prints_the_chain_head_that_verify_reports(db: Database, scored: int, db_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
     head = integrity.verify(db, scored).head
-    result = cli("backup", "--db", str(db_path))
-    assert result.returncode == 0 and "audit chain head of 'Service desk RFP': event #" in result.stdout
-    assert result.stdout.strip().endswith(head)
+    code, out, _ = run(capsys, "backup", "--db", str(db_path))
+    assert code == 0 and "audit chain head of 'Service desk RFP': event #" in out
+    assert out.strip().endswith(head)

@@ -61,20 +61,21 @@ def test_each_hostile_input_is_one_sentence_and_changes_nothing(db: Database, sc
 
 
 def test_non_utf8_bytes_in_a_name_are_one_sentence(db: Database, scored: int, db_path: Path) -> None:
-    """As a shell passes them: the bytes reach Python as surrogate escapes."""
+    """As a shell passes them: the bytes reach Python as surrogate escapes (so a real process)."""
     result = cli("vendors", "add", EVAL, "--name", "Acme\udcff\udcfe", "--db", str(db_path))
     assert result.returncode == 1 and result.stderr.startswith("error: Argument") and "UTF-8" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_a_foreign_sqlite_file_with_an_evaluation_table_is_refused_untouched(tmp_path: Path) -> None:
+def test_a_foreign_sqlite_file_with_an_evaluation_table_is_refused_untouched(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     foreign = tmp_path / "foreign.db"
     with closing(sqlite3.connect(foreign)) as conn:
         conn.execute("CREATE TABLE evaluation (id INTEGER PRIMARY KEY, name TEXT)")
         conn.commit()
     before = foreign.read_bytes()
-    result = cli("evaluations", "--db", str(foreign))
-    assert result.returncode == 1 and "not one of vendor_eval's" in result.stderr and "Traceback" not in result.stderr
+    code, _, err = run(capsys, "evaluations", "--db", str(foreign))
+    assert code == 1 and "not one of vendor_eval's" in err and "Traceback" not in err
     assert foreign.read_bytes() == before
 
 

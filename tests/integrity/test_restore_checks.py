@@ -21,7 +21,7 @@ from vendor_eval.storage.backup import KEEP_BACKUPS, create_backup, list_backups
 from vendor_eval.storage.database import make_engine
 from vendor_eval.storage.migrate import upgrade
 
-from .helpers import cli, raw_sql
+from .helpers import cli, raw_sql, run
 
 
 def _scores(path: Path) -> int:
@@ -50,13 +50,13 @@ def test_restoring_over_a_damaged_file_keeps_a_copy_and_says_where(db: Database,
     assert _scores(db_path) == _scores(good)
 
 
-def test_restoring_over_a_readable_file_names_its_before_restore_backup(db: Database, scored: int,
-                                                                        db_path: Path) -> None:
+def test_restoring_over_a_readable_file_names_its_before_restore_backup(db: Database, scored: int, db_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     good = backups.backup_now(db_path).path
     db.dispose()
-    result = cli("restore", "--db", str(db_path), "--from", str(good))
-    assert result.returncode == 0
-    kept = Path(result.stdout.strip().rsplit(": ", 1)[1].rstrip("."))
+    code, out, _ = run(capsys, "restore", "--db", str(db_path), "--from", str(good))
+    assert code == 0
+    kept = Path(out.strip().rsplit(": ", 1)[1].rstrip("."))
     assert kept.is_file() and "before-restore" in kept.name
 
 
@@ -76,7 +76,8 @@ def _copy(source: Path, target: Path) -> Path:
 
 @pytest.mark.parametrize("kind", ["foreign", "unknown revision", "broken chain", "no alembic table"])
 def test_restore_refuses_what_is_not_a_sound_vendor_eval_database(db: Database, scored: int, db_path: Path,
-                                                                  tmp_path: Path, kind: str) -> None:
+                                                                  tmp_path: Path, kind: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     db.dispose()
     if kind == "foreign":
         source = _foreign(tmp_path / "foreign.db")
@@ -87,23 +88,25 @@ def test_restore_refuses_what_is_not_a_sound_vendor_eval_database(db: Database, 
                      "no alembic table": "DROP TABLE alembic_version"}[kind]
         raw_sql(source, statement)
     before = db_path.read_bytes()
-    result = cli("restore", "--db", str(db_path), "--from", str(source))
-    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert "nothing was restored" in result.stderr
+    code, _, err = run(capsys, "restore", "--db", str(db_path), "--from", str(source))
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert "nothing was restored" in err
     assert db_path.read_bytes() == before
     assert not list_backups(db_path)  # refused before anything was copied
 
 
-def test_an_unknown_revision_is_refused_in_one_sentence_without_a_backup(db: Database, scored: int,
-                                                                         db_path: Path) -> None:
+def test_an_unknown_revision_is_refused_in_one_sentence_without_a_backup(db: Database, scored: int, db_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
     db.dispose()
     genuine = create_backup(db_path, "before-migration-0001")
     raw_sql(db_path, "UPDATE alembic_version SET version_num = 'zz99_from_the_future'")
-    for _ in range(KEEP_BACKUPS + 2):
-        result = cli("evaluations", "--db", str(db_path))
-        assert result.returncode == 1 and "Traceback" not in result.stderr
+    result = cli("evaluations", "--db", str(db_path))  # the installed command, in its own process
+    assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "'zz99_from_the_future'" in result.stderr and "newer version" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    for _ in range(KEEP_BACKUPS + 1):  # retries (in-process) must not rotate the genuine backup away
+        code, _, err = run(capsys, "evaluations", "--db", str(db_path))
+        assert code == 1 and err == result.stderr
     assert list_backups(db_path) == [genuine]
 
 
@@ -158,8 +161,9 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.parametrize("command", ["init", "demo"])
-def test_a_full_disk_leaves_no_empty_database_behind(full_disk: Path, command: str) -> None:
+def test_a_full_disk_leaves_no_empty_database_behind(full_disk: Path, command: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
     target = full_disk / "new.db"
-    result = cli(command, "--db", str(target))
-    assert result.returncode == 1 and "is full" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    code, _, err = run(capsys, command, "--db", str(target))
+    assert code == 1 and "is full" in err and len(err.strip().splitlines()) == 1
     assert not target.exists() and not Path(f"{target}-wal").exists()

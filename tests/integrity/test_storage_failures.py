@@ -21,26 +21,30 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from tests.conftest import Seeds
 from vendor_eval.errors import StorageError
 from vendor_eval.services import evaluations, evaluators, integrity, scores, vendors
 from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.storage import Database, open_database
 from vendor_eval.storage.backup import list_backups, quick_check
 
-from .helpers import cli
+from .helpers import run
 
 A = "Aurora Imaging Partners"
 KEY = "capability.key_staff"
 GENERIC = "Generic services RFP"
 
 
-def _setup(path: Path) -> None:
-    db = open_database(path)
+def _one_score(db: Database) -> None:
     evaluations.create_from_template(db, GENERIC, "Service desk RFP", "officer")
     vendors.add_vendor(db, "Service desk RFP", A, "officer")
     evaluators.add_evaluator(db, "Service desk RFP", "Dr Ames", "officer")
     scores.record_score(db, "Service desk RFP", "Dr Ames", A, KEY, 4, "Dr Ames")
-    db.dispose()
+
+
+def _setup(seeds: Seeds, path: Path) -> None:
+    """The evaluation with one score at path: a copy of a database built once per session."""
+    seeds.copy(path, "storage-failures", _one_score)
 
 
 def _saved_state(path: Path) -> tuple[Any, ...]:
@@ -52,9 +56,9 @@ def _saved_state(path: Path) -> tuple[Any, ...]:
         db.dispose()
 
 
-def test_a_read_only_database_refuses_changes_in_one_sentence(tmp_path: Path) -> None:
+def test_a_read_only_database_refuses_changes_in_one_sentence(tmp_path: Path, _seeds: Seeds) -> None:
     path = tmp_path / "shared.db"
-    _setup(path)
+    _setup(_seeds, path)
     before = _saved_state(path)
 
     readonly = open_database(f"sqlite:///file:{path}?mode=ro&uri=true")
@@ -77,9 +81,9 @@ def world_writable_dir() -> Iterator[Path]:
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root to switch to nobody")
-def test_a_chmod_444_file_refuses_an_unprivileged_user(world_writable_dir: Path) -> None:
+def test_a_chmod_444_file_refuses_an_unprivileged_user(world_writable_dir: Path, _seeds: Seeds) -> None:
     path = world_writable_dir / "shared.db"
-    _setup(path)
+    _setup(_seeds, path)
     before = _saved_state(path)
     path.chmod(0o444)
     nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
@@ -141,13 +145,13 @@ def _limit_pages(db: Database) -> None:
 
 @pytest.mark.parametrize("full", ["tmpfs", "max_page_count"])
 def test_a_full_disk_gives_one_sentence_and_loses_nothing_saved(
-        tmp_path: Path, tiny_disk: Path | None, full: str) -> None:
+        tmp_path: Path, tiny_disk: Path | None, full: str, _seeds: Seeds) -> None:
     if full == "tmpfs" and tiny_disk is None:
         pytest.skip("mounting a small file system is not allowed here; the max_page_count case stands in")
     folder = tiny_disk if full == "tmpfs" else tmp_path
     assert folder is not None
     path = folder / "full.db"
-    _setup(path)
+    _setup(_seeds, path)
     db = open_database(path, daily_backup=False)
     filler = _fill(folder, leave=300_000) if full == "tmpfs" else None
     if full == "max_page_count":
@@ -175,16 +179,17 @@ def test_a_full_disk_gives_one_sentence_and_loses_nothing_saved(
         reopened.dispose()
 
 
-def test_a_full_disk_never_leaves_a_half_written_backup(tmp_path: Path, tiny_disk: Path | None) -> None:
+def test_a_full_disk_never_leaves_a_half_written_backup(tmp_path: Path, tiny_disk: Path | None, _seeds: Seeds,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
     if tiny_disk is None:
         pytest.skip("needs a real small file system (mount not allowed here)")
     path = tiny_disk / "full.db"
-    _setup(path)
+    _setup(_seeds, path)
     _fill(tiny_disk)
-    result = cli("backup", "--db", str(path))
-    assert result.returncode == 1
-    assert result.stderr.startswith(f"error: Could not back up {path} to {tiny_disk / 'backups'}: ")
-    assert result.stderr.count("\n") == 1
+    code, _, err = run(capsys, "backup", "--db", str(path))
+    assert code == 1
+    assert err.startswith(f"error: Could not back up {path} to {tiny_disk / 'backups'}: ")
+    assert err.count("\n") == 1
     assert list_backups(path) == [] and not any((tiny_disk / "backups").glob("*.partial"))
     # A full disk is not damage: the advice must not be to restore an older backup over good work.
     with pytest.raises(StorageError, match="could not be read .* check that its disk has free space"):

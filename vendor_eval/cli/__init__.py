@@ -2,11 +2,17 @@
 
 Each module in COMMAND_MODULES adds its subcommands through register(subparsers);
 user mistakes end with one sentence on stderr and exit code 1, never a traceback.
+
+Every run builds the whole parser, so a command module imports at its top only what its
+arguments need (argparse, the vocabulary); the services, and through them SQLAlchemy, numpy,
+openpyxl or reportlab, are imported inside the command functions, when that command runs.
+tests/foundation/test_cli_startup.py keeps it so; bench/bench_cli_startup.py measures it.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import io
 import re
@@ -62,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# main() may run many times in one process (the tests, a script host): argparse takes ~10 ms
+# to build the parser, and parsing leaves it unchanged, so it is built once.
+_parser = functools.cache(build_parser)
+
+
 class _TerminalSafe(io.TextIOBase):
     """stdout/stderr for the commands: names holding terminal escapes are shown, not obeyed."""
 
@@ -101,13 +112,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         except UserError as exc:
             print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
             return 1
-    parser = build_parser()
+    parser = _parser()
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _TerminalSafe(out), _TerminalSafe(err)
     try:
         args = parser.parse_args(argv)
         if args.json and not args.json_capable:
             parser.error(f"'{args.command}' has no JSON output; leave out --json")
+        if args.actor is None:
+            from vendor_eval.services.audit_log import default_actor  # imports the storage layer
+
+            args.actor = default_actor()
         _check_arguments(args)
         return int(args.func(args) or 0)
     except UserError as exc:

@@ -8,9 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
-from vendor_eval.io.templates import builtin_templates, load_template
-from vendor_eval.services import criteria, evaluations, evaluators, scores, vendors
-from vendor_eval.services.snapshot import load_snapshot
 from vendor_eval.vocabulary import ENVELOPES
 
 
@@ -78,6 +75,8 @@ def cmd_init(args: argparse.Namespace) -> None:
 
 
 def cmd_templates(args: argparse.Namespace) -> None:
+    from vendor_eval.io.templates import builtin_templates, load_template
+
     rows = []
     for name, path in builtin_templates().items():
         spec = load_template(path)
@@ -89,6 +88,8 @@ def cmd_templates(args: argparse.Namespace) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> None:
+    from vendor_eval.services import evaluations
+
     db = open_db(args)
     new_id = evaluations.create_from_template(db, args.template, args.name, args.actor, args.organisation,
                                               args.description)
@@ -96,6 +97,8 @@ def cmd_new(args: argparse.Namespace) -> None:
 
 
 def cmd_evaluations(args: argparse.Namespace) -> None:
+    from vendor_eval.services import evaluations
+
     rows = evaluations.list_evaluations(open_db(args))
     if args.json:
         emit_json([r.as_json() for r in rows])
@@ -105,6 +108,8 @@ def cmd_evaluations(args: argparse.Namespace) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> None:
+    from vendor_eval.services.snapshot import load_snapshot
+
     snap = load_snapshot(open_db(args), args.evaluation)
     e = snap.evaluation
     if args.json:
@@ -144,6 +149,8 @@ def cmd_show(args: argparse.Namespace) -> None:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
+    from vendor_eval.services import evaluations
+
     if not args.yes:
         print("error: deleting removes the evaluation and all its scores; add --yes to confirm.", file=sys.stderr)
         return 1
@@ -153,6 +160,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_save_template(args: argparse.Namespace) -> None:
+    from vendor_eval.services import evaluations
+
     path = evaluations.save_as_template(open_db(args), args.evaluation, args.name, args.output)
     print(f"Saved template {args.name!r} to {path}")
 
@@ -164,6 +173,9 @@ def _need_name(args: argparse.Namespace) -> str:
 
 
 def cmd_vendors(args: argparse.Namespace) -> None:
+    from vendor_eval.services import vendors
+    from vendor_eval.services.snapshot import load_snapshot
+
     db = open_db(args)
     if args.action == "add":
         vendors.add_vendor(db, args.evaluation, _need_name(args), args.actor, hq_country=args.hq_country,
@@ -183,6 +195,9 @@ def cmd_vendors(args: argparse.Namespace) -> None:
 
 
 def cmd_evaluators(args: argparse.Namespace) -> None:
+    from vendor_eval.services import evaluators
+    from vendor_eval.services.snapshot import load_snapshot
+
     db = open_db(args)
     if args.action == "add":
         evaluators.add_evaluator(db, args.evaluation, _need_name(args), args.actor, args.role, args.envelope)
@@ -201,12 +216,16 @@ def cmd_evaluators(args: argparse.Namespace) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> None:
+    from vendor_eval.services import scores
+
     saved = scores.record_score(open_db(args), args.evaluation, args.evaluator, args.vendor, args.criterion,
                                 args.value, args.actor, comment=args.comment)
     print(f"Saved score {saved.value:g} (version {saved.version})")
 
 
 def cmd_weight(args: argparse.Namespace) -> None:
+    from vendor_eval.services import criteria
+
     db = open_db(args)
     if args.normalise:
         criteria.normalise_weights(db, args.evaluation, args.actor)

@@ -7,11 +7,12 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vendor_eval.paths import default_db_path
-from vendor_eval.services.audit_log import default_actor
-from vendor_eval.storage import Database, open_database
+
+if TYPE_CHECKING:
+    from vendor_eval.storage import Database
 
 DB_ENV = "VENDOR_EVAL_DB"  # the default database for a scripted session, instead of --db on every line
 
@@ -23,7 +24,7 @@ def add_shared_options(parser: argparse.ArgumentParser, *, before_command: bool)
     keep = {} if before_command else {"default": argparse.SUPPRESS}
     parser.add_argument("--db", metavar="PATH_OR_URL", **({"default": None} | keep),
                         help=f"database file or SQLAlchemy URL (default: ${DB_ENV}, else the user data directory)")
-    parser.add_argument("--actor", **({"default": default_actor()} | keep),
+    parser.add_argument("--actor", **({"default": None} | keep),
                         help="name recorded in the audit trail (default: login name)")
     parser.add_argument("--json", action="store_true", **({"default": False} | keep),
                         help="print machine-readable JSON (commands that list or show)")
@@ -44,6 +45,8 @@ def db_target(args: argparse.Namespace) -> str | None:
 
 
 def open_db(args: argparse.Namespace) -> Database:
+    from vendor_eval.storage import open_database
+
     return open_database(db_target(args) or default_db_path())
 
 

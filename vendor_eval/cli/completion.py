@@ -10,8 +10,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import shtab
-
 from vendor_eval.cli.common import add_command
 
 SHELLS = ("bash", "zsh")
@@ -29,12 +27,16 @@ def register(sub: Any) -> None:
 
 def script(parser: argparse.ArgumentParser, shell: str) -> str:
     """The completion script of parser for shell."""
+    import shtab  # here, not at the top: every run of the CLI imports this module
+
     _mark_paths(parser)
     return str(shtab.complete(parser, shell=shell))
 
 
 def _mark_paths(parser: argparse.ArgumentParser) -> None:
     """Arguments typed Path, or whose metavar says PATH, complete file names."""
+    import shtab
+
     for action in parser._actions:  # argparse has no public walk over its actions
         if isinstance(action, argparse._SubParsersAction):
             for child in action.choices.values():

@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
-from vendor_eval.services import conditions, evaluations
 
 
 def register(sub: Any) -> None:
@@ -26,6 +25,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_conditions(args: argparse.Namespace) -> None:
+    from vendor_eval.services import conditions
+
     db = open_db(args)
     if args.action == "add":
         if not args.text:
@@ -47,6 +48,8 @@ def cmd_conditions(args: argparse.Namespace) -> None:
 
 
 def cmd_disclose(args: argparse.Namespace) -> None:
+    from vendor_eval.services import evaluations
+
     evaluations.update_settings(open_db(args), args.evaluation, args.actor, disclose_weights=args.setting == "on")
     state = "shows" if args.setting == "on" else "no longer shows"
     print(f"The questionnaire's Instructions sheet {state} the weights and the scoring method")

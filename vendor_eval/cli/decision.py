@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
-from vendor_eval.services import lifecycle, ranking, tariffs
 from vendor_eval.vocabulary import AGGREGATIONS, COST_CATEGORIES, METHODS, MISSING_POLICIES, PRICE_FORMULAS, SAMPLINGS
+
+if TYPE_CHECKING:
+    from vendor_eval.services import lifecycle
 
 
 def register(sub: Any) -> None:
@@ -71,6 +73,8 @@ def _pct(x: float | None) -> str:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
+    from vendor_eval.services import lifecycle, ranking
+
     db = open_db(args)
     what_if = (args.method, args.aggregate, args.missing, args.price_formula, args.scenario) != (
         "weighted", None, None, None, None)
@@ -130,6 +134,8 @@ def _score(value: Any, digits: int) -> str:
 
 
 def cmd_disagreement(args: argparse.Namespace) -> None:
+    from vendor_eval.services import ranking
+
     result = ranking.disagreement(open_db(args), args.evaluation)
     if args.json:
         emit_json(result.as_json())
@@ -146,6 +152,8 @@ def cmd_disagreement(args: argparse.Namespace) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
+    from vendor_eval.services import ranking
+
     result = ranking.sensitivity(open_db(args), args.evaluation, args.samples, args.seed, args.sampling, args.bounds,
                                  tariff_scenario=args.scenario)
     if args.json:
@@ -165,6 +173,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
 
 
 def cmd_tariffs(args: argparse.Namespace) -> None:
+    from vendor_eval.services import tariffs
+
     result = tariffs.compute_tariffs(open_db(args), args.evaluation)
     if args.json:
         emit_json(result.as_json())
@@ -183,6 +193,8 @@ def _need(args: argparse.Namespace, *names: str) -> None:
 
 
 def cmd_cost_line(args: argparse.Namespace) -> None:
+    from vendor_eval.services import tariffs
+
     db = open_db(args)
     if args.action == "add":
         _need(args, "vendor", "category", "amount")
@@ -197,6 +209,8 @@ def cmd_cost_line(args: argparse.Namespace) -> None:
 
 
 def cmd_scenario(args: argparse.Namespace) -> None:
+    from vendor_eval.services import tariffs
+
     db = open_db(args)
     exemption = None if args.exemption is None else args.exemption == "yes"
     if args.action == "defaults":

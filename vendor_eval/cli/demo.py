@@ -9,9 +9,6 @@ from typing import Any
 from vendor_eval.cli.common import add_command, db_target
 from vendor_eval.errors import ValidationError
 from vendor_eval.paths import default_db_path
-from vendor_eval.services.demo import load_demo
-from vendor_eval.storage import open_database
-from vendor_eval.storage.database import database_url
 
 
 def register(sub: Any) -> None:
@@ -22,10 +19,15 @@ def register(sub: Any) -> None:
 
 
 def _is_default(target: str) -> bool:
+    from vendor_eval.storage.database import database_url
+
     return database_url(target) == database_url(default_db_path())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from vendor_eval.services.demo import load_demo
+    from vendor_eval.storage import open_database
+
     target = db_target(args)
     if target is None and not args.into_default:
         raise ValidationError("Give the demo its own database: vendor-eval-cli demo --db demo.db "

@@ -8,7 +8,6 @@ from typing import Any
 
 from vendor_eval.cli.common import add_command, db_target, emit_json, open_db, print_table
 from vendor_eval.paths import default_db_path
-from vendor_eval.services import backups, declarations, integrity, lifecycle
 
 
 def register(sub: Any) -> None:
@@ -46,22 +45,30 @@ def register(sub: Any) -> None:
 
 
 def _db_file(args: argparse.Namespace) -> Path:
+    from vendor_eval.services import backups
+
     target = db_target(args)
     return backups.database_file(target) if target else default_db_path()
 
 
 def cmd_finalise(args: argparse.Namespace) -> None:
+    from vendor_eval.services import lifecycle
+
     done = lifecycle.finalise(open_db(args), args.evaluation, args.by)
     winner = f"; winner {done.winner}" if done.winner else ""
     print(f"Finalised {done.evaluation!r} by {done.finalised_by}{winner}; audit chain head {done.audit_head}")
 
 
 def cmd_reopen(args: argparse.Namespace) -> None:
+    from vendor_eval.services import lifecycle
+
     lifecycle.reopen(open_db(args), args.evaluation, args.by, args.reason)
     print(f"Reopened {args.evaluation!r} for changes; the reason is on record.")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from vendor_eval.services import integrity
+
     result = integrity.verify(open_db(args), args.evaluation, args.head, tuple(args.against))
     if args.json:
         emit_json(result.as_json())
@@ -71,6 +78,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
+    from vendor_eval.services import backups
+
     server = backups.server_url(args.db) if args.db else None  # a PostgreSQL database: pg_dump
     path = None if server else _db_file(args)
     if args.list:
@@ -92,6 +101,8 @@ def cmd_backup(args: argparse.Namespace) -> None:
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
+    from vendor_eval.services import backups
+
     server = backups.server_url(args.db) if args.db else None
     if server is not None:
         used = backups.server_restore(server, args.source)
@@ -103,12 +114,16 @@ def cmd_restore(args: argparse.Namespace) -> None:
 
 
 def cmd_declare(args: argparse.Namespace) -> None:
+    from vendor_eval.services import declarations
+
     declarations.declare(open_db(args), args.evaluation, args.evaluator, args.conflict, args.actor, args.statement)
     what = "a conflict with " + ", ".join(args.conflict) if args.conflict else "no conflict"
     print(f"Recorded: {args.evaluator} declares {what}.")
 
 
 def cmd_declarations(args: argparse.Namespace) -> None:
+    from vendor_eval.services import declarations
+
     found = declarations.list_declarations(open_db(args), args.evaluation)
     if args.json:
         emit_json([d.as_json() for d in found])

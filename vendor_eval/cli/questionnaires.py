@@ -6,13 +6,13 @@ import argparse
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
-from vendor_eval.io.matrix.detect import Overrides
-from vendor_eval.services import imports, matrix_import, questionnaires
-from vendor_eval.services.scoresheets import ScoresheetResult
 from vendor_eval.vocabulary import ORIENTATIONS
+
+if TYPE_CHECKING:
+    from vendor_eval.io.matrix.detect import Overrides
 
 
 def register(sub: Any) -> None:
@@ -54,11 +54,16 @@ def register(sub: Any) -> None:
 
 
 def cmd_questionnaire(args: argparse.Namespace) -> None:
+    from vendor_eval.services import questionnaires
+
     path = questionnaires.generate_questionnaire(open_db(args), args.evaluation, args.output, args.vendor)
     print(f"Wrote questionnaire {path}")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from vendor_eval.services import imports
+    from vendor_eval.services.scoresheets import ScoresheetResult
+
     def progress(done: int, total: int, name: str) -> None:
         if name and total > 1:
             print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
@@ -87,6 +92,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _matrix_overrides(args: argparse.Namespace) -> Overrides | None:
+    from vendor_eval.io.matrix.detect import Overrides
+    from vendor_eval.services import matrix_import
+
     saved = matrix_import.load_mapping(args.mapping) if args.mapping else Overrides()
     given = {k: v for k, v in (("sheet", args.sheet), ("orientation", args.orientation),
                                 ("header_row", args.header_row), ("weights", args.weights)) if v is not None}
@@ -95,6 +103,9 @@ def _matrix_overrides(args: argparse.Namespace) -> Overrides | None:
 
 
 def cmd_import_matrix(args: argparse.Namespace) -> int:
+    from vendor_eval.io.matrix.detect import Overrides
+    from vendor_eval.services import matrix_import
+
     low, high = args.scale
     over = _matrix_overrides(args)
     if args.dry_run or args.save_mapping:
@@ -130,6 +141,8 @@ def cmd_import_matrix(args: argparse.Namespace) -> int:
 
 
 def cmd_suggestions(args: argparse.Namespace) -> int:
+    from vendor_eval.services import questionnaires
+
     db = open_db(args)
     if args.accept:
         if not args.evaluator:

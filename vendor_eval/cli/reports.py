@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from vendor_eval.cli.common import add_command, open_db
-from vendor_eval.services.reports import FORMATS, export_report
 from vendor_eval.vocabulary import AGGREGATIONS, METHODS
+
+# services.reports.FORMATS, spelled here so that building the parser loads no report writer
+# (reportlab, openpyxl); tests/foundation/test_cli_startup.py checks that the two agree.
+FORMATS = ("pdf", "xlsx")
 
 
 def register(sub: Any) -> None:
@@ -26,6 +29,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from vendor_eval.services.reports import export_report
+
     fmt = args.format or args.output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         print(f"error: say --format pdf or --format xlsx (cannot tell from {args.output.name!r}).", file=sys.stderr)

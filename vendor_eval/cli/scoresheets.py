@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from vendor_eval.cli.common import add_command, open_db
-from vendor_eval.services import scoresheets
 
 
 def register(sub: Any) -> None:
@@ -24,6 +23,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_scoresheet(args: argparse.Namespace) -> None:
+    from vendor_eval.services import scoresheets
+
     db = open_db(args)
     if args.evaluator and len(args.evaluator) == 1 and args.output.suffix.lower() == ".xlsx":
         paths = [scoresheets.issue_scoresheet(db, args.evaluation, args.evaluator[0], args.output, args.actor)]

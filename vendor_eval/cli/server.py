@@ -15,7 +15,6 @@ from typing import Any
 from vendor_eval.cli.common import add_command, emit_json, open_db, print_table
 from vendor_eval.errors import UserError
 from vendor_eval.paths import default_db_path
-from vendor_eval.services import server_access
 
 
 def register(sub: Any) -> None:
@@ -67,6 +66,8 @@ def _password(args: argparse.Namespace) -> str | None:
 
 
 def cmd_setup(args: argparse.Namespace) -> None:
+    from vendor_eval.services import server_access
+
     db = server_access.setup(args.db or default_db_path())
     try:
         print(f"Shared database ready at {db.where}: schema migrated, roles, grants and row-level security applied.")
@@ -75,6 +76,8 @@ def cmd_setup(args: argparse.Namespace) -> None:
 
 
 def cmd_add_user(args: argparse.Namespace) -> None:
+    from vendor_eval.services import server_access
+
     if args.chair == bool(args.evaluator or args.evaluation):
         raise UserError("Say what the login is: --chair, or --evaluation E --evaluator NAME.")
     if not args.chair and not (args.evaluator and args.evaluation):
@@ -94,6 +97,8 @@ def cmd_add_user(args: argparse.Namespace) -> None:
 
 
 def cmd_remove_user(args: argparse.Namespace) -> None:
+    from vendor_eval.services import server_access
+
     db = open_db(args)
     try:
         lost = server_access.remove(db, args.login, args.actor, args.evaluation)
@@ -103,6 +108,8 @@ def cmd_remove_user(args: argparse.Namespace) -> None:
 
 
 def cmd_users(args: argparse.Namespace) -> None:
+    from vendor_eval.services import server_access
+
     db = open_db(args)
     try:
         found = server_access.logins(db)
@@ -115,6 +122,8 @@ def cmd_users(args: argparse.Namespace) -> None:
 
 
 def cmd_copy(args: argparse.Namespace) -> None:
+    from vendor_eval.services import server_access
+
     done = server_access.copy_evaluation(args.evaluation, args.source, args.target)
     print(f"Copied {done.evaluation!r} (id {done.evaluation_id}, {done.rows} rows with its audit chain); "
           f"check it there with: vendor-eval-cli verify {done.evaluation_id} --db TARGET")

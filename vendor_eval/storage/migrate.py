@@ -2,21 +2,22 @@
 
 Alembic lives inside the package and its script location is set in code, so the
 same path works from a checkout, an installed wheel and a frozen build.
+
+Alembic is imported only when a file is not at head: its import (with Mako and Pygments)
+costs more than the rest of a CLI command, and a file already at head is the common case.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
@@ -32,31 +33,44 @@ from vendor_eval.storage.database import (
     sqlite_path,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     config = alembic_config()
     if is_postgresql(engine):
         # Real ALTER TABLE and transactional DDL: the whole upgrade commits or none of it.
@@ -153,8 +167,43 @@ def _is_foreign(path: Path) -> bool:
     return bool(tables) and "alembic_version" not in tables
 
 
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\b[^=\n]*=(.+)$", re.MULTILINE)
+
+
+def _listed_head() -> str | None:
+    """The head as the migration files spell it, without importing Alembic: the one revision
+    that no file names as its down_revision; None when the files give no single plain answer
+    (Alembic then decides)."""
+    revisions: set[object] = set()
+    parents: set[object] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("[!_]*.py"):  # not __init__.py, as Alembic
+        found = dict(_ASSIGNMENT.findall(path.read_text(encoding="utf-8")))
+        try:
+            revisions.add(ast.literal_eval(found["revision"].strip()))
+            down = ast.literal_eval(found.get("down_revision", "None").strip())
+        except (KeyError, ValueError, SyntaxError):
+            return None
+        parents.update(down if isinstance(down, tuple) else (down,))
+    heads = revisions - parents
+    head = heads.pop() if len(heads) == 1 else None
+    return head if isinstance(head, str) else None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision the file records, read with plain SQL (None when it records none)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:
+        return None  # no version table (a new file), or unreadable: Alembic's path looks closer
+    return str(rows[0]) if len(rows) == 1 else None
+
+
 def _migrate(engine: Engine, path: Path | None, read_only: bool) -> None:
     """Read the revision under the lock: another process may have migrated the file meanwhile."""
+    stored = _stored_revision(engine)
+    if stored is not None and stored == _listed_head():
+        return  # at head: the common case, decided without Alembic
     revision = current_revision(engine)
     if revision == head_revision():
         return
