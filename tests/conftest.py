@@ -1,8 +1,9 @@
 """Shared fixtures: a fresh migrated database per test, headless Qt, isolated data dir.
 
 Migrating a new file and filling it through the services costs most of a database test's
-time, so each starting state is built once per session and every test gets its own copy of
-the file (`seed`): the test still opens a real, migrated SQLite file it may change freely.
+time, so each starting state is built once per session, by whichever pytest-xdist worker
+needs it first, and every test gets its own copy of the file (`seed`): the test still opens
+a real, migrated SQLite file it may change freely.
 
 Tests marked `both_engines` run twice: on a SQLite file and on a fresh database of a
 throwaway PostgreSQL server started once per session (tests/postgres_server.py); there the
@@ -11,11 +12,14 @@ starting states are built in the test's own database instead of copied.
 
 from __future__ import annotations
 
+import compileall
 import functools
 import itertools
 import os
+import pickle
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,16 +30,28 @@ from sqlalchemy import create_engine, text
 # Headless by default; set before any Qt import (pytest-qt creates the QApplication lazily).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# With PYTHONDONTWRITEBYTECODE set (as in some CI environments) every xdist worker and every CLI
+# subprocess would compile the package again: the first pytest process (the controller, before
+# its workers start) writes its bytecode once, and pytest caches its rewritten test modules.
+# compile_dir skips the files whose bytecode is up to date.
+sys.dont_write_bytecode = False
+if "PYTEST_XDIST_WORKER" not in os.environ:
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "vendor_eval", quiet=1)
+
 from tests import postgres_server  # noqa: E402
 from vendor_eval.services import evaluations  # noqa: E402
 from vendor_eval.storage import Database, open_database  # noqa: E402
+from vendor_eval.storage.migrate import migration_lock  # noqa: E402
 
 IMAGING = "Medical imaging outsourcing and teleradiology"
 T = TypeVar("T")
 
 
 class Seeds:
-    """Database files built once per session, by name; a test gets a copy of one."""
+    """Database files built once per session, by name; a test gets a copy of one.
+
+    Under pytest-xdist the folder is shared by the workers: a lock file per seed lets the
+    first worker that needs a seed build it while the others wait, then read it."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -45,31 +61,46 @@ class Seeds:
         """The seed file `name`, made the first time it is asked for: "migrated" is a new
         database migrated to head; any other is `build` run on a copy of seed `base`."""
         if name not in self.built:
-            path = self.folder / f"{name}.db"
-            if name != "migrated":
-                shutil.copyfile(self.file(base), path)
-            database = open_database(path, daily_backup=False)
-            try:
-                result = build(database) if build else None
-            finally:
-                database.dispose()  # checkpoints the WAL into the file: the copy is complete
-            self.built[name] = (path, result)
+            path, made = self.folder / f"{name}.db", self.folder / f"{name}.result"
+            with migration_lock(self.folder / name):  # the storage's own cross-process file lock
+                if not made.exists():  # written last: the seed is complete
+                    partial = self.folder / f"{name}.partial.db"
+                    self._remove(partial)
+                    if name != "migrated":
+                        shutil.copyfile(self.file(base), partial)
+                    database = open_database(partial, daily_backup=False)
+                    try:
+                        result = build(database) if build else None
+                    finally:
+                        database.dispose()  # checkpoints the WAL into the file: the copy is complete
+                    self._remove(partial, keep_file=True)
+                    os.replace(partial, path)
+                    made.write_bytes(pickle.dumps(result))
+                self.built[name] = (path, pickle.loads(made.read_bytes()))
         return self.built[name][0]
+
+    @staticmethod
+    def _remove(path: Path, keep_file: bool = False) -> None:
+        for suffix in ("-wal", "-shm") if keep_file else ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
 
     def copy(self, target: Path, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
         """Write a copy of seed `name` at target (no connection may be open on it); returns
         what `build` returned."""
         source = self.file(name, build, base)
-        for suffix in ("-wal", "-shm"):
-            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        self._remove(target, keep_file=True)
         shutil.copyfile(source, target)
         return self.built[name][1]  # type: ignore[no-any-return]
 
     def artifact(self, name: str, make: Callable[[Path], object]) -> Path:
         """A file made once per session by make(path), e.g. a questionnaire generated from a seed."""
         path = self.folder / name
-        if not path.exists():
-            make(path)
+        with migration_lock(path):
+            if not path.exists():
+                partial = self.folder / "partial" / name  # the same name: make may look at its suffix
+                partial.parent.mkdir(exist_ok=True)
+                make(partial)
+                os.replace(partial, path)
         return path
 
     def restore(self, db: Database, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
@@ -135,7 +166,12 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def _seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
-    return Seeds(tmp_path_factory.mktemp("seeds"))
+    """The session's seeds: an xdist worker's temporary folder is in the controller's, which
+    is new for each session, so the workers share the seeds there."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "seeds"
+    folder.mkdir(exist_ok=True)
+    return Seeds(folder)
 
 
 @pytest.fixture
