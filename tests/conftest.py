@@ -175,12 +175,11 @@ def _seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
 
 
 @pytest.fixture
-def seed(db: Database, _seeds: Seeds) -> Callable[..., Any]:
-    """seed(name, build, base="migrated"): the test's database becomes a copy of a state built once.
-    On a server database (no file to copy) `build` runs on the test's own database instead."""
-    if db.path is None:
-        return lambda name, build, base="migrated": build(db)
-    return lambda name, build, base="migrated": _seeds.restore(db, name, build, base)
+def seed(db: Database, request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """seed(name, build, base="migrated"): the test's database becomes a copy of a state built once
+    (on a server: a database of its own, copied with CREATE DATABASE ... TEMPLATE)."""
+    seeds = request.getfixturevalue("_seeds" if db.path is not None else "_server_seeds")
+    return lambda name, build, base="migrated": seeds.restore(db, name, build, base)
 
 
 @pytest.fixture(autouse=True)
@@ -224,6 +223,40 @@ def postgres_template(postgres: postgres_server.Server) -> str:
     _admin(postgres, "CREATE DATABASE ve_template")
     open_database(postgres.url("ve_template")).dispose()
     return "ve_template"
+
+
+class ServerSeeds:
+    """Seeds on this worker's PostgreSQL server: a database per seed, built once from the migrated
+    template, which a test's database is then re-created from."""
+
+    def __init__(self, server: postgres_server.Server, migrated: str):
+        self.server = server
+        self.built: dict[str, tuple[str, Any]] = {"migrated": (migrated, None)}
+
+    def database(self, name: str, build: Callable[[Database], Any], base: str = "migrated") -> str:
+        if name not in self.built:
+            database = f"ve_seed_{len(self.built)}"
+            _admin(self.server, f"CREATE DATABASE {database} TEMPLATE {self.built[base][0]}")
+            db = open_database(self.server.url(database))
+            try:
+                self.built[name] = (database, build(db))
+            finally:
+                db.dispose()  # a template may have no connection open
+        return self.built[name][0]
+
+    def restore(self, db: Database, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
+        """Replace the test's database with a copy of seed `name`; returns what `build` returned."""
+        template = self.database(name, build, base)
+        target = db.engine.url.database
+        db.dispose()  # its next connection opens the new database of the same name
+        _admin(self.server, f"DROP DATABASE {target} WITH (FORCE)")
+        _admin(self.server, f"CREATE DATABASE {target} TEMPLATE {template}")
+        return self.built[name][1]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def _server_seeds(postgres: postgres_server.Server, postgres_template: str) -> ServerSeeds:
+    return ServerSeeds(postgres, postgres_template)
 
 
 _numbers = itertools.count(1)
