@@ -6,8 +6,9 @@ needs it first, and every test gets its own copy of the file (`seed`): the test 
 a real, migrated SQLite file it may change freely.
 
 Tests marked `both_engines` run twice: on a SQLite file and on a fresh database of a
-throwaway PostgreSQL server started once per session (tests/postgres_server.py); there the
-starting states are built in the test's own database instead of copied.
+throwaway PostgreSQL server started once per session (tests/postgres_server.py); there each
+starting state is a database of its own, built once per worker, and the test's database is
+re-created from it (CREATE DATABASE ... TEMPLATE).
 """
 
 from __future__ import annotations
@@ -232,10 +233,11 @@ class ServerSeeds:
     def __init__(self, server: postgres_server.Server, migrated: str):
         self.server = server
         self.built: dict[str, tuple[str, Any]] = {"migrated": (migrated, None)}
+        self.numbers = itertools.count(1)  # a build that failed leaves its database behind
 
     def database(self, name: str, build: Callable[[Database], Any], base: str = "migrated") -> str:
         if name not in self.built:
-            database = f"ve_seed_{len(self.built)}"
+            database = f"ve_seed_{next(self.numbers)}"
             _admin(self.server, f"CREATE DATABASE {database} TEMPLATE {self.built[base][0]}")
             db = open_database(self.server.url(database))
             try:
