@@ -21,9 +21,9 @@ run: $(STAMP)
 	$(VENV)/bin/vendor-eval
 
 # The whole suite on parallel workers (pytest-xdist): TEST_WORKERS of them, the slowest tests
-# first, a file with a shared fixture kept on one worker (tests/conftest.py). Each
-# worker has its own temporary folder, seed databases and PostgreSQL server. `make test
-# TEST_WORKERS=0` runs it in one process. The PostgreSQL tests start a throwaway server of
+# first, a file with a shared fixture kept on one worker (tests/conftest.py). The workers
+# share the session's seed databases (the first to need one builds it); each has its own
+# temporary folder and PostgreSQL server. `make test TEST_WORKERS=0` runs it in one process. The PostgreSQL tests start a throwaway server of
 # their own; without one they are skipped.
 TEST_WORKERS ?= 3
 PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(TEST_WORKERS)

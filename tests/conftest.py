@@ -1,21 +1,26 @@
 """Shared fixtures: a fresh migrated database per test, headless Qt, isolated data dir.
 
 Migrating a new file and filling it through the services costs most of a database test's
-time, so each starting state is built once per session and every test gets its own copy of
-the file (`seed`): the test still opens a real, migrated SQLite file it may change freely.
+time, so each starting state is built once per session, by whichever pytest-xdist worker
+needs it first, and every test gets its own copy of the file (`seed`): the test still opens
+a real, migrated SQLite file it may change freely.
 
 Tests marked `both_engines` run twice: on a SQLite file and on a fresh database of a
-throwaway PostgreSQL server started once per session (tests/postgres_server.py); there the
-starting states are built in the test's own database instead of copied.
+throwaway PostgreSQL server started once per session (tests/postgres_server.py); there each
+starting state is a database of its own, built once per worker, and the test's database is
+re-created from it (CREATE DATABASE ... TEMPLATE).
 """
 
 from __future__ import annotations
 
+import compileall
 import functools
 import itertools
 import os
+import pickle
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,16 +31,28 @@ from sqlalchemy import create_engine, text
 # Headless by default; set before any Qt import (pytest-qt creates the QApplication lazily).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# With PYTHONDONTWRITEBYTECODE set (as in some CI environments) every xdist worker and every CLI
+# subprocess would compile the package again: the first pytest process (the controller, before
+# its workers start) writes its bytecode once, and pytest caches its rewritten test modules.
+# compile_dir skips the files whose bytecode is up to date.
+sys.dont_write_bytecode = False
+if "PYTEST_XDIST_WORKER" not in os.environ:
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "vendor_eval", quiet=1)
+
 from tests import postgres_server  # noqa: E402
 from vendor_eval.services import evaluations  # noqa: E402
 from vendor_eval.storage import Database, open_database  # noqa: E402
+from vendor_eval.storage.migrate import migration_lock  # noqa: E402
 
 IMAGING = "Medical imaging outsourcing and teleradiology"
 T = TypeVar("T")
 
 
 class Seeds:
-    """Database files built once per session, by name; a test gets a copy of one."""
+    """Database files built once per session, by name; a test gets a copy of one.
+
+    Under pytest-xdist the folder is shared by the workers: a lock file per seed lets the
+    first worker that needs a seed build it while the others wait, then read it."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -45,31 +62,46 @@ class Seeds:
         """The seed file `name`, made the first time it is asked for: "migrated" is a new
         database migrated to head; any other is `build` run on a copy of seed `base`."""
         if name not in self.built:
-            path = self.folder / f"{name}.db"
-            if name != "migrated":
-                shutil.copyfile(self.file(base), path)
-            database = open_database(path, daily_backup=False)
-            try:
-                result = build(database) if build else None
-            finally:
-                database.dispose()  # checkpoints the WAL into the file: the copy is complete
-            self.built[name] = (path, result)
+            path, made = self.folder / f"{name}.db", self.folder / f"{name}.result"
+            with migration_lock(self.folder / name):  # the storage's own cross-process file lock
+                if not made.exists():  # written last: the seed is complete
+                    partial = self.folder / f"{name}.partial.db"
+                    self._remove(partial)
+                    if name != "migrated":
+                        shutil.copyfile(self.file(base), partial)
+                    database = open_database(partial, daily_backup=False)
+                    try:
+                        result = build(database) if build else None
+                    finally:
+                        database.dispose()  # checkpoints the WAL into the file: the copy is complete
+                    self._remove(partial, keep_file=True)
+                    os.replace(partial, path)
+                    made.write_bytes(pickle.dumps(result))
+                self.built[name] = (path, pickle.loads(made.read_bytes()))
         return self.built[name][0]
+
+    @staticmethod
+    def _remove(path: Path, keep_file: bool = False) -> None:
+        for suffix in ("-wal", "-shm") if keep_file else ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
 
     def copy(self, target: Path, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
         """Write a copy of seed `name` at target (no connection may be open on it); returns
         what `build` returned."""
         source = self.file(name, build, base)
-        for suffix in ("-wal", "-shm"):
-            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        self._remove(target, keep_file=True)
         shutil.copyfile(source, target)
         return self.built[name][1]  # type: ignore[no-any-return]
 
     def artifact(self, name: str, make: Callable[[Path], object]) -> Path:
         """A file made once per session by make(path), e.g. a questionnaire generated from a seed."""
         path = self.folder / name
-        if not path.exists():
-            make(path)
+        with migration_lock(path):
+            if not path.exists():
+                partial = self.folder / "partial" / name  # the same name: make may look at its suffix
+                partial.parent.mkdir(exist_ok=True)
+                make(partial)
+                os.replace(partial, path)
         return path
 
     def restore(self, db: Database, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
@@ -135,16 +167,20 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def _seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
-    return Seeds(tmp_path_factory.mktemp("seeds"))
+    """The session's seeds: an xdist worker's temporary folder is in the controller's, which
+    is new for each session, so the workers share the seeds there."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "seeds"
+    folder.mkdir(exist_ok=True)
+    return Seeds(folder)
 
 
 @pytest.fixture
-def seed(db: Database, _seeds: Seeds) -> Callable[..., Any]:
-    """seed(name, build, base="migrated"): the test's database becomes a copy of a state built once.
-    On a server database (no file to copy) `build` runs on the test's own database instead."""
-    if db.path is None:
-        return lambda name, build, base="migrated": build(db)
-    return lambda name, build, base="migrated": _seeds.restore(db, name, build, base)
+def seed(db: Database, request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """seed(name, build, base="migrated"): the test's database becomes a copy of a state built once
+    (on a server: a database of its own, copied with CREATE DATABASE ... TEMPLATE)."""
+    seeds = request.getfixturevalue("_seeds" if db.path is not None else "_server_seeds")
+    return lambda name, build, base="migrated": seeds.restore(db, name, build, base)
 
 
 @pytest.fixture(autouse=True)
@@ -188,6 +224,41 @@ def postgres_template(postgres: postgres_server.Server) -> str:
     _admin(postgres, "CREATE DATABASE ve_template")
     open_database(postgres.url("ve_template")).dispose()
     return "ve_template"
+
+
+class ServerSeeds:
+    """Seeds on this worker's PostgreSQL server: a database per seed, built once from the migrated
+    template, which a test's database is then re-created from."""
+
+    def __init__(self, server: postgres_server.Server, migrated: str):
+        self.server = server
+        self.built: dict[str, tuple[str, Any]] = {"migrated": (migrated, None)}
+        self.numbers = itertools.count(1)  # a build that failed leaves its database behind
+
+    def database(self, name: str, build: Callable[[Database], Any], base: str = "migrated") -> str:
+        if name not in self.built:
+            database = f"ve_seed_{next(self.numbers)}"
+            _admin(self.server, f"CREATE DATABASE {database} TEMPLATE {self.built[base][0]}")
+            db = open_database(self.server.url(database))
+            try:
+                self.built[name] = (database, build(db))
+            finally:
+                db.dispose()  # a template may have no connection open
+        return self.built[name][0]
+
+    def restore(self, db: Database, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
+        """Replace the test's database with a copy of seed `name`; returns what `build` returned."""
+        template = self.database(name, build, base)
+        target = db.engine.url.database
+        db.dispose()  # its next connection opens the new database of the same name
+        _admin(self.server, f"DROP DATABASE {target} WITH (FORCE)")
+        _admin(self.server, f"CREATE DATABASE {target} TEMPLATE {template}")
+        return self.built[name][1]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def _server_seeds(postgres: postgres_server.Server, postgres_template: str) -> ServerSeeds:
+    return ServerSeeds(postgres, postgres_template)
 
 
 _numbers = itertools.count(1)

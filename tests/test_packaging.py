@@ -35,8 +35,22 @@ class _Recorder:
         self.scripts: list[Any] = []
 
 
+_COLLECTED: dict[str, list[str]] = {}
+
+
 def _run_spec(platform: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     pytest.importorskip("PyInstaller", reason="PyInstaller is a packaging extra: pip install -e '.[package]'")
+    import PyInstaller.utils.hooks as hooks
+
+    real = hooks.collect_submodules
+
+    def collect_once(package: str) -> list[str]:
+        """PyInstaller's own, once per package for the file: it imports every submodule in a subprocess (2 s)."""
+        if package not in _COLLECTED:
+            _COLLECTED[package] = list(real(package))
+        return _COLLECTED[package]
+
+    monkeypatch.setattr(hooks, "collect_submodules", collect_once)
     names = {n: type(n, (_Recorder,), {}) for n in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE")}
     _Recorder.calls = {}
     monkeypatch.setattr(sys, "platform", platform)

@@ -139,8 +139,10 @@ def inline_text(key: str, text: str) -> Build:
 
 
 def random_text(n: int) -> str:
-    rng = random.Random(n)
-    return "".join(rng.choices(string.ascii_letters + " ", k=n))
+    """n random letters and spaces (random bytes mapped onto them: the cases are built at collection,
+    in every xdist worker, and a character at a time took seconds)."""
+    alphabet = (string.ascii_letters + " ").encode()
+    return random.Random(n).randbytes(n).translate(bytes(alphabet[b % len(alphabet)] for b in range(256))).decode()
 
 
 def q(c: Corpus, key: str) -> str:

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
 from tests import postgres_server
+from tests.conftest import Seeds
 from vendor_eval.cli import main
 from vendor_eval.errors import StorageError, UserError
 from vendor_eval.services import (
@@ -461,11 +462,9 @@ def test_a_missing_server_tool_is_one_sentence() -> None:
 
 
 def test_copy_file_to_server_to_file_keeps_rankings_and_the_audit_chain(
-        postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], _seeds: Seeds) -> None:
     first, last = tmp_path / "sample.db", tmp_path / "back.db"
-    sample = open_database(first)
-    ref = load_demo(sample, "officer")
-    sample.dispose()
+    ref = _seeds.copy(first, "demo", load_demo)  # the sample as load_demo writes it, loaded once per session
     assert main(["copy", str(ref), "--from", str(first), "--to", postgres_url]) == 0
     assert main(["copy", str(ref), "--from", postgres_url, "--to", str(last)]) == 0
     rankings, heads = [], []
