@@ -36,15 +36,16 @@ def _garble(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def test_restoring_over_a_damaged_file_keeps_a_copy_and_says_where(db: Database, scored: int, db_path: Path) -> None:
+def test_restoring_over_a_damaged_file_keeps_a_copy_and_says_where(db: Database, scored: int, db_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     good = backups.backup_now(db_path).path
     db.dispose()
     damaged = _garble(db_path)
 
-    result = cli("restore", "--db", str(db_path), "--from", str(good))
-    assert result.returncode == 0, result.stderr
-    assert "kept as a copy of the damaged file: " in result.stdout
-    kept = Path(result.stdout.strip().rsplit(": ", 1)[1].rstrip("."))
+    code, out, err = run(capsys, "restore", "--db", str(db_path), "--from", str(good))
+    assert code == 0, err
+    assert "kept as a copy of the damaged file: " in out
+    kept = Path(out.strip().rsplit(": ", 1)[1].rstrip("."))
     assert kept.read_bytes() == damaged  # the message names a copy that exists
     assert not any(b.reason == "before-restore" for b in backups.list_backups(db_path))  # and claims no other
     assert _scores(db_path) == _scores(good)

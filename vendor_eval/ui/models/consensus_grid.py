@@ -13,18 +13,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from vendor_eval import domain
-from vendor_eval.ui.models.scoring_grid import (
-    ALIGN,
-    BACKGROUND,
-    CENTER,
-    DISPLAY,
-    FONT,
-    TOOLTIP,
-    CriteriaGrid,
-    first_word,
-    short,
-    two_lines,
-)
+from vendor_eval.ui.models.roles import ALIGN, BACKGROUND, CENTER, DISPLAY, FONT, TOOLTIP
+from vendor_eval.ui.models.scoring_grid import CriteriaGrid, first_word, short, two_lines
 
 Index = QModelIndex | QPersistentModelIndex
 BAND_ROLE = Qt.ItemDataRole.UserRole + 30

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelInde
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from vendor_eval import domain
+from vendor_eval.ui.models.roles import ALIGN, CHECK, DISPLAY, EDIT, FONT, FOREGROUND, RIGHT, TOOLTIP
 
 Index = QModelIndex | QPersistentModelIndex
 MIME = "application/x-vendor-eval-criterion"
@@ -21,12 +22,7 @@ HEADERS = ("Group / criterion", "Weight %", "Effective %", "Knock-out", "Scale")
 ID_ROLE = Qt.ItemDataRole.UserRole + 20
 KIND_ROLE = Qt.ItemDataRole.UserRole + 21
 WARN = QColor("#b26a00")
-# Roles as plain ints, and the ones answered: a view measuring its columns asks eight roles of
-# every cell on show and after every weight change.
-DISPLAY, EDIT, TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole), int(Qt.ItemDataRole.ToolTipRole)
-CHECK, FONT = int(Qt.ItemDataRole.CheckStateRole), int(Qt.ItemDataRole.FontRole)
-FOREGROUND, ALIGN = int(Qt.ItemDataRole.ForegroundRole), int(Qt.ItemDataRole.TextAlignmentRole)
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# The roles answered (a view measuring a column asks eight of every cell).
 _ROLES = frozenset({DISPLAY, EDIT, TOOLTIP, CHECK, FONT, FOREGROUND, ALIGN, ID_ROLE, KIND_ROLE})
 
 

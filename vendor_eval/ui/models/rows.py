@@ -12,15 +12,12 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from vendor_eval.ui.models.roles import ALIGN, DISPLAY, EDIT, RIGHT, TOOLTIP
+
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object itself
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a sortable value (numbers stay numbers)
-# Roles as plain ints: a view fitting its columns asks eight roles of every cell, and comparing
-# with an enum member looked up on each call cost more than the answer.
-DISPLAY, EDIT, TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole), int(Qt.ItemDataRole.ToolTipRole)
-ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 @dataclass(frozen=True)

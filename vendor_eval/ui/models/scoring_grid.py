@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from vendor_eval import domain
+from vendor_eval.ui.models.roles import ALIGN, BACKGROUND, CENTER, DISPLAY, EDIT, FONT, FOREGROUND, TOOLTIP
 
 Index = QModelIndex | QPersistentModelIndex
 SUGGESTION_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -26,12 +27,6 @@ SEALED_ROLE = Qt.ItemDataRole.UserRole + 13
 
 KNOCKOUT_BG = QColor(255, 236, 179, 110)  # amber tint, readable on light and dark palettes
 FAIL_FG = QColor("#c62828")
-# Roles as plain ints: data() runs for every role of every cell the view paints, and comparing an
-# int with an enum member looked up on each call costs more than the answer.
-DISPLAY, EDIT, TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole), int(Qt.ItemDataRole.ToolTipRole)
-ALIGN, BACKGROUND = int(Qt.ItemDataRole.TextAlignmentRole), int(Qt.ItemDataRole.BackgroundRole)
-FOREGROUND, FONT = int(Qt.ItemDataRole.ForegroundRole), int(Qt.ItemDataRole.FontRole)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _ROLES = frozenset({DISPLAY, EDIT, TOOLTIP, ALIGN, BACKGROUND, FOREGROUND, FONT,
                     SUGGESTION_ROLE, COMMENT_ROLE, KNOCKOUT_ROLE, SEALED_ROLE})
 

@@ -203,9 +203,10 @@ class ResultsScreen(Screen):
     def _choice(self, _index: int) -> None:
         if self.session is None:
             return
-        self.session.method = self.method.currentData()
-        self.session.aggregation = self.aggregation.currentData()
-        self.session.tariff_scenario = self.tariff_scenario.currentData() or None
+        view = (self.method.currentData(), self.aggregation.currentData(), self.tariff_scenario.currentData() or None)
+        if view == (self.session.method, self.session.aggregation, self.session.tariff_scenario):
+            return  # the choice shown picked again: nothing to rank or redraw
+        self.session.method, self.session.aggregation, self.session.tariff_scenario = view
         self.session.changed.emit(Change.VIEW)  # Results and Sensitivity follow the picker
 
     def refresh(self) -> None:

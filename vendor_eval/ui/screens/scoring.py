@@ -219,8 +219,10 @@ class ScoringScreen(Screen):
 
     def _evaluator_chosen(self, _index: int) -> None:
         assert self.session is not None
-        self.session.current_evaluator_id = self.evaluator.currentData()
-        self.refresh()
+        chosen = self.evaluator.currentData()
+        if chosen != self.session.current_evaluator_id:  # the same one again: the grid shows them already
+            self.session.current_evaluator_id = chosen
+            self.refresh()
         # Asked now, when the evaluator is picked: before their first keystroke, not on it.
         if self.model.evaluator is not None and not has_declared(self.session.snapshot, self.model.evaluator.id) \
                 and not self.session.read_only:
