@@ -116,12 +116,12 @@ class Seeds:
 # last and leaves the other workers idle. A file not named here keeps pytest's order.
 SLOWEST_FIRST = (
     "tests/ui/test_consistency.py",  # the 200-action walk, in two legs [94]
-    "tests/test_wheel_install.py",  # build, install and run the wheel [41]
+    "tests/test_wheel_install.py",  # build, install and run the wheel [23]
     "tests/integrity/test_restore_checks.py",  # the CLI run again and again [39]
     "tests/integrity/test_tamper_corpus.py",  # one worker: a module fixture [39]
-    "tests/io/test_workbook_print.py",  # LibreOffice prints the sample's workbook [30]
     "tests/integrity/test_finalised_record.py",  # [27]
-    "tests/storage/test_postgresql.py",  # [18]
+    "tests/storage/test_postgresql.py",  # [20, and its server's 10]
+    "tests/io/test_workbook_print.py",  # LibreOffice prints the sample's workbook [13, 8 s of it LibreOffice]
     "tests/integrity/test_cli_fuzz.py",  # [14]
     "tests/ui/test_app.py",  # [13]
     "tests/test_code_quality.py",  # mypy without a cache, ruff, import-linter [12]

@@ -25,6 +25,7 @@ from scoresheet_filling import (
 )
 from sqlalchemy import select
 
+from tests.conftest import Seeds
 from vendor_eval.cli import main as cli_main
 from vendor_eval.services import declarations, evaluations, imports, scores, scoresheets
 from vendor_eval.services.snapshot import load_snapshot
@@ -38,6 +39,20 @@ NW, BF, KR = "Northwind Reads", "Bluefin Imaging", "Kestrel Radiology"
 @pytest.fixture
 def committee(seed: Callable[..., int]) -> int:
     return seed("scoresheet-committee", build_committee)
+
+
+@pytest.fixture
+def ada_sheet(committee: int, seed: Callable[..., int], _seeds: Seeds, tmp_path: Path) -> Path:
+    """Ada's scoresheet issued on the fresh committee, for the tests that issue nothing else first:
+    issued once per session (the seed database holds its issue) and the file copied for the test."""
+    issued = _seeds.folder / "scoresheet-committee-ada.xlsx"
+
+    def issue(db: Database) -> int:
+        scoresheets.issue_scoresheet(db, committee, ADA, issued, "officer")
+        return committee
+
+    seed("scoresheet-committee-ada", issue, base="scoresheet-committee")
+    return Path(shutil.copyfile(issued, tmp_path / "a.xlsx"))
 
 
 def five_point_keys(db: Database, eid: int, n: int = 4) -> list[str]:
@@ -55,9 +70,10 @@ def my_scores(db: Database, eid: int, evaluator: str) -> dict[tuple[str, str], t
             if x.evaluator_id == who}
 
 
-def test_round_trip_scores_in_the_database_equal_the_sheet(db: Database, committee: int, tmp_path: Path) -> None:
+def test_round_trip_scores_in_the_database_equal_the_sheet(
+        db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
     k = five_point_keys(db, committee)
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "ada.xlsx", "officer")
+    issued = ada_sheet
     filled = fill(issued, tmp_path / "ada-filled.xlsx",
                   scores={(k[0], NW): 4, (k[0], BF): "3", (k[1], KR): 2.5, (k[2], NW): 5},
                   comments={(k[0], NW): "DICOM statement complete", (k[2], NW): "+2 for the 24/7 desk"},
@@ -112,10 +128,11 @@ def test_formula_like_comments_go_out_as_text_and_come_back_unchanged(
     assert result.scores_unchanged == 1
 
 
-def test_scores_sheet_carries_guidance_and_every_anchor(db: Database, committee: int, tmp_path: Path) -> None:
+def test_scores_sheet_carries_guidance_and_every_anchor(
+        db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
     snap = load_snapshot(db, committee)
     c = next(c for c in snap.criteria if c.scale_max == 5 and c.guidance and len(c.descriptors) == 6)
-    ws = openpyxl.load_workbook(scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "o"))["Scores"]
+    ws = openpyxl.load_workbook(ada_sheet)["Scores"]
     row = [cell.value for cell in ws[criterion_rows(ws)[c.key]]]
     assert c.guidance in row
     scale = next(v for v in row if isinstance(v, str) and v.startswith("From 0 to 5"))
@@ -167,9 +184,9 @@ def test_price_score_smuggled_into_a_technical_sheet_is_refused(db: Database, co
 
 
 def test_declaring_a_conflict_on_the_sheet_forbids_scoring_that_vendor(
-        db: Database, committee: int, tmp_path: Path) -> None:
+        db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
     k = five_point_keys(db, committee)
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+    issued = ada_sheet
     filled = fill(issued, tmp_path / "a2.xlsx", {(k[0], NW): 3, (k[0], KR): 4}, {}, name=ADA, conflicts=(KR,))
     before = dump(db)
     [result] = imports.import_workbooks(db, committee, [filled], "officer")
@@ -185,9 +202,10 @@ def test_declaring_a_conflict_on_the_sheet_forbids_scoring_that_vendor(
     assert declarations.list_declarations(db, committee, ADA)[-1].conflict_vendors == (KR,)
 
 
-def test_incomplete_declaration_is_reported_cell_by_cell(db: Database, committee: int, tmp_path: Path) -> None:
+def test_incomplete_declaration_is_reported_cell_by_cell(
+        db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
     k = five_point_keys(db, committee)
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+    issued = ada_sheet
     filled = fill(issued, tmp_path / "a2.xlsx", {(k[0], NW): 3}, {}, name="", signed="last week", skip=(BF,))
     before = dump(db)
     [result] = imports.import_workbooks(db, committee, [filled], "officer")
@@ -222,11 +240,11 @@ def test_a_score_changed_in_the_app_since_issue_is_a_conflict_not_overwritten(
 
 
 def test_a_sheet_issued_before_the_criteria_changed_imports_with_a_note(
-        db: Database, committee: int, tmp_path: Path) -> None:
+        db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
     from vendor_eval.services import vendors
 
     k = five_point_keys(db, committee)
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+    issued = ada_sheet
     vendors.add_vendor(db, committee, "Late Bidder Reads", "officer")  # not on the sheet
     filled = fill(issued, tmp_path / "a2.xlsx", {(k[0], NW): 4}, {}, name=ADA)
     [result] = imports.import_workbooks(db, committee, [filled], "officer")
@@ -235,9 +253,10 @@ def test_a_sheet_issued_before_the_criteria_changed_imports_with_a_note(
     assert my_scores(db, committee, ADA) == {(k[0], NW): (4.0, "")}
 
 
-def test_reimporting_the_same_sheet_changes_nothing(db: Database, committee: int, tmp_path: Path) -> None:
+def test_reimporting_the_same_sheet_changes_nothing(
+        db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
     k = five_point_keys(db, committee)
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+    issued = ada_sheet
     filled = fill(issued, tmp_path / "a2.xlsx", {(k[0], NW): 4}, {(k[0], NW): "why"}, name=ADA)
     assert imports.import_workbooks(db, committee, [filled], "officer")[0].ok
     before = my_scores(db, committee, ADA)
@@ -265,9 +284,9 @@ def _meta_edit(key: str, value: str) -> Callable[[Any], None]:
     (_meta_edit("format", "something else"), "is not a vendor_eval scoresheet"),
 ])
 def test_tampered_identity_is_refused(db: Database, committee: int, tmp_path: Path,
-                                      edit: Callable[[Any], None], expected: str) -> None:
+                                      edit: Callable[[Any], None], expected: str, ada_sheet: Path) -> None:
     k = five_point_keys(db, committee)
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+    issued = ada_sheet
     filled = fill(issued, tmp_path / "a2.xlsx", {(k[0], NW): 4}, {}, name=ADA, edit=edit)
     before = dump(db)
     [result] = imports.import_workbooks(db, committee, [filled], "officer")
@@ -295,9 +314,10 @@ def test_sheet_for_another_evaluation_is_refused(db: Database, committee: int, t
     assert not result.ok and "is a scoresheet of evaluation 'Scoresheet RFP'" in result.errors[0]
 
 
-def test_bad_cells_are_all_reported_with_their_address(db: Database, committee: int, tmp_path: Path) -> None:
+def test_bad_cells_are_all_reported_with_their_address(
+        db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
     k = five_point_keys(db, committee)
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+    issued = ada_sheet
 
     def tamper(wb: Any) -> None:
         ws = wb["Scores"]
@@ -319,8 +339,9 @@ def test_bad_cells_are_all_reported_with_their_address(db: Database, committee: 
     assert dump(db) == before
 
 
-def test_a_zip_bomb_and_an_entity_bomb_are_refused(db: Database, committee: int, tmp_path: Path) -> None:
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+def test_a_zip_bomb_and_an_entity_bomb_are_refused(
+        db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
+    issued = ada_sheet
     data = issued.read_bytes()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -342,9 +363,9 @@ def test_a_zip_bomb_and_an_entity_bomb_are_refused(db: Database, committee: int,
     assert dump(db) == before
 
 
-def test_finalised_evaluation_refuses_a_sheet(db: Database, committee: int, tmp_path: Path) -> None:
+def test_finalised_evaluation_refuses_a_sheet(db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
     k = five_point_keys(db, committee)
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+    issued = ada_sheet
     filled = fill(issued, tmp_path / "a2.xlsx", {(k[0], NW): 4}, {}, name=ADA)
     with db.write() as s:
         e = s.get_one(Evaluation, committee)
@@ -374,9 +395,9 @@ def test_cli_issues_a_sheet_and_import_recognises_it(db: Database, committee: in
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice) is not installed; apt-get install libreoffice-calc-nogui to run it")
-def test_round_trip_through_libreoffice(db: Database, committee: int, tmp_path: Path) -> None:
+def test_round_trip_through_libreoffice(db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
     k = five_point_keys(db, committee)
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+    issued = ada_sheet
     source = fill(issued, tmp_path / "filled.xlsx", {(k[0], NW): 4, (k[1], BF): 2.5}, {(k[0], NW): "good evidence"},
                   name=ADA, swap=(k[0], k[2]), submit="yes")
     out = tmp_path / "lo"
@@ -396,9 +417,10 @@ def test_round_trip_through_libreoffice(db: Database, committee: int, tmp_path: 
     assert my_scores(db, committee, ADA) == {(k[0], NW): (4.0, "good evidence"), (k[1], BF): (2.5, "")}
 
 
-def test_a_tampered_vendor_key_is_reported_with_its_cell(db: Database, committee: int, tmp_path: Path) -> None:
+def test_a_tampered_vendor_key_is_reported_with_its_cell(
+        db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
     k = five_point_keys(db, committee)
-    issued = scoresheets.issue_scoresheet(db, committee, ADA, tmp_path / "a.xlsx", "officer")
+    issued = ada_sheet
 
     def retarget(wb: Any) -> None:
         ws = wb["Scores"]

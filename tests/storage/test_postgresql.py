@@ -213,9 +213,9 @@ def committee(postgres_url: str) -> Iterator[Committee]:
         vendors.add_vendor(owner, ref, name, "officer")
     for name in ("Dr Ames", "Dr Bello"):
         evaluators.add_evaluator(owner, ref, name, "officer")
-    for c in load_snapshot(owner, ref).criteria:
-        scores.record_score(owner, ref, "Dr Bello", VENDORS[0], c.id, 2, "officer")
-        scores.record_score(owner, ref, "Dr Bello", VENDORS[1], c.id, 4, "officer")
+    scores.record_scores(owner, ref, [  # one transaction (a pasted block), not 24
+        scores.ScoreInput("Dr Bello", vendor, c.id, value)
+        for c in load_snapshot(owner, ref).criteria for vendor, value in ((VENDORS[0], 2), (VENDORS[1], 4))], "officer")
     n = next(_logins)
     logins = {"ames": f"ames_{n}", "bello": f"bello_{n}", "chair": f"chair_{n}"}
     server_access.add_evaluator(owner, ref, "Dr Ames", logins["ames"], "ames-secret", "officer")
