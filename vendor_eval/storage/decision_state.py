@@ -48,8 +48,9 @@ def _belongs(table: Table, evaluation_id: int, scan: bool = False) -> str:
     scan (for SQLite): '+column' keeps SQLite from answering the OR of the links with one index
     per link (MULTI-INDEX OR), whose rows come in the first index's order and read the table's
     pages scattered; a scan in rowid order testing the IN lists read the large evaluation's
-    180,000 scores in half the time, even beside other evaluations' rows. PostgreSQL plans
-    these with bitmaps, in table order, and keeps its indexes."""
+    180,000 scores in 0.24 s instead of 0.54 s. Other evaluations' rows in the file then cost
+    the scan about 0.06 us each (counted, not fetched). PostgreSQL plans these with bitmaps,
+    in table order, and keeps its indexes."""
     eid = int(evaluation_id)
     if table.name == Evaluation.__tablename__:
         return f"id = {eid}"
