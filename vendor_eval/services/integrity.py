@@ -26,6 +26,7 @@ import re
 import signal
 import sqlite3
 import sys
+import threading
 from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,15 +129,19 @@ class Verification:
     export already runs in a daemonic worker process (ui/process_runner.py), which
     multiprocessing forbids to have children. The child uses connections of its own, never
     the parent's, and ends with os._exit, so nothing of the parent's is closed or flushed
-    twice. Elsewhere, or when the child gives no answer (killed, or verify raised: the error
-    is raised again here), result() runs verify in this process.
+    twice. Not forked while this process runs other Python threads (one of them could hold a
+    lock the child needs, forever). Elsewhere, or when the child gives no answer (killed,
+    verify raised: the error is raised again here; or stuck for CHILD_TIMEOUT_S), result()
+    runs verify in this process.
     """
+
+    CHILD_TIMEOUT_S = 120.0  # the large evaluation verifies in about 1.2 s
 
     def __init__(self, db: Database, ref: Ref, known_head: str | None = None) -> None:
         self._args = (db, ref, known_head)
         self._pid: int | None = None
         self._report: IntegrityReport | None = None
-        if not sys.platform.startswith("linux"):
+        if not sys.platform.startswith("linux") or threading.active_count() > 1:
             return
         self._answer, child_end = multiprocessing.Pipe(duplex=False)
         try:
@@ -160,7 +165,8 @@ class Verification:
             answer = None
             if self._pid is not None:
                 try:
-                    answer = self._answer.recv()
+                    if self._answer.poll(self.CHILD_TIMEOUT_S):
+                        answer = self._answer.recv()
                 except (EOFError, OSError):
                     answer = None  # it ended without a verdict
                 self.cancel()
