@@ -129,6 +129,7 @@ def self_test() -> int:
     from vendor_eval.ui import engine, tasks
     from vendor_eval.ui.main_window import MainWindow
     from vendor_eval.ui.settings import Settings
+    from vendor_eval.vocabulary import REPORT_FORMATS
 
     app = make_application([sys.argv[0]])
     tasks.set_inline(True)  # deterministic: every step finishes before the next
@@ -144,7 +145,7 @@ def self_test() -> int:
             assert window.session is not None, "the demo evaluation did not open"
             result = engine.rank(window.session)
             print(f"ranked {len(result.vendors)} vendors; leader: {result.winner.name if result.winner else 'none'}")
-            for fmt in ("pdf", "xlsx"):
+            for fmt in REPORT_FORMATS:
                 out = reports.export_report(db, eid, fmt, Path(tmp) / f"report.{fmt}")
                 size = out.stat().st_size
                 if size == 0:

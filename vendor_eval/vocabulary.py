@@ -46,6 +46,8 @@ SAMPLINGS = {
     "local": "within the given bounds around the current weights",
 }
 
+REPORT_FORMATS = {"pdf": "PDF report", "xlsx": "Excel report"}  # by file extension
+
 AHP_METHODS = {"eigenvector": "AHP principal eigenvector", "geometric": "AHP row geometric mean"}
 
 ANSWER_TYPES = {

@@ -8,8 +8,6 @@ import json
 import subprocess
 import sys
 
-from vendor_eval.cli import reports
-from vendor_eval.services.reports import FORMATS
 from vendor_eval.storage import Database
 
 HEAVY = ("sqlalchemy", "alembic", "mako", "numpy", "pandas", "openpyxl", "reportlab", "psycopg", "shtab", "PySide6")
@@ -39,6 +37,3 @@ def test_the_parser_imports_no_heavy_library_and_an_open_at_head_no_alembic(db: 
     assert found["code"] == 0 and "sqlalchemy" in found["command"]  # the command did open the database
     assert "alembic" not in found["command"] and "mako" not in found["command"]
 
-
-def test_the_report_formats_offered_are_the_ones_written() -> None:
-    assert reports.FORMATS == FORMATS

@@ -8,17 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from vendor_eval.cli.common import add_command, open_db
-from vendor_eval.vocabulary import AGGREGATIONS, METHODS
-
-# services.reports.FORMATS, spelled here so that building the parser loads no report writer
-# (reportlab, openpyxl); tests/foundation/test_cli_startup.py checks that the two agree.
-FORMATS = ("pdf", "xlsx")
+from vendor_eval.vocabulary import AGGREGATIONS, METHODS, REPORT_FORMATS
 
 
 def register(sub: Any) -> None:
     p = add_command(sub, "report", cmd_report, "export the committee report (PDF for the record, Excel for finance)")
     p.add_argument("evaluation", help="evaluation id or exact name")
-    p.add_argument("--format", choices=FORMATS, default=None,
+    p.add_argument("--format", choices=list(REPORT_FORMATS), default=None,
                    help="pdf or xlsx (default: from the output file's extension)")
     p.add_argument("-o", "--output", required=True, type=Path, help="the file to write")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -32,7 +28,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from vendor_eval.services.reports import export_report
 
     fmt = args.format or args.output.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
+    if fmt not in REPORT_FORMATS:
         print(f"error: say --format pdf or --format xlsx (cannot tell from {args.output.name!r}).", file=sys.stderr)
         return 1
 

@@ -34,8 +34,8 @@ from vendor_eval.services.snapshot import gc_paused, load_snapshot
 from vendor_eval.storage import Database, open_database
 from vendor_eval.storage.audit import is_seal
 from vendor_eval.storage.models import AuditEvent
+from vendor_eval.vocabulary import REPORT_FORMATS
 
-FORMATS = ("pdf", "xlsx")
 SMAA_SAMPLES = 10_000
 SMAA_SEED = 0  # fixed: the same data always prints the same acceptabilities
 Progress = Callable[[float, str], None]
@@ -109,8 +109,8 @@ def _audit_log(db: Database, snap: Snapshot) -> tuple[AuditRow, ...]:
 def export_report(db: Database, ref: Ref, fmt: str, path: str | Path, progress: Progress | None = None,
                   method: str = "weighted", aggregation: str | None = None, scenario: str | None = None) -> Path:
     """Write the PDF or Excel committee report to path; returns the path written."""
-    if fmt not in FORMATS:
-        raise ValidationError(f"The report format must be one of {', '.join(FORMATS)}, got {fmt!r}.")
+    if fmt not in REPORT_FORMATS:
+        raise ValidationError(f"The report format must be one of {', '.join(REPORT_FORMATS)}, got {fmt!r}.")
     target = Path(path).expanduser()
     if not target.parent.is_dir():
         raise ValidationError(f"The folder {target.parent} does not exist; choose where to save the report.")

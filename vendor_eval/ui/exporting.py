@@ -20,9 +20,7 @@ from vendor_eval.ui.process_runner import run_process_task
 from vendor_eval.ui.session import EvaluationSession
 from vendor_eval.ui.tasks import run_task
 from vendor_eval.ui.widgets import TaskDialog, is_cancel, show_error
-
-FORMATS = {"pdf": ("PDF report", "PDF documents (*.pdf)", ".pdf"),
-           "xlsx": ("Excel report", "Excel workbooks (*.xlsx)", ".xlsx")}
+from vendor_eval.vocabulary import REPORT_FORMATS
 
 
 def _safe_name(text: str) -> str:
@@ -103,7 +101,8 @@ def confirm_export(parent: QWidget | None, what: str, path: Path, notify: Callab
 
 def export_report(parent: QWidget | None, session: EvaluationSession, fmt: str,
                   notify: Callable[[str], None], path: Path | None = None) -> None:
-    title, filter_, suffix = FORMATS[fmt]
+    title, suffix = REPORT_FORMATS[fmt], f".{fmt}"
+    filter_ = f"{title} (*{suffix})"
     path = path or _ask_path(parent, f"Export {title}", _safe_name(session.snapshot.evaluation.name) + suffix,
                              filter_, suffix)
     if path is None:
