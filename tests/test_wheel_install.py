@@ -66,6 +66,8 @@ def test_the_installed_wheel_runs_every_step_from_outside_the_checkout(installed
     _run([cli, "--db", "demo.db", "report", "1", "-o", "report.xlsx", "--quiet"], work, env)
     assert len(PdfReader(work / "report.pdf").pages) > 3
     assert (work / "report.xlsx").stat().st_size > 10_000
-    _run([str(bin_dir / "vendor-eval"), "--self-test"], work, env)
+    # The packaged build's smoke test (demo -> window -> ranking -> both reports), as installed.
+    checked = _run([str(bin_dir / "vendor-eval"), "--self-test"], work, env)
+    assert "pdf report:" in checked and "xlsx report:" in checked and "self-test passed" in checked
     # `python -m vendor_eval` reaches the same main() as the vendor-eval script (its self-test ran above).
     assert "--self-test" in _run([str(bin_dir / "python"), "-m", "vendor_eval", "--help"], work, env)
