@@ -64,6 +64,14 @@ def _no_unexpected_declaration_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
 
 STAT = "sla.stat_turnaround"  # a knock-out criterion of the imaging template's version 1 (pass from 2)
 @pytest.fixture
+def sample_eval(seed: Callable[..., int]) -> int:
+    """The sample RFP (services.demo: seven fictional vendors, scored, with questionnaires)."""
+    from vendor_eval.services.demo import load_demo
+
+    return int(seed("demo", load_demo))
+
+
+@pytest.fixture
 def imaging_eval(seed: Callable[..., int]) -> int:
     """The screens are exercised on version 1 of the imaging template (tests.conftest.create_imaging_v1)."""
     return seed("imaging-v1", create_imaging_v1)

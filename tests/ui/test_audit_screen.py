@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import open_eval, show
-from vendor_eval.services.demo import load_demo
 from vendor_eval.storage import Database
 from vendor_eval.storage.audit import SEAL_ENTITY, SEAL_FIELD
 from vendor_eval.storage.models import AuditEvent
@@ -27,8 +26,8 @@ def _shown(screen: AuditScreen, column: int) -> list[str]:
     return [m.data(m.index(r, column)) for r in range(m.rowCount())]
 
 
-def test_audit_log_pages_filters_and_names(qtmodeltester, window: MainWindow, db: Database, seed) -> None:
-    eid = seed("demo", load_demo)
+def test_audit_log_pages_filters_and_names(qtmodeltester, window: MainWindow, db: Database, sample_eval: int) -> None:
+    eid = sample_eval
     with db.read() as s:
         total = s.query(AuditEvent).filter_by(evaluation_id=eid).filter(  # seals are verify's, not people's
             ~((AuditEvent.entity == SEAL_ENTITY) & (AuditEvent.field == SEAL_FIELD))).count()

@@ -116,16 +116,15 @@ def test_consensus_shows_at_once_and_matches_the_file(  # type: ignore[no-untype
 
 
 def test_results_rank_off_the_ui_thread_and_then_show_the_file(  # type: ignore[no-untyped-def]
-        qtbot, window: MainWindow, db: Database) -> None:
+        qtbot, window: MainWindow, db: Database, sample_eval: int) -> None:
     """A weight change with Results on show: the save and the new ranking are computed in the
     background; until they arrive Results keeps the ranking it showed, then it shows exactly what
     services.ranking computes from the file."""
     from vendor_eval.services import ranking
-    from vendor_eval.services.demo import load_demo
     from vendor_eval.ui.commands import SetWeightsCommand
     from vendor_eval.ui.screens.results import ResultsScreen
 
-    evaluation = load_demo(db)
+    evaluation = sample_eval
     open_eval(window, evaluation)
     session = window.session
     assert session is not None

@@ -89,10 +89,8 @@ def test_filter_next_cell_dialog_and_counters(window: MainWindow, db: Database, 
     assert "1 cell must be discussed" in screen.summary.text()
 
 
-def test_group_headings_and_fit_all_vendors(window: MainWindow, seed) -> None:
-    from vendor_eval.services.demo import load_demo
-
-    eid = seed("demo", load_demo)  # seven vendors
+def test_group_headings_and_fit_all_vendors(window: MainWindow, sample_eval: int) -> None:
+    eid = sample_eval  # seven vendors
     window.resize(1024, 700)
     open_eval(window, eid)
     screen = show(window, CommitteeScreen)

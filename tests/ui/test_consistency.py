@@ -23,7 +23,7 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QMessageBox, QWidget
 
 from vendor_eval.paths import sample_data_dir
-from vendor_eval.services import criteria, demo, ranking
+from vendor_eval.services import criteria, ranking
 from vendor_eval.storage import Database, open_database
 from vendor_eval.ui.changes import Change
 from vendor_eval.ui.import_wizard import ImportWizard
@@ -315,11 +315,6 @@ def _import_all(wizard: ImportWizard) -> int:
 
 
 @pytest.fixture
-def sample(seed: Callable[..., int]) -> int:
-    return seed("demo", demo.load_demo)
-
-
-@pytest.fixture
 def quiet_declarations(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from vendor_eval.ui.declaration_dialog import DeclarationDialog
 
@@ -329,12 +324,12 @@ def quiet_declarations(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.mark.parametrize("leg", range(len(LEG_ENDS)))
 def test_every_screen_shows_the_file_after_random_edits(qtbot, monkeypatch, window: MainWindow, db_path: Path,
-                                                        settings: Settings, sample: int,
+                                                        settings: Settings, sample_eval: int,
                                                         quiet_declarations: None, leg: int) -> None:
     first, last = (LEG_ENDS[leg - 1] + 1 if leg else 1), LEG_ENDS[leg]
-    window.open_evaluation(sample)
+    window.open_evaluation(sample_eval)
     window.screen_of(SensitivityScreen).samples.setValue(100)
-    walk = Walk(qtbot, monkeypatch, window, db_path, settings, sample, seed=20261128)
+    walk = Walk(qtbot, monkeypatch, window, db_path, settings, sample_eval, seed=20261128)
     walk.fresh.screen_of(SensitivityScreen).samples.setValue(100)
     weights, actions = zip(*walk.actions(), strict=True)
     done: list[str] = []

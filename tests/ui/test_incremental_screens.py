@@ -145,15 +145,14 @@ def test_scoring_tooltips_read_the_other_scores_as_stored(window: MainWindow, db
                 assert f"Others: Sam Okafor {value:g}" in tip
 
 
-def test_weight_change_updates_the_results_charts_in_place(window: MainWindow, db: Database) -> None:
+def test_weight_change_updates_the_results_charts_in_place(window: MainWindow, db: Database, sample_eval: int) -> None:
     """The charts keep their series and axes across a weight change (rebuilding them was most of its
     cost) and show the file's new ranking: each bar is the group's part of the score that
     services.ranking computes from the database."""
     from vendor_eval.services import ranking
-    from vendor_eval.services.demo import load_demo
     from vendor_eval.ui.screens.results import ResultsScreen
 
-    evaluation = load_demo(db)
+    evaluation = sample_eval
     open_eval(window, evaluation)
     session = window.session
     assert session is not None

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import open_eval, show
 from vendor_eval.services import ranking
-from vendor_eval.services.demo import load_demo
 from vendor_eval.storage import Database
 from vendor_eval.ui.main_window import MainWindow
 from vendor_eval.ui.screens.results import ResultsScreen
@@ -21,8 +20,8 @@ def _bars(screen: ResultsScreen) -> dict[str, float]:
     return {name: bar.at(k) for k, name in enumerate(categories)}
 
 
-def test_topsis_chart_shows_closeness_to_the_ideal(window: MainWindow, db: Database, seed) -> None:
-    eid = seed("demo", load_demo)
+def test_topsis_chart_shows_closeness_to_the_ideal(window: MainWindow, db: Database, sample_eval: int) -> None:
+    eid = sample_eval
     open_eval(window, eid)
     screen = show(window, ResultsScreen)
     assert isinstance(screen.bar_chart.series()[0], QHorizontalStackedBarSeries)  # weighted: parts by group
@@ -38,8 +37,8 @@ def test_topsis_chart_shows_closeness_to_the_ideal(window: MainWindow, db: Datab
     assert all(abs(got[k] - want[k]) < 1e-9 for k in want) and all(0 < x < 1 for x in got.values())
 
 
-def test_radar_keeps_its_size_at_1024x700(window: MainWindow, seed) -> None:
-    eid = seed("demo", load_demo)
+def test_radar_keeps_its_size_at_1024x700(window: MainWindow, sample_eval: int) -> None:
+    eid = sample_eval
     open_eval(window, eid)
     window.resize(1024, 700)
     screen = show(window, ResultsScreen)

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import open_eval, show
 from vendor_eval.services import tariffs
-from vendor_eval.services.demo import load_demo
 from vendor_eval.storage import Database
 from vendor_eval.ui.changes import Change
 from vendor_eval.ui.main_window import MainWindow
@@ -35,8 +34,8 @@ def _pick(qtbot, results: ResultsScreen, text: str) -> None:  # type: ignore[no-
     QApplication.processEvents()
 
 
-def test_tariff_scenario_picker_reranks_the_sample_rfp(qtbot, window: MainWindow, db: Database, seed) -> None:
-    eid = seed("demo", load_demo)
+def test_tariff_scenario_picker_reranks_the_sample_rfp(qtbot, window: MainWindow, db: Database, sample_eval: int) -> None:
+    eid = sample_eval
     open_eval(window, eid)
     results = show(window, ResultsScreen)
     box = results.tariff_scenario

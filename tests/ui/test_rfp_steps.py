@@ -366,11 +366,10 @@ def _same_as(expected: Any, actual: Any) -> None:
 
 
 def test_delete_criterion_and_group_then_undo_restores_exactly(qtbot, window: MainWindow, db: Database,  # type: ignore[no-untyped-def]
-                                                               seed, monkeypatch) -> None:
+                                                               sample_eval, monkeypatch) -> None:
     from vendor_eval.services import audit_log
-    from vendor_eval.services.demo import load_demo
 
-    eid = seed("demo", load_demo)
+    eid = sample_eval
     before = load_snapshot(db, eid)
     # A criterion with scores, a consensus, vendors' answers, suggested scores and a condition of award.
     victim = next(c for c in before.criteria if c.name == "Data-protection agreement (mandatory)")
