@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from PySide6.QtCharts import QAbstractBarSeries, QChartView, QXYSeries
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QMessageBox, QWidget
 
 from vendor_eval.paths import sample_data_dir
@@ -53,21 +53,23 @@ MAX_ROWS = 120  # the audit log's newest changes; every other table is shorter
 SLOW_EVERY = 10
 # Labels that follow the user's current cell or selection, not the file.
 SELECTION_LABELS = {"info", "rule_label", "slider_label"}
+HEX_ARGB = QColor.NameFormat.HexArgb
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, QBrush):
-        return value.color().name(QBrush().color().NameFormat.HexArgb)
-    return value
+    return value.color().name(HEX_ARGB) if isinstance(value, QBrush) else value
 
 
 def _model_state(model: QAbstractItemModel, parent: QModelIndex | None = None) -> list[Any]:
+    # The walk's most repeated loop (about 10^6 values per leg): bound methods and a flat list.
     parent = parent or QModelIndex()
     rows: list[Any] = [model.rowCount(parent)]
     columns = range(model.columnCount(parent))
+    index, data = model.index, model.data
     for r in range(min(model.rowCount(parent), MAX_ROWS)):
-        indexes = [model.index(r, c, parent) for c in columns]
-        cells = tuple(_plain(model.data(index, role)) for index in indexes for role in ROLES)
+        indexes = [index(r, c, parent) for c in columns]
+        cells = [data(i, role) for i in indexes for role in ROLES]
+        cells = [_plain(v) if isinstance(v, QBrush) else v for v in cells]
         first = indexes[0] if indexes else model.index(r, 0, parent)
         rows.append((cells, _model_state(model, first) if model.rowCount(first) else []))
     if not parent.isValid():
