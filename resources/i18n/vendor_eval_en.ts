@@ -94,5 +94,12 @@
             <numerusform>%n open cells</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n score(s)</source>
+        <translation>
+            <numerusform>%n score</numerusform>
+            <numerusform>%n scores</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

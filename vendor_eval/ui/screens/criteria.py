@@ -54,6 +54,7 @@ from vendor_eval.ui.models.criteria_tree import (
 from vendor_eval.ui.models.tables import RankingModel
 from vendor_eval.ui.screens.base import Screen
 from vendor_eval.ui.widgets import fit_columns, hint, table_view
+from vendor_eval.ui.wording import counted
 
 
 class CriteriaScreen(Screen):
@@ -341,14 +342,15 @@ class CriteriaScreen(Screen):
             return
         if isinstance(item, domain.Group):
             ids = {c.id for c in snap.criteria if c.group_id == item.id}
-            what = f"the group {item.name!r} with its {len(ids)} criteria"
+            what = f"the group {item.name!r} with its {counted('%n criterion/criteria', len(ids))}"
         else:
             ids = {item.id}
             what = f"the criterion {item.name!r}"
         n_scores = sum(1 for x in snap.scores if x.criterion_id in ids)
+        scores = f" and the {counted('%n score(s)', n_scores)} given on it" if n_scores else ""
         answer = QMessageBox.question(
-            self, "Delete", f"Delete {what} and the {n_scores} scores given on it? Edit ▸ Undo puts everything "
-                            "back; the audit trail records the delete and the undo.",
+            self, "Delete", f"Delete {what}{scores}? Edit ▸ Undo puts everything back; the audit trail records the "
+                            "delete and the undo.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
