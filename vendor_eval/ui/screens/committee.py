@@ -82,11 +82,15 @@ class ConsensusDialog(QDialog):
         form.addRow("Reason", self.reason)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
+        layout.addSpacing(6)
         layout.addLayout(self.scores)
         layout.addSpacing(8)
         layout.addLayout(form)
+        layout.addStretch(1)  # the height the wrapped comments leave over goes above the buttons, not the title
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
+        # As tall as the wrapped comments need at that width (Qt sizes wrapped labels for a narrower one).
+        self.resize(520, layout.totalHeightForWidth(520))
         self._check()
 
     def comments(self) -> list[str]:
