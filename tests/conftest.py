@@ -114,9 +114,11 @@ class Seeds:
 # The slowest test files, slowest first (CPU seconds of a serial run in brackets): under
 # pytest-xdist (`make test`) the workers take them before the rest, so no long test starts
 # last and leaves the other workers idle. A file not named here keeps pytest's order.
+# The wheel comes before the walk: its two legs, begun side by side, had one worker wait idle while
+# the other built the sample RFP they both start from.
 SLOWEST_FIRST = (
-    "tests/ui/test_consistency.py",  # the 200-action walk, in two legs [94]
     "tests/test_wheel_install.py",  # build, install and run the wheel [23]
+    "tests/ui/test_consistency.py",  # the 200-action walk, in two legs [94]
     "tests/integrity/test_restore_checks.py",  # the CLI run again and again [39]
     "tests/integrity/test_tamper_corpus.py",  # one worker: a module fixture [39]
     "tests/integrity/test_finalised_record.py",  # [27]
