@@ -69,6 +69,8 @@ def test_tariff_rates_are_edited_in_place(qtmodeltester, window: MainWindow, db:
     screen.scenarios.setData(screen.scenarios.index(row, 1), "China=30%, India=5%")
     scenario = next(s for s in load_snapshot(db, scored_eval).tariff_scenarios if "China" in s.name)
     assert scenario.rates == {"China": 0.30, "India": 0.05}
+    # Scenario names are longer than the chart's legend has room for: its markers show them whole.
+    assert screen.chart.legend().showToolTips()
     _ = tariffs
 
 

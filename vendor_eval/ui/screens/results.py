@@ -59,6 +59,7 @@ def chart_view(chart: QChart, legend: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignB
     font = QFont(chart.legend().font())
     font.setPointSizeF(max(font.pointSizeF() - 1, 7))
     chart.legend().setFont(font)
+    chart.legend().setShowToolTips(True)  # a name the legend shortens shows whole under the pointer
     chart.setTheme(QChart.ChartTheme.ChartThemeDark if _dark() else QChart.ChartTheme.ChartThemeLight)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     view = QChartView(chart)

@@ -65,7 +65,7 @@ class TariffsScreen(Screen):
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.chart = QChart()
-        self.chart.setTitle("Cost increase over the contract term, per scenario")
+        self.chart.setTitle("Cost increase over the term, by scenario")
         self.empty = guidance("")
         lower = QSplitter()
         lines_box = QWidget()
