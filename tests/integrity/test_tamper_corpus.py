@@ -21,12 +21,14 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import Seeds
-from vendor_eval.services import integrity, lifecycle
+from vendor_eval.services import integrity
 from vendor_eval.services.demo import load_demo
 from vendor_eval.storage import open_database
-from vendor_eval.storage.audit import event_hash
+from vendor_eval.storage.audit import chain_head, event_hash
 from vendor_eval.storage.decision_state import seal_value
 from vendor_eval.storage.models import AuditEvent
+
+from .helpers import finalised_sample
 
 EID = 1
 Tamper = Callable[[Path], None]
@@ -229,18 +231,16 @@ def _copy(source: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory, _seeds: Seeds) -> dict[str, tuple[Path, str]]:
-    """The sample RFP before and after finalise, each with the chain head a report of it would print."""
+    """The sample RFP before and after finalise (the session's seeds), each with the chain head a
+    report of it would print."""
     folder = tmp_path_factory.mktemp("tamper")
-    before = folder / "sample.db"
+    before, after = folder / "sample.db", folder / "finalised.db"
     _seeds.copy(before, "demo", load_demo)
     db = open_database(before, daily_backup=False)
-    head_before = integrity.verify(db, EID).head
+    with db.read() as s:
+        head_before = chain_head(s, EID)  # as a report prints it (services.snapshot's audit_head)
     db.dispose()
-    after = _copy(before, folder / "finalised.db")
-    db = open_database(after, daily_backup=False)
-    lifecycle.finalise(db, EID, "Dr. Miriam Okafor")
-    head_after = integrity.verify(db, EID).head
-    db.dispose()
+    head_after = finalised_sample(_seeds, after)
     return {"before finalise": (before, head_before), "after finalise": (after, head_after)}
 
 
