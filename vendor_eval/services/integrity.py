@@ -370,12 +370,13 @@ def _data_problem(s: Session, evaluation_id: int, events: list[EventRow]) -> str
             last[(e.entity, e.entity_id)] = e
     if not last:
         return None  # no audited value to compare with (rows written in bulk): skip reading every score
+    connection = s.connection()  # Core rows: the ORM's row machinery cost more than the query
     rows: list[tuple[str, int, float]] = [
-        ("score", i, v) for i, v in s.execute(
+        ("score", i, v) for i, v in connection.execute(
             select(Score.id, Score.value).join(Evaluator, Score.evaluator_id == Evaluator.id)
             .where(Evaluator.evaluation_id == evaluation_id).order_by(Score.id))
     ] + [
-        ("consensus", i, v) for i, v in s.execute(
+        ("consensus", i, v) for i, v in connection.execute(
             select(ConsensusScore.id, ConsensusScore.value).join(Vendor, ConsensusScore.vendor_id == Vendor.id)
             .where(Vendor.evaluation_id == evaluation_id).order_by(ConsensusScore.id))
     ]
