@@ -24,7 +24,7 @@ from tests.conftest import Seeds
 from vendor_eval.services import integrity
 from vendor_eval.services.demo import load_demo
 from vendor_eval.storage import open_database
-from vendor_eval.storage.audit import chain_head, event_hash
+from vendor_eval.storage.audit import GENESIS, chain_events, chain_head, event_hash
 from vendor_eval.storage.decision_state import seal_value
 from vendor_eval.storage.models import AuditEvent
 
@@ -57,19 +57,20 @@ def _rechain(path: Path, reseal: bool) -> None:
     vendor_eval's own code: the chain is then self-consistent."""
     db = open_database(path, migrate=False, daily_backup=False)
     try:
-        with db.write() as s:
-            events = list(s.scalars(select(AuditEvent).where(AuditEvent.evaluation_id == EID)
-                                    .order_by(AuditEvent.seq)))
-            prev = "0" * 64
-            for n, e in enumerate(events, start=1):
-                e.seq, e.prev_hash = n, prev
-                if reseal and n == len(events):
-                    s.flush()
-                    e.new_value = json.dumps(seal_value(s, EID), sort_keys=True, ensure_ascii=False, default=str)
-                e.hash = event_hash(e)
-                prev = e.hash
+        with db.read() as s:
+            events = chain_events(s, EID)
+            seal = json.dumps(seal_value(s, EID), sort_keys=True, ensure_ascii=False, default=str) if reseal else None
     finally:
         db.dispose()
+    with closing(sqlite3.connect(path)) as conn, conn:  # the rows as plain tuples: faster than ORM objects
+        prev = GENESIS
+        for n, e in enumerate(events, start=1):
+            e = e._replace(seq=n, prev_hash=prev)
+            if seal is not None and n == len(events):
+                e = e._replace(new_value=seal)
+            prev = event_hash(e)
+            conn.execute("UPDATE audit_event SET seq = ?, prev_hash = ?, new_value = ?, hash = ? WHERE id = ?",
+                         (e.seq, e.prev_hash, e.new_value, prev, e.id))
 
 
 def rechained(*statements: str, reseal: bool = True) -> Tamper:
