@@ -288,7 +288,7 @@ def _seal_problem(s: Session, evaluation_id: int, events: list[EventRow]) -> str
     full = None
     for i in range(len(events) - 1, -1, -1):
         if is_seal(events[i]):
-            values[events[i].seq] = value = _json(events[i].new_value)
+            value = values[events[i].seq] = _json(events[i].new_value)
             if delta_of(value) is None:
                 full = i
                 break
