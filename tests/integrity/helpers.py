@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Seeds
 from vendor_eval.cli import main
+from vendor_eval.services import lifecycle
+from vendor_eval.services.demo import load_demo
+from vendor_eval.storage import Database
 
 
 def raw_sql(path: Path, sql: str, *params: object) -> None:
@@ -34,3 +38,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def finalised_sample(seeds: Seeds, target: Path) -> str:
+    """Write at target the sample RFP (evaluation 1) finalised by its chair, which is finalised once
+    per session (a seed); returns the chain head that finalise announced."""
+    seeds.file("demo", load_demo)  # the base first: Seeds.file would make a missing base without its build
+    return seeds.copy(target, "demo-finalised", _finalise_sample, base="demo")
+
+
+def _finalise_sample(db: Database) -> str:
+    return lifecycle.finalise(db, 1, "Dr. Miriam Okafor").audit_head

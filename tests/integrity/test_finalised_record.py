@@ -15,32 +15,20 @@ from sqlalchemy import select
 from tests.conftest import Seeds
 from vendor_eval.errors import ReadOnlyError
 from vendor_eval.services import backups, integrity, lifecycle, scores
-from vendor_eval.services.demo import load_demo
 from vendor_eval.services.reports import export_report
-from vendor_eval.storage import Database, open_database
+from vendor_eval.storage import Database
 from vendor_eval.storage.models import AuditEvent
 
-from .helpers import cli, raw_sql, run
+from .helpers import cli, finalised_sample, raw_sql, run
 
 A = "Aurora Imaging Partners"
 KEY = "capability.key_staff"
 
 
-@pytest.fixture(scope="module")
-def finalised_sample(tmp_path_factory: pytest.TempPathFactory, _seeds: Seeds) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "sample.db"
-    _seeds.copy(path, "demo", load_demo)
-    db = open_database(path, daily_backup=False)
-    lifecycle.finalise(db, 1, "Dr. Miriam Okafor")
-    db.dispose()
-    return path
-
-
 @pytest.fixture
-def sample(finalised_sample: Path, tmp_path: Path) -> Path:
+def sample(_seeds: Seeds, tmp_path: Path) -> Path:
     target = tmp_path / "sample.db"
-    with closing(sqlite3.connect(finalised_sample)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
+    finalised_sample(_seeds, target)
     return target
 
 

@@ -21,12 +21,14 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import Seeds
-from vendor_eval.services import integrity, lifecycle
+from vendor_eval.services import integrity
 from vendor_eval.services.demo import load_demo
 from vendor_eval.storage import open_database
-from vendor_eval.storage.audit import event_hash
+from vendor_eval.storage.audit import GENESIS, chain_events, chain_head, event_hash
 from vendor_eval.storage.decision_state import seal_value
 from vendor_eval.storage.models import AuditEvent
+
+from .helpers import finalised_sample
 
 EID = 1
 Tamper = Callable[[Path], None]
@@ -55,19 +57,20 @@ def _rechain(path: Path, reseal: bool) -> None:
     vendor_eval's own code: the chain is then self-consistent."""
     db = open_database(path, migrate=False, daily_backup=False)
     try:
-        with db.write() as s:
-            events = list(s.scalars(select(AuditEvent).where(AuditEvent.evaluation_id == EID)
-                                    .order_by(AuditEvent.seq)))
-            prev = "0" * 64
-            for n, e in enumerate(events, start=1):
-                e.seq, e.prev_hash = n, prev
-                if reseal and n == len(events):
-                    s.flush()
-                    e.new_value = json.dumps(seal_value(s, EID), sort_keys=True, ensure_ascii=False, default=str)
-                e.hash = event_hash(e)
-                prev = e.hash
+        with db.read() as s:
+            events = chain_events(s, EID)
+            seal = json.dumps(seal_value(s, EID), sort_keys=True, ensure_ascii=False, default=str) if reseal else None
     finally:
         db.dispose()
+    with closing(sqlite3.connect(path)) as conn, conn:  # the rows as plain tuples: faster than ORM objects
+        prev = GENESIS
+        for n, e in enumerate(events, start=1):
+            e = e._replace(seq=n, prev_hash=prev)
+            if seal is not None and n == len(events):
+                e = e._replace(new_value=seal)
+            prev = event_hash(e)
+            conn.execute("UPDATE audit_event SET seq = ?, prev_hash = ?, new_value = ?, hash = ? WHERE id = ?",
+                         (e.seq, e.prev_hash, e.new_value, prev, e.id))
 
 
 def rechained(*statements: str, reseal: bool = True) -> Tamper:
@@ -229,18 +232,16 @@ def _copy(source: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory, _seeds: Seeds) -> dict[str, tuple[Path, str]]:
-    """The sample RFP before and after finalise, each with the chain head a report of it would print."""
+    """The sample RFP before and after finalise (the session's seeds), each with the chain head a
+    report of it would print."""
     folder = tmp_path_factory.mktemp("tamper")
-    before = folder / "sample.db"
+    before, after = folder / "sample.db", folder / "finalised.db"
     _seeds.copy(before, "demo", load_demo)
     db = open_database(before, daily_backup=False)
-    head_before = integrity.verify(db, EID).head
+    with db.read() as s:
+        head_before = chain_head(s, EID)  # as a report prints it (services.snapshot's audit_head)
     db.dispose()
-    after = _copy(before, folder / "finalised.db")
-    db = open_database(after, daily_backup=False)
-    lifecycle.finalise(db, EID, "Dr. Miriam Okafor")
-    head_after = integrity.verify(db, EID).head
-    db.dispose()
+    head_after = finalised_sample(_seeds, after)
     return {"before finalise": (before, head_before), "after finalise": (after, head_after)}
 
 

@@ -28,12 +28,14 @@ def _hold_write_lock(db_path: str, locked: Any, writing: Any, seconds: float) ->
 
 
 def _write_score(db_path: str, value: int, expected_version: int | None, go: Any, results: Any,
-                 writing: Any = None) -> None:
+                 writing: Any = None, ready: Any = None) -> None:
     from vendor_eval.errors import UserError
     from vendor_eval.services import scores
     from vendor_eval.storage import open_database
 
     db = open_database(db_path, daily_backup=False)
+    if ready is not None:
+        ready.release()
     if go is not None:
         go.wait(timeout=30)
     if writing is not None:
@@ -76,12 +78,12 @@ def test_a_writer_waits_for_the_other_instance_instead_of_failing(db: Database, 
 
 def test_two_users_editing_the_same_cell_one_gets_a_conflict(db: Database, scored: int, db_path: Path) -> None:
     _, version = _cell(db, scored)  # both users loaded the same version of the cell
-    go, results = SPAWN.Event(), SPAWN.Queue()
-    writers = [SPAWN.Process(target=_write_score, args=(str(db_path), value, version, go, results))
+    go, ready, results = SPAWN.Event(), SPAWN.Semaphore(0), SPAWN.Queue()
+    writers = [SPAWN.Process(target=_write_score, args=(str(db_path), value, version, go, results, None, ready))
                for value in (1, 5)]
     for w in writers:
         w.start()
-    time.sleep(1.0)  # let both interpreters start and open the file
+    assert all(ready.acquire(timeout=60) for _ in writers)  # both interpreters started and opened the file
     go.set()
     outcomes = sorted([results.get(timeout=60), results.get(timeout=60)])
     for w in writers:

@@ -40,10 +40,17 @@ from vendor_eval.io.excel.safety import open_workbook
 from vendor_eval.services.lifecycle import frozen_problem, ranking_digest
 from vendor_eval.services.lookup import Ref, get_evaluation
 from vendor_eval.storage import Database, open_database
-from vendor_eval.storage.audit import EVALUATOR_ENTITIES, EVALUATOR_TABLES, GENESIS, is_seal, verify_chain
+from vendor_eval.storage.audit import (
+    EVALUATOR_ENTITIES,
+    EVALUATOR_TABLES,
+    GENESIS,
+    EventRow,
+    chain_events,
+    is_seal,
+    verify_chain,
+)
 from vendor_eval.storage.decision_state import changed_tables, delta_of, moved_by_deltas
 from vendor_eval.storage.models import (
-    AuditEvent,
     ConsensusScore,
     CriterionGroup,
     Evaluation,
@@ -97,8 +104,7 @@ def verify(db: Database, ref: Ref, known_head: str | None = None,
     heads = known + ((KnownHead(_hex(known_head, "--head"), None, ""),) if known_head else ())
     with db.read() as s:
         evaluation = get_evaluation(s, ref)
-        events = list(s.scalars(
-            select(AuditEvent).where(AuditEvent.evaluation_id == evaluation.id).order_by(AuditEvent.seq)))
+        events = chain_events(s, evaluation.id)
         head = events[-1].hash if events else GENESIS
         evaluation_id, name, finalised = evaluation.id, evaluation.name, evaluation.status == "finalised"
 
@@ -271,16 +277,24 @@ def _xlsx_text(path: Path) -> str:
         book.close()
 
 
-def _seal_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> str | None:
+def _seal_problem(s: Session, evaluation_id: int, events: list[EventRow]) -> str | None:
     """The newest event seals the decision state; the file must still hold that state."""
     if not events:
         return ("it has no audit events at all, yet every evaluation created by vendor_eval has some: "
                 "they were deleted." if _has_rows(s, evaluation_id) else None)
-    values = {e.seq: _json(e.new_value) for e in events if is_seal(e)}
-    full = [i for i, e in enumerate(events) if e.seq in values and delta_of(values[e.seq]) is None]
-    if not full:
+    # The newest full seal (not an evaluator's delta), found from the end: only it and the seals
+    # after it are parsed (an evaluation edited in the app has about one seal per event).
+    values: dict[int, object] = {}
+    full = None
+    for i in range(len(events) - 1, -1, -1):
+        if is_seal(events[i]):
+            value = values[events[i].seq] = _json(events[i].new_value)
+            if delta_of(value) is None:
+                full = i
+                break
+    if full is None:
         return None  # written before sealing existed (or in bulk by a benchmark): nothing to compare with
-    last, after = events[full[-1]], events[full[-1] + 1:]
+    last, after = events[full], events[full + 1:]
     # An evaluator login on a server does not seal (storage.audit): only its own kind of event,
     # and the delta of each of its commits, may follow the newest seal. When those deltas cover
     # every event since the seal, the state must equal the seal moved by them; otherwise (a
@@ -315,7 +329,7 @@ def _has_rows(s: Session, evaluation_id: int) -> bool:
     return s.scalar(select(CriterionGroup.id).where(CriterionGroup.evaluation_id == evaluation_id).limit(1)) is not None
 
 
-def _outside_problem(heads: tuple[KnownHead, ...], events: list[AuditEvent]) -> str | None:
+def _outside_problem(heads: tuple[KnownHead, ...], events: list[EventRow]) -> str | None:
     """A head kept outside the file must still be in the chain (at its seq when known)."""
     by_hash = {e.hash: e.seq for e in events}
     for known in heads:
@@ -328,7 +342,7 @@ def _outside_problem(heads: tuple[KnownHead, ...], events: list[AuditEvent]) -> 
     return None
 
 
-def _anchor_problem(evaluation: Evaluation, by_seq: dict[int, AuditEvent]) -> str | None:
+def _anchor_problem(evaluation: Evaluation, by_seq: dict[int, EventRow]) -> str | None:
     frozen = evaluation.frozen_result or {}
     anchor = frozen.get("audit_anchor")
     if not isinstance(anchor, dict):
@@ -348,20 +362,21 @@ def _anchor_problem(evaluation: Evaluation, by_seq: dict[int, AuditEvent]) -> st
     return None
 
 
-def _data_problem(s: Session, evaluation_id: int, events: list[AuditEvent]) -> str | None:
+def _data_problem(s: Session, evaluation_id: int, events: list[EventRow]) -> str | None:
     """Each score and consensus row must hold the value of its newest audited change."""
-    last: dict[tuple[str, int], AuditEvent] = {}
+    last: dict[tuple[str, int], EventRow] = {}
     for e in events:  # in seq order, so the newest wins
         if e.entity in ("score", "consensus") and e.field == "value" and e.entity_id is not None:
             last[(e.entity, e.entity_id)] = e
     if not last:
         return None  # no audited value to compare with (rows written in bulk): skip reading every score
+    connection = s.connection()  # Core rows: the ORM's row machinery cost more than the query
     rows: list[tuple[str, int, float]] = [
-        ("score", i, v) for i, v in s.execute(
+        ("score", i, v) for i, v in connection.execute(
             select(Score.id, Score.value).join(Evaluator, Score.evaluator_id == Evaluator.id)
             .where(Evaluator.evaluation_id == evaluation_id).order_by(Score.id))
     ] + [
-        ("consensus", i, v) for i, v in s.execute(
+        ("consensus", i, v) for i, v in connection.execute(
             select(ConsensusScore.id, ConsensusScore.value).join(Vendor, ConsensusScore.vendor_id == Vendor.id)
             .where(Vendor.evaluation_id == evaluation_id).order_by(ConsensusScore.id))
     ]

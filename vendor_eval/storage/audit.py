@@ -22,7 +22,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Executable, insert, select, text
 from sqlalchemy import event as sa_event
@@ -42,13 +42,35 @@ def _encode(value: Any) -> str | None:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def event_hash(event: AuditEvent) -> str:
+class EventRow(NamedTuple):
+    """An audit event as stored, without the ORM: verify reads every event of the evaluation
+    (chain_events), and building an AuditEvent object for each cost more than checking the chain."""
+
+    id: int
+    evaluation_id: int
+    seq: int
+    at: str
+    actor: str
+    entity: str
+    entity_id: int | None
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str
+    prev_hash: str
+    hash: str
+
+
+ChainEvent = AuditEvent | EventRow  # what event_hash and verify_chain read
+_PAYLOAD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps with these, made once
+
+
+def event_hash(event: ChainEvent) -> str:
     content = [
         event.evaluation_id, event.seq, event.at, event.actor, event.entity, event.entity_id,
         event.field, event.old_value, event.new_value, event.reason, event.prev_hash,
     ]
-    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_PAYLOAD.encode(content).encode("utf-8")).hexdigest()
 
 
 def record(
@@ -119,7 +141,7 @@ def _head(session: Session, evaluation_id: int) -> tuple[int, str]:
     return heads[evaluation_id]
 
 
-def is_seal(event: AuditEvent) -> bool:
+def is_seal(event: ChainEvent) -> bool:
     return event.entity == SEAL_ENTITY and event.field == SEAL_FIELD
 
 
@@ -255,7 +277,7 @@ class ChainBreak:
         return f"audit event #{self.seq} (id {self.event_id}) {self.problem}"
 
 
-def verify_chain(events: Iterable[AuditEvent]) -> ChainBreak | None:
+def verify_chain(events: Iterable[ChainEvent]) -> ChainBreak | None:
     """Walk events in seq order; return the first that does not fit, or None when intact."""
     expected_prev = GENESIS
     expected_seq = 1
@@ -269,6 +291,17 @@ def verify_chain(events: Iterable[AuditEvent]) -> ChainBreak | None:
         expected_prev = event.hash
         expected_seq += 1
     return None
+
+
+def chain_events(session: Session, evaluation_id: int) -> list[EventRow]:
+    """The evaluation's events in seq order, as plain rows (the columns need no conversion)."""
+    table = AuditEvent.__table__
+    query = (select(*(table.c[name] for name in EventRow._fields))
+             .where(table.c.evaluation_id == evaluation_id).order_by(table.c.seq))
+    events: list[EventRow] = []
+    for rows in session.connection().execute(query).partitions(10_000):  # fetchmany: one call per batch, not per row
+        events.extend(map(EventRow._make, rows))
+    return events
 
 
 def chain_head(session: Session, evaluation_id: int) -> str:
