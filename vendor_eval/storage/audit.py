@@ -279,3 +279,28 @@ def chain_head(session: Session, evaluation_id: int) -> str:
         .limit(1)
     )
     return head or GENESIS
+
+
+def record_many(session: Session, evaluation_id: int, actor: str,
+                changes: list[tuple[str, int | None, str, Any, Any, str]]) -> int:
+    """record() for many events of one evaluation, in order: (entity, entity_id, field, old,
+    new, reason) each. They are chained here and inserted by one executemany, with the same
+    content, hashes and bookkeeping as one record() call each (a bulk score write: 4,000
+    events of the sample cost 3 s one by one). Returns the number of events written."""
+    if not changes:
+        return 0
+    last_seq, last_hash = _head(session, evaluation_id)
+    columns = [c.name for c in AuditEvent.__table__.c if c.name != "id"]
+    rows = []
+    for entity, entity_id, field, old, new, reason in changes:
+        event = AuditEvent(evaluation_id=evaluation_id, seq=last_seq + 1,
+                           at=utcnow().isoformat(timespec="microseconds"), actor=actor, entity=entity,
+                           entity_id=entity_id, field=field, old_value=_encode(old), new_value=_encode(new),
+                           reason=reason or "", prev_hash=last_hash)
+        event.hash = event_hash(event)
+        rows.append({c: getattr(event, c) for c in columns})
+        last_seq, last_hash = event.seq, event.hash
+    session.connection().execute(insert(AuditEvent), rows)
+    session.info["audit_heads"][evaluation_id] = (last_seq, last_hash)
+    session.info.setdefault("audit_unsealed", {})[evaluation_id] = actor
+    return len(rows)
