@@ -20,13 +20,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -108,6 +112,15 @@ _ANSWER_FILL = PatternFill("solid", fgColor="FFF8DC")
 _TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
+# The looks the answer and body cells get, in the order the attributes are set (the order the
+# workbook registers the style objects in, so the file's bytes do not depend on the cache below).
+_LOOKS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "answer": (("protection", _UNLOCKED), ("fill", _ANSWER_FILL), ("border", _BORDER), ("alignment", _WRAP)),
+    "answer_text": (("protection", _UNLOCKED), ("fill", _ANSWER_FILL), ("border", _BORDER), ("alignment", _WRAP),
+                    ("number_format", "@")),  # keeps '007' or '1/2' as typed instead of a number or a date
+    "body": (("border", _BORDER), ("alignment", _WRAP)),
+}
+_looks_made: WeakKeyDictionary[Workbook, dict[tuple[str, tuple[int, ...]], Any]] = WeakKeyDictionary()
 
 
 def criteria_digest(criteria: Sequence[domain.Criterion]) -> str:
@@ -225,17 +238,35 @@ def _protect(ws: Worksheet) -> None:
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
+def _styled(cell: Any, look: str) -> None:
+    """Set the attributes of _LOOKS[look] on cell. The style a cell ends with is worked out once
+    per workbook and starting style, then copied: assigning cell.border and the rest hashes each
+    style object anew (openpyxl compares them by value), most of a questionnaire's build time."""
+    made = _looks_made.setdefault(cell.parent.parent, {})
+    key = (look, tuple(cell._style or ()))
+    if key in made:
+        cell._style = copy(made[key])
+        return
+    for name, value in _LOOKS[look]:
+        setattr(cell, name, value)
+    made[key] = copy(cell._style)
+
+
 def _answer_cell(ws: Worksheet, row: int, col: int, text_format: bool) -> None:
-    cell = ws.cell(row=row, column=col)
-    cell.protection, cell.fill, cell.border, cell.alignment = _UNLOCKED, _ANSWER_FILL, _BORDER, _WRAP
-    if text_format:
-        cell.number_format = "@"  # keeps '007' or '1/2' as typed instead of a number or a date
+    _styled(ws.cell(row=row, column=col), "answer_text" if text_format else "answer")
 
 
 def _body_cell(ws: Worksheet, row: int, col: int, text: str) -> None:
     cell = ws.cell(row=row, column=col)
     set_text_cell(cell, text)
-    cell.border, cell.alignment = _BORDER, _WRAP
+    _styled(cell, "body")
+
+
+def _validate(dv: DataValidation, cell: Any) -> None:
+    """dv.add(cell) without openpyxl's check of the cell against every range dv holds, which made
+    a sheet's validated cells cost the square of their number. Our rules hold either single cells
+    or ranges that no single cell is added to; the set drops a repeated cell."""
+    dv.sqref.ranges.add(CellRange(cell.coordinate))
 
 
 def _list_validation(ws: Worksheet, formula: str, prompt: str) -> DataValidation:
@@ -323,7 +354,7 @@ def _write_profile(ws: Worksheet, lists: _ListSheet, vendor: domain.Vendor | Non
         _body_cell(ws, row, 4, f.hint)
         _fit_height(ws, row, [(f.hint, PROFILE_WIDTHS[3])])
         if f.kind == "choice":
-            _list_validation(ws, lists.range_for(f.choices), f.hint).add(ws.cell(row=row, column=3))
+            _validate(_list_validation(ws, lists.range_for(f.choices), f.hint), ws.cell(row=row, column=3))
         if vendor is not None:
             value = getattr(vendor, f.key)
             if isinstance(value, tuple):
@@ -374,11 +405,11 @@ def _question_row(ws: Worksheet, lists: _ListSheet, row: int, number: int, group
     _answer_cell(ws, row, 8, text_format=True)
     _answer_cell(ws, row, 9, text_format=True)
     if c.answer_type == "yes_no_partial":
-        yes_no_partial.add(answer)
+        _validate(yes_no_partial, answer)
     elif c.answer_type == "single_choice":
-        _list_validation(ws, lists.range_for(c.choices), "Choose one option.").add(answer)
+        _validate(_list_validation(ws, lists.range_for(c.choices), "Choose one option."), answer)
     elif c.answer_type == "number":
-        _number_validation(ws, c).add(answer)
+        _validate(_number_validation(ws, c), answer)
     _fit_height(ws, row, [(question, Q_WIDTHS[3]), (c.provide, Q_WIDTHS[4]), (how_to_answer(c), Q_WIDTHS[5])])
 
 
