@@ -81,8 +81,8 @@ def test_committed_files_are_what_the_script_makes(tmp_path: Path) -> None:
 
 def test_only_fictional_names() -> None:
     text = (SAMPLE / "sample_rfp.json").read_text(encoding="utf-8")
-    for firm in REAL_FIRMS:
-        assert not re.search(rf"\b{re.escape(firm)}\b", text, re.IGNORECASE), firm
+    named = re.search(rf"\b(?:{'|'.join(map(re.escape, REAL_FIRMS))})\b", text, re.IGNORECASE)  # one pass, not 24
+    assert named is None, named.group()
     assert all(".example" in v["profile"]["contact"] for v in read_sample()["vendors"])
 
 
