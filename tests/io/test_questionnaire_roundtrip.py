@@ -118,13 +118,13 @@ def test_import_records_file_name_size_and_sha256(db: Database, imaging_eval: in
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice) is not installed; apt-get install libreoffice-calc-nogui to run it")
-def test_round_trip_through_libreoffice(db: Database, imaging_eval: int, blank: Path, tmp_path: Path) -> None:
+def test_round_trip_through_libreoffice(db: Database, imaging_eval: int, blank: Path, tmp_path: Path,
+                                       libreoffice_profile: str) -> None:
     sheet = answer_sheet(db, imaging_eval)
     source = filled(blank, sheet, tmp_path / "filled.xlsx")
     out = tmp_path / "lo"
     out.mkdir()
-    profile_dir = tmp_path / "lo-profile"  # a private profile: parallel runs must not share one
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile_dir}", "--headless", "--convert-to", "xlsx",
+    subprocess.run(["soffice", libreoffice_profile, "--headless", "--convert-to", "xlsx",
                     "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=120)
     resaved = out / "filled.xlsx"
     assert resaved.read_bytes() != source.read_bytes()

@@ -395,14 +395,15 @@ def test_cli_issues_a_sheet_and_import_recognises_it(db: Database, committee: in
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice) is not installed; apt-get install libreoffice-calc-nogui to run it")
-def test_round_trip_through_libreoffice(db: Database, committee: int, tmp_path: Path, ada_sheet: Path) -> None:
+def test_round_trip_through_libreoffice(db: Database, committee: int, tmp_path: Path, ada_sheet: Path,
+                                       libreoffice_profile: str) -> None:
     k = five_point_keys(db, committee)
     issued = ada_sheet
     source = fill(issued, tmp_path / "filled.xlsx", {(k[0], NW): 4, (k[1], BF): 2.5}, {(k[0], NW): "good evidence"},
                   name=ADA, swap=(k[0], k[2]), submit="yes")
     out = tmp_path / "lo"
     out.mkdir()
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+    subprocess.run(["soffice", libreoffice_profile, "--headless",
                     "--convert-to", "xlsx", "--outdir", str(out), str(source)],
                    check=True, capture_output=True, timeout=120)
     resaved = out / "filled.xlsx"

@@ -43,7 +43,7 @@ class Printed:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory, _seeds: Seeds) -> Printed:
+def printed(tmp_path_factory: pytest.TempPathFactory, _seeds: Seeds, libreoffice_profile: str) -> Printed:
     tmp = tmp_path_factory.mktemp("print")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VENDOR_EVAL_DATA_DIR", str(tmp / "data"))  # never the user's data directory
@@ -54,7 +54,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory, _seeds: Seeds) -> Printed:
             xlsx = export_report(db, evaluation, "xlsx", tmp / "committee.xlsx")
         finally:
             db.dispose()
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp / 'lo-profile'}", "--headless", "--convert-to",
+    subprocess.run(["soffice", libreoffice_profile, "--headless", "--convert-to",
                     "pdf", "--outdir", str(tmp), str(xlsx)], check=True, capture_output=True, timeout=300)
     text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(tmp / "committee.pdf"), "-"], check=True,
                           capture_output=True, timeout=300).stdout.decode()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -263,8 +264,19 @@ def _parse_criterion(r: _Reader, c: dict[str, Any], path: str) -> CriterionSpec:
 
 def load_template(path: Path) -> TemplateSpec:
     try:
-        if path.stat().st_size > MAX_TEMPLATE_BYTES:
+        stat = path.stat()
+        if stat.st_size > MAX_TEMPLATE_BYTES:
             raise ValidationError(f"{path.name} is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB; it is not a template.")
+        return _load_template(path.resolve(), stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        raise ValidationError(f"The template file {path} does not exist.") from None
+
+
+@lru_cache(maxsize=64)
+def _load_template(path: Path, _mtime_ns: int, _size: int) -> TemplateSpec:
+    """A template file parsed once while it is unchanged (the spec is frozen, so it is shared):
+    builtin_templates() reads every shipped file on each call, and each new evaluation calls it."""
+    try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValidationError(f"The template file {path} does not exist.") from None

@@ -287,6 +287,7 @@ def _apply_answers(s: Session, evaluation_id: int, vendor: Vendor, parsed: Parse
     final = {cid: row.value for cid, row in existing.items()}
     counts = {"new": 0, "changed": 0, "cleared": 0, "unchanged": 0}
     fresh: list[dict[str, Any]] = []
+    events: list[tuple[str, int | None, str, Any, Any, str]] = []  # appended to the trail together, in order
     for answer in parsed.answers:
         c = criteria[answer.key]
         new = {"value": answer.value, "evidence": answer.evidence, "attachment_ref": answer.attachment_ref}
@@ -300,22 +301,22 @@ def _apply_answers(s: Session, evaluation_id: int, vendor: Vendor, parsed: Parse
             continue
         who = {"vendor": vendor.name, "criterion": c.key}
         if empty:
-            audit.record(s, evaluation_id, actor, "answer", row.id, "cleared", {**who, "value": row.value}, None,
-                         parsed.file_name)
+            events.append(("answer", row.id, "cleared", {**who, "value": row.value}, None, parsed.file_name))
             s.execute(table.delete().where(table.c.id == row.id))
             del final[c.id]
             counts["cleared"] += 1
             continue
         changed = {key: value for key, value in new.items() if getattr(row, key) != value}
         for key, value in changed.items():
-            audit.record(s, evaluation_id, actor, "answer", row.id, key, {**who, key: getattr(row, key)},
-                         {**who, key: value}, parsed.file_name)
+            events.append(("answer", row.id, key, {**who, key: getattr(row, key)}, {**who, key: value},
+                           parsed.file_name))
         if changed:
             s.execute(table.update().where(table.c.id == row.id).values(import_id=import_id, **changed))
             final[c.id] = answer.value
         counts["changed" if changed else "unchanged"] += 1
     if fresh:
         s.execute(table.insert(), fresh)
+    audit.record_many(s, evaluation_id, actor, events)
     return counts, final
 
 

@@ -106,8 +106,10 @@ def record_score(
     """Create or change one score (and optionally its comment) in one audited transaction."""
     with db.write() as s:
         evaluation = editable_evaluation(s, ref)
-        return _write_score(s, evaluation.id, ScoreInput(evaluator, vendor, criterion, value, comment), actor,
-                            expected_version)
+        batch = _Batch(s, evaluation.id, actor, prefetch=False)
+        row = batch.write(ScoreInput(evaluator, vendor, criterion, value, comment), expected_version)
+        batch.finish()
+        return SavedScore(row.id, row.value, row.comment, row.version)
 
 
 def record_scores(db: Database, ref: Ref, cells: Iterable[ScoreInput], actor: str) -> int:
@@ -115,66 +117,98 @@ def record_scores(db: Database, ref: Ref, cells: Iterable[ScoreInput], actor: st
     when any cell is refused. Each cell is validated and audited as record_score does it."""
     with db.write() as s:
         evaluation = editable_evaluation(s, ref)
-        lookups: dict[Any, Any] = {}  # members and declarations, resolved once per batch
-        saved = 0
-        for cell in cells:
-            _write_score(s, evaluation.id, cell, actor, None, lookups)
-            saved += 1
-        return saved
+        return write_scores_in(s, evaluation.id, cells, actor)
 
 
-def write_scores_in(s: Session, evaluation_id: int, cells: Iterable[ScoreInput], actor: str, reason: str) -> int:
+def write_scores_in(s: Session, evaluation_id: int, cells: Iterable[ScoreInput], actor: str, reason: str = "") -> int:
     """record_scores inside the caller's transaction (an import that also writes other rows);
     reason goes on every audit event (e.g. the file and its SHA-256)."""
-    lookups: dict[Any, Any] = {}
+    batch = _Batch(s, evaluation_id, actor, reason)
     saved = 0
     for cell in cells:
-        _write_score(s, evaluation_id, cell, actor, None, lookups, reason)
+        batch.write(cell, None)
         saved += 1
+    batch.finish()
     return saved
 
 
-def _write_score(s: Session, evaluation_id: int, cell: ScoreInput, actor: str,
-                 expected_version: int | None, lookups: dict[Any, Any] | None = None, reason: str = "") -> SavedScore:
-    known = {} if lookups is None else lookups
+class _Batch:
+    """The cells of one transaction, written as record_score writes each one, but in bulk: the
+    members, declarations and each (evaluator, vendor)'s scores are looked up once, the new
+    rows are inserted by one flush, and the audit events follow in the cells' order as one
+    chained write (audit.record_many). Same rows, events and seal as one cell at a time."""
 
-    def member(model: Any, ref: Ref) -> Any:
-        if (model, ref) not in known:
-            known[model, ref] = get_member(s, model, evaluation_id, ref)
-        return known[model, ref]
+    def __init__(self, s: Session, evaluation_id: int, actor: str, reason: str = "", prefetch: bool = True) -> None:
+        self.s, self.evaluation_id, self.actor, self.reason = s, evaluation_id, actor, reason
+        self.prefetch = prefetch  # one cell (an edit in the grid): look up its row alone
+        self.members: dict[tuple[type, Ref], Any] = {}
+        self.conflicts: dict[int, set[int]] = {}
+        self.scores: dict[tuple[int, int], dict[int, Score]] = {}  # (evaluator, vendor) -> criterion -> row
+        self.unflushed: set[int] = set()  # id() of the rows added since the last flush
+        self.events: list[tuple[Score, str, Any, Any]] = []  # (row, field, old, new), in order
+        s.flush()  # the caller's changes so far; the look-ups below then leave the batch's rows pending
 
-    e = member(Evaluator, cell.evaluator)
-    v = member(Vendor, cell.vendor)
-    c = member(Criterion, cell.criterion)
-    number = parse_score(cell.value, c)
-    comment = cell.comment
-    if ("conflicts", e.id) not in known:
-        known["conflicts", e.id] = _conflicted_vendor_ids(s, e.id)
-    if v.id in known["conflicts", e.id]:
-        raise ValidationError(f"{e.name} declared a conflict of interest with {v.name} and cannot score it.")
-    _refuse_if_submitted(e)
-    row = s.scalar(select(Score).where(
-        Score.evaluator_id == e.id, Score.vendor_id == v.id, Score.criterion_id == c.id))
-    _check_version(row, expected_version, f"{e.name}'s score for {v.name} on {c.name!r}")
-    where = {"evaluator": e.name, "vendor": v.name, "criterion": c.key}
-    if row is None:
-        row = Score(evaluator_id=e.id, vendor_id=v.id, criterion_id=c.id, value=number, comment=comment or "")
-        s.add(row)
-        s.flush()
-        audit.record(s, evaluation_id, actor, "score", row.id, "value", None, {**where, "value": number}, reason)
-        if comment:
-            audit.record(s, evaluation_id, actor, "score", row.id, "comment", None, comment, reason)
-    else:
-        if row.value != number:
-            audit.record(s, evaluation_id, actor, "score", row.id, "value",
-                         {**where, "value": row.value}, {**where, "value": number}, reason)
-            row.value = number
-        if comment is not None and comment != row.comment:
-            audit.record(s, evaluation_id, actor, "score", row.id, "comment", row.comment, comment, reason)
-            row.comment = comment
-        row.version += 1
-        row.updated_at = utcnow()
-    return SavedScore(row.id, row.value, row.comment, row.version)
+    def member(self, model: Any, ref: Ref) -> Any:
+        if (model, ref) not in self.members:
+            self.members[model, ref] = get_member(self.s, model, self.evaluation_id, ref)
+        return self.members[model, ref]
+
+    def existing(self, e: Evaluator, v: Vendor, c: Criterion) -> Score | None:
+        if not self.prefetch:
+            return self.s.scalar(select(Score).where(
+                Score.evaluator_id == e.id, Score.vendor_id == v.id, Score.criterion_id == c.id))
+        if (e.id, v.id) not in self.scores:  # (the pair's rows this batch adds go in the dict)
+            self.scores[e.id, v.id] = {x.criterion_id: x for x in self.s.scalars(
+                select(Score).where(Score.evaluator_id == e.id, Score.vendor_id == v.id))}
+        return self.scores[e.id, v.id].get(c.id)
+
+    def write(self, cell: ScoreInput, expected_version: int | None) -> Score:
+        with self.s.no_autoflush:  # the batch's new rows go in together, at finish
+            return self._write(cell, expected_version)
+
+    def _write(self, cell: ScoreInput, expected_version: int | None) -> Score:
+        e = self.member(Evaluator, cell.evaluator)
+        v = self.member(Vendor, cell.vendor)
+        c = self.member(Criterion, cell.criterion)
+        number = parse_score(cell.value, c)
+        comment = cell.comment
+        if e.id not in self.conflicts:
+            self.conflicts[e.id] = _conflicted_vendor_ids(self.s, e.id)
+        if v.id in self.conflicts[e.id]:
+            raise ValidationError(f"{e.name} declared a conflict of interest with {v.name} and cannot score it.")
+        _refuse_if_submitted(e)
+        row = self.existing(e, v, c)
+        if row is not None and id(row) in self.unflushed:
+            self.finish()  # the same cell twice in one batch: the second changes the saved first
+        _check_version(row, expected_version, f"{e.name}'s score for {v.name} on {c.name!r}")
+        where = {"evaluator": e.name, "vendor": v.name, "criterion": c.key}
+        if row is None:
+            row = Score(evaluator_id=e.id, vendor_id=v.id, criterion_id=c.id, value=number, comment=comment or "")
+            self.s.add(row)
+            self.unflushed.add(id(row))
+            if self.prefetch:
+                self.scores[e.id, v.id][c.id] = row
+            self.events.append((row, "value", None, {**where, "value": number}))
+            if comment:
+                self.events.append((row, "comment", None, comment))
+        else:
+            if row.value != number:
+                self.events.append((row, "value", {**where, "value": row.value}, {**where, "value": number}))
+                row.value = number
+            if comment is not None and comment != row.comment:
+                self.events.append((row, "comment", row.comment, comment))
+                row.comment = comment
+            row.version += 1
+            row.updated_at = utcnow()
+        return row
+
+    def finish(self) -> None:
+        """Insert the new rows (their ids), then append the events so far to the chain."""
+        self.s.flush()
+        self.unflushed.clear()
+        audit.record_many(self.s, self.evaluation_id, self.actor,
+                          [("score", row.id, field, old, new, self.reason) for row, field, old, new in self.events])
+        self.events.clear()
 
 
 def _refuse_if_submitted(e: Evaluator) -> None:

@@ -312,3 +312,30 @@ def chain_head(session: Session, evaluation_id: int) -> str:
         .limit(1)
     )
     return head or GENESIS
+
+
+def record_many(session: Session, evaluation_id: int, actor: str,
+                changes: list[tuple[str, int | None, str, Any, Any, str]]) -> int:
+    """record() for many events of one evaluation, in order: (entity, entity_id, field, old,
+    new, reason) each. They are chained here and inserted by one executemany, with the same
+    content, hashes and bookkeeping as one record() call each (a bulk score write: 4,000
+    events of the sample cost 3 s one by one). Returns the number of events written."""
+    from types import SimpleNamespace  # here: the rest of this module belongs to verify's side
+    from typing import cast
+
+    if not changes:
+        return 0
+    last_seq, last_hash = _head(session, evaluation_id)
+    rows: list[dict[str, Any]] = []
+    for entity, entity_id, field, old, new, reason in changes:
+        row: dict[str, Any] = {"evaluation_id": evaluation_id, "seq": last_seq + 1, "at": utcnow().isoformat(timespec="microseconds"),
+               "actor": actor, "entity": entity, "entity_id": entity_id, "field": field, "old_value": _encode(old),
+               "new_value": _encode(new), "reason": reason or "", "prev_hash": last_hash}
+        # event_hash reads the event's attributes only: a namespace saves building an ORM object per event
+        row["hash"] = event_hash(cast(AuditEvent, SimpleNamespace(**row)))
+        rows.append(row)
+        last_seq, last_hash = row["seq"], row["hash"]
+    session.connection().execute(insert(AuditEvent), rows)
+    session.info["audit_heads"][evaluation_id] = (last_seq, last_hash)
+    session.info.setdefault("audit_unsealed", {})[evaluation_id] = actor
+    return len(rows)

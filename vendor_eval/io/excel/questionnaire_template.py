@@ -19,14 +19,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import zipfile
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -108,6 +114,15 @@ _ANSWER_FILL = PatternFill("solid", fgColor="FFF8DC")
 _TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
+# The looks the answer and body cells get, in the order the attributes are set (the order the
+# workbook registers the style objects in, so the file's bytes do not depend on the cache below).
+_LOOKS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "answer": (("protection", _UNLOCKED), ("fill", _ANSWER_FILL), ("border", _BORDER), ("alignment", _WRAP)),
+    "answer_text": (("protection", _UNLOCKED), ("fill", _ANSWER_FILL), ("border", _BORDER), ("alignment", _WRAP),
+                    ("number_format", "@")),  # keeps '007' or '1/2' as typed instead of a number or a date
+    "body": (("border", _BORDER), ("alignment", _WRAP)),
+}
+_looks_made: WeakKeyDictionary[Workbook, dict[tuple[str, tuple[int, ...]], Any]] = WeakKeyDictionary()
 
 
 def criteria_digest(criteria: Sequence[domain.Criterion]) -> str:
@@ -225,17 +240,35 @@ def _protect(ws: Worksheet) -> None:
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
+def _styled(cell: Any, look: str) -> None:
+    """Set the attributes of _LOOKS[look] on cell. The style a cell ends with is worked out once
+    per workbook and starting style, then copied: assigning cell.border and the rest hashes each
+    style object anew (openpyxl compares them by value), most of a questionnaire's build time."""
+    made = _looks_made.setdefault(cell.parent.parent, {})
+    key = (look, tuple(cell._style or ()))
+    if key in made:
+        cell._style = copy(made[key])
+        return
+    for name, value in _LOOKS[look]:
+        setattr(cell, name, value)
+    made[key] = copy(cell._style)
+
+
 def _answer_cell(ws: Worksheet, row: int, col: int, text_format: bool) -> None:
-    cell = ws.cell(row=row, column=col)
-    cell.protection, cell.fill, cell.border, cell.alignment = _UNLOCKED, _ANSWER_FILL, _BORDER, _WRAP
-    if text_format:
-        cell.number_format = "@"  # keeps '007' or '1/2' as typed instead of a number or a date
+    _styled(ws.cell(row=row, column=col), "answer_text" if text_format else "answer")
 
 
 def _body_cell(ws: Worksheet, row: int, col: int, text: str) -> None:
     cell = ws.cell(row=row, column=col)
     set_text_cell(cell, text)
-    cell.border, cell.alignment = _BORDER, _WRAP
+    _styled(cell, "body")
+
+
+def _validate(dv: DataValidation, cell: Any) -> None:
+    """dv.add(cell) without openpyxl's check of the cell against every range dv holds, which made
+    a sheet's validated cells cost the square of their number. Our rules hold either single cells
+    or ranges that no single cell is added to; the set drops a repeated cell."""
+    dv.sqref.ranges.add(CellRange(cell.coordinate))
 
 
 def _list_validation(ws: Worksheet, formula: str, prompt: str) -> DataValidation:
@@ -323,7 +356,7 @@ def _write_profile(ws: Worksheet, lists: _ListSheet, vendor: domain.Vendor | Non
         _body_cell(ws, row, 4, f.hint)
         _fit_height(ws, row, [(f.hint, PROFILE_WIDTHS[3])])
         if f.kind == "choice":
-            _list_validation(ws, lists.range_for(f.choices), f.hint).add(ws.cell(row=row, column=3))
+            _validate(_list_validation(ws, lists.range_for(f.choices), f.hint), ws.cell(row=row, column=3))
         if vendor is not None:
             value = getattr(vendor, f.key)
             if isinstance(value, tuple):
@@ -374,11 +407,11 @@ def _question_row(ws: Worksheet, lists: _ListSheet, row: int, number: int, group
     _answer_cell(ws, row, 8, text_format=True)
     _answer_cell(ws, row, 9, text_format=True)
     if c.answer_type == "yes_no_partial":
-        yes_no_partial.add(answer)
+        _validate(yes_no_partial, answer)
     elif c.answer_type == "single_choice":
-        _list_validation(ws, lists.range_for(c.choices), "Choose one option.").add(answer)
+        _validate(_list_validation(ws, lists.range_for(c.choices), "Choose one option."), answer)
     elif c.answer_type == "number":
-        _number_validation(ws, c).add(answer)
+        _validate(_number_validation(ws, c), answer)
     _fit_height(ws, row, [(question, Q_WIDTHS[3]), (c.provide, Q_WIDTHS[4]), (how_to_answer(c), Q_WIDTHS[5])])
 
 
@@ -433,12 +466,37 @@ def _write_costs(ws: Worksheet, lists: _ListSheet) -> None:
 def readdress(path: Path, evaluation_id: int, target: Path) -> Path:
     """A copy of one of our questionnaires (the sample's, say) at target, addressed to another
     evaluation: only its Meta sheet's evaluation_id changes."""
+    if _readdress_in_place(path, evaluation_id, target):
+        return target
     wb = load_workbook(path)
     for row in wb[META].iter_rows(min_col=1, max_col=2):
         if row[0].value == "evaluation_id":
             row[1].value = str(evaluation_id)
     wb.save(target)
     return target
+
+
+# The evaluation_id row of the Meta sheet as build_questionnaire writes it (inline strings).
+_META_ID = re.compile(r'(<t>evaluation_id</t></is></c><c r="B\d+" t="inlineStr"><is><t>)\d+(</t>)')
+
+
+def _readdress_in_place(path: Path, evaluation_id: int, target: Path) -> bool:
+    """readdress by changing the one cell in the file's XML, every other zip member copied as it
+    is (loading and saving the workbook took 0.1 s a file); False when the file is not laid out
+    as we write it (saved again by a spreadsheet program), for the workbook route."""
+    with zipfile.ZipFile(path) as z:
+        edited: dict[str, tuple[bytes, int]] = {}
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml, count = _META_ID.subn(rf"\g<1>{int(evaluation_id)}\g<2>", z.read(name).decode("utf-8"))
+                if count:
+                    edited[name] = xml.encode("utf-8"), count
+        if [count for _, count in edited.values()] != [1]:
+            return False
+        with zipfile.ZipFile(target, "w") as out:
+            for member in z.infolist():
+                out.writestr(member, edited[member.filename][0] if member.filename in edited else z.read(member))
+    return True
 
 
 def _write_meta(ws: Worksheet, snapshot: domain.Snapshot, vendor: domain.Vendor | None) -> None:

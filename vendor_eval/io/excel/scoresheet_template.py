@@ -43,6 +43,7 @@ from vendor_eval.io.excel.questionnaire_template import (
     _fit_height,
     _protect,
     _title,
+    _validate,
 )
 from vendor_eval.io.text_safety import set_text_cell
 
@@ -162,7 +163,7 @@ def _write_declaration(ws: Worksheet, spec: ScoresheetSpec) -> None:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
         _answer_cell(ws, row, DECL_ANSWER_COL, text_format=row != DECL_DATE_ROW)
     ws.cell(row=DECL_DATE_ROW, column=DECL_ANSWER_COL).number_format = "yyyy-mm-dd"
-    submit.add(ws.cell(row=DECL_SUBMIT_ROW, column=DECL_ANSWER_COL))
+    _validate(submit, ws.cell(row=DECL_SUBMIT_ROW, column=DECL_ANSWER_COL))
     for col, text in enumerate(("Vendor id", "Vendor", CONFLICT_HEADER), start=1):
         cell = ws.cell(row=DECL_VENDOR_HEADER_ROW, column=col, value=text)
         cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
@@ -171,7 +172,7 @@ def _write_declaration(ws: Worksheet, spec: ScoresheetSpec) -> None:
         _body_cell(ws, row, 1, f"{VENDOR_MARK}{v.id}")
         _body_cell(ws, row, 2, v.name)
         _answer_cell(ws, row, DECL_ANSWER_COL, text_format=True)
-        conflict.add(ws.cell(row=row, column=DECL_ANSWER_COL))
+        _validate(conflict, ws.cell(row=row, column=DECL_ANSWER_COL))
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 34
     ws.column_dimensions["C"].width = 40
@@ -252,7 +253,7 @@ def _criterion_row(ws: Worksheet, spec: ScoresheetSpec, row: int, number: int, c
                                     prompt=f"A score from {points[0]} to {points[-1]}.")
                 ws.add_data_validation(dv)
                 validations[points] = dv
-            validations[points].add(ws.cell(row=row, column=col))
+            _validate(validations[points], ws.cell(row=row, column=col))
     _fit_height(ws, row, [(title, FIXED_WIDTHS[2]), (c.guidance, FIXED_WIDTHS[3]), (anchor_text, FIXED_WIDTHS[4])])
 
 
