@@ -62,9 +62,9 @@ def load_snapshot(db: Database, ref: Ref) -> domain.Snapshot:
         scores = _score_table(s, e.id)
         consensus = _cell_table(s, domain.ConsensusTable, ConsensusScore, vendor_ids)
         suggestions = _cell_table(s, domain.SuggestionTable, SuggestedScore, vendor_ids)
-        # Core rows, not ORM objects: up to one per vendor x criterion cell.
-        answers = s.execute(select(Answer.vendor_id, Answer.criterion_id, Answer.value, Answer.evidence,
-                                   Answer.attachment_ref).where(Answer.vendor_id.in_(vendor_ids))).all()
+        # Core rows, not ORM objects or the ORM's result machinery: up to one per vendor x criterion cell.
+        answers = s.connection().execute(select(Answer.vendor_id, Answer.criterion_id, Answer.value, Answer.evidence,
+                                                Answer.attachment_ref).where(Answer.vendor_id.in_(vendor_ids))).all()
         cost_lines = s.scalars(select(CostLine).where(CostLine.vendor_id.in_(vendor_ids))
                                .order_by(CostLine.vendor_id, CostLine.position, CostLine.id)).all()
         scenarios = s.scalars(select(TariffScenario).where(TariffScenario.evaluation_id == e.id)
@@ -187,8 +187,9 @@ def _score_table(s: Session, evaluation_id: int) -> domain.ScoreTable:
     version = np.ones(len(rows), np.int64)
     comments: dict[int, str] = {}
     if flag.any():
-        found = s.execute(of_evaluation.add_columns(Score.version, Score.comment)
-                          .where(or_(Score.comment != "", Score.version != 1))).all()
+        with _cursor(s, of_evaluation.add_columns(Score.version, Score.comment)
+                     .where(or_(Score.comment != "", Score.version != 1))) as cursor:
+            found = list(cursor)  # often every score (a panel that comments each): no Row objects
         ids = np.fromiter((x[0] for x in found), np.int64, len(found))
         version[np.searchsorted(cols["id"], ids)] = np.fromiter((x[1] for x in found), np.int64, len(found))
         comments = {x[0]: x[2] for x in found if x[2]}
