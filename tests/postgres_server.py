@@ -2,20 +2,30 @@
 data directory, password authentication (scram-sha-256, never trust), a loopback port.
 
 The server refuses to run as root, so as root it runs as the `postgres` user (runuser).
+
+A test session shares one server between its pytest-xdist workers (`shared`): the first worker
+that needs it starts it under a lock file and leaves its address in the session's folder, the
+others connect to it, and the process that owns the session stops it (`stop_shared`). A
+server whose session died (killed, crashed) is stopped by the next `start` on this machine.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 import socket
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from vendor_eval.storage.migrate import migration_lock  # a lock file the kernel releases when its process ends
+
 SUPERUSER = "vetest"
+PREFIX = "vendor-eval-pg-"  # the data folders, in the system's temporary folder
+OWNER = "owner.pid"  # in a data folder: the process whose end the server must not outlive
 
 
 def binaries() -> Path | None:
@@ -50,23 +60,86 @@ class Server:
             command = ["runuser", "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, capture_output=True, text=True)
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "fast") -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
+            self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", mode, "-w", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
+    def running(self) -> bool:
+        """Does the postmaster of this data folder still run?"""
+        pid_file = self.folder / "data" / "postmaster.pid"
+        try:
+            return _alive(int(pid_file.read_text().split()[0]))
+        except (OSError, ValueError, IndexError):
+            return False
 
-def start() -> Server:
-    """initdb + pg_ctl start; about 3 s. The caller stops it.
 
-    Each pytest-xdist worker starts its own: a data directory of its own and a port the
-    system hands out. Another process may take that port before the server binds it, so
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_orphans() -> None:
+    """Stop the servers whose owner process is gone (a session killed before its end)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            owner = int((folder / OWNER).read_text())
+        except (OSError, ValueError):
+            continue  # not made by start(owner=...), or half made: not ours to judge
+        if not _alive(owner):
+            bin_dir = binaries()
+            try:
+                if bin_dir is not None:
+                    Server(bin_dir, folder, 0, "").stop("immediate")  # a throwaway: no clean shutdown needed
+            except subprocess.CalledProcessError:
+                pass  # it was not running
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def shared(folder: Path, owner: int) -> Server:
+    """The server of the session whose folder this is: started by the first caller, which
+    records its address there for the others. `owner` is the process that stops it."""
+    with migration_lock(folder / "postgres"):
+        address = folder / "postgres.json"
+        if address.exists():
+            fields = json.loads(address.read_text())
+            server = Server(**{**fields, "bin": Path(fields["bin"]), "folder": Path(fields["folder"])})
+            if server.running():
+                return server
+        stop_orphans()
+        server = start(owner)
+        address.write_text(json.dumps({**asdict(server), "bin": str(server.bin), "folder": str(server.folder)}))
+        return server
+
+
+def stop_shared(folder: Path) -> None:
+    """Stop the session's server, if one was started."""
+    with migration_lock(folder / "postgres"):
+        address = folder / "postgres.json"
+        if address.exists():
+            fields = json.loads(address.read_text())
+            address.unlink()
+            Server(Path(fields["bin"]), Path(fields["folder"]), fields["port"], fields["password"]).stop()
+
+
+def start(owner: int | None = None) -> Server:
+    """initdb + pg_ctl start; about 1-3 s. The caller stops it; should the `owner` process end
+    first, the next start on this machine stops it (stop_orphans).
+
+    Another process may take the port the system handed out before the server binds it, so
     a failed start tries the next free port (twice more)."""
     bin_dir = binaries()
     if bin_dir is None:
         raise FileNotFoundError("no PostgreSQL server binaries (initdb) on this machine")
-    folder = Path(tempfile.mkdtemp(prefix="vendor-eval-pg-"))
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+    if owner is not None:
+        (folder / OWNER).write_text(str(owner))
     password = secrets.token_hex(12)
     (folder / "pw").write_text(password)
     if os.geteuid() == 0:

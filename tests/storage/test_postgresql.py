@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,6 +50,11 @@ from vendor_eval.storage.server_backup import tool
 GENERIC = "Generic services RFP"
 VENDORS = ("Aurora Imaging Partners", "Borealis Reading Group")
 _logins = itertools.count(1)
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # logins are the server's, which the workers share
+
+
+def _login(name: str) -> str:
+    return f"{name}_{_WORKER}_{next(_logins)}"
 
 
 def _url_as(url: str, login: str, password: str) -> str:
@@ -216,8 +222,7 @@ def committee(postgres_url: str) -> Iterator[Committee]:
     scores.record_scores(owner, ref, [  # one transaction (a pasted block), not 24
         scores.ScoreInput("Dr Bello", vendor, c.id, value)
         for c in load_snapshot(owner, ref).criteria for vendor, value in ((VENDORS[0], 2), (VENDORS[1], 4))], "officer")
-    n = next(_logins)
-    logins = {"ames": f"ames_{n}", "bello": f"bello_{n}", "chair": f"chair_{n}"}
+    logins = {name: _login(name) for name in ("ames", "bello", "chair")}
     server_access.add_evaluator(owner, ref, "Dr Ames", logins["ames"], "ames-secret", "officer")
     server_access.add_evaluator(owner, ref, "Dr Bello", logins["bello"], "bello-secret", "officer")
     server_access.add_chair(owner, logins["chair"], "chair-secret")
@@ -410,7 +415,7 @@ def test_server_commands_on_the_cli(postgres_url: str, monkeypatch: pytest.Monke
     db = open_database(postgres_url)
     ref = evaluations.create_from_template(db, GENERIC, "Service desk RFP", "officer")
     evaluators.add_evaluator(db, ref, "Dr Ames", "officer")
-    login = f"cli_ames_{next(_logins)}"
+    login = _login("cli_ames")
     monkeypatch.setattr("sys.stdin", io.StringIO("typed-secret\n"))
     assert main(["server", "add-user", login, "--evaluation", "Service desk RFP", "--evaluator", "Dr Ames",
                  "--password-stdin", "--db", postgres_url]) == 0
