@@ -272,23 +272,26 @@ class ServerDatabase:
         self.seeds, self.name, self.made = seeds, name, False
         self.url = seeds.server.url(name)
 
-    def ensure(self) -> str:
-        if not self.made:
-            self._create("migrated")
-        return self.url
-
-    def _create(self, seed: str) -> None:
-        _admin(self.seeds.server, f"CREATE DATABASE {self.name} TEMPLATE {self.seeds.database(seed)}")
+    def make(self, name: str = "migrated", build: Callable[[Database], T] | None = None, base: str = "migrated") -> T:
+        """Make the database a copy of seed `name`, dropping what it held (no connection may be
+        open on it); returns what `build` returned."""
+        template = self.seeds.database(name, build, base)
+        if self.made:
+            _admin(self.seeds.server, f"DROP DATABASE {self.name} WITH (FORCE)")
+        _admin(self.seeds.server, f"CREATE DATABASE {self.name} TEMPLATE {template}")
         self.made = True
+        return self.seeds.built[name][1]  # type: ignore[no-any-return]
+
+    def ensure(self) -> str:
+        """The URL of the database, made now unless it was."""
+        if not self.made:
+            self.make()
+        return self.url
 
     def restore(self, db: Database, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
         """Make the test's database a copy of seed `name`; returns what `build` returned."""
-        self.seeds.database(name, build, base)
-        if self.made:
-            db.dispose()  # its next connection opens the new database of the same name
-            _admin(self.seeds.server, f"DROP DATABASE {self.name} WITH (FORCE)")
-        self._create(name)
-        return self.seeds.built[name][1]  # type: ignore[no-any-return]
+        db.dispose()  # its next connection opens the new database of the same name
+        return self.make(name, build, base)
 
     def drop(self) -> None:
         if self.made:

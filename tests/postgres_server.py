@@ -152,7 +152,7 @@ def start(owner: int | None = None) -> Server:
                     "--pwfile", str(folder / "pw"), "-E", "UTF8", "--locale", "C", "--no-sync")
         for attempt in range(3):
             options = (f"-k {folder} -p {server.port} -c listen_addresses=127.0.0.1 -c max_connections=100"
-                       " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+                       " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off")
             try:
                 server._run("pg_ctl", "-D", str(folder / "data"), "-o", options, "-l", str(folder / "log"),
                             "-w", "start")

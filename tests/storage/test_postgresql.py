@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
 from tests import postgres_server
-from tests.conftest import Seeds
+from tests.conftest import Seeds, ServerDatabase
 from vendor_eval.cli import main
 from vendor_eval.errors import StorageError, UserError
 from vendor_eval.services import (
@@ -211,9 +211,8 @@ class Committee:
             db.dispose()
 
 
-@pytest.fixture
-def committee(postgres_url: str) -> Iterator[Committee]:
-    owner = server_access.setup(postgres_url)
+def _committee_evaluation(owner: Database) -> int:
+    """The evaluation a committee scores: two vendors, two evaluators, Dr Bello's scores."""
     ref = evaluations.create_from_template(owner, GENERIC, "Service desk RFP", "officer")
     for name in VENDORS:
         vendors.add_vendor(owner, ref, name, "officer")
@@ -222,6 +221,16 @@ def committee(postgres_url: str) -> Iterator[Committee]:
     scores.record_scores(owner, ref, [  # one transaction (a pasted block), not 24
         scores.ScoreInput("Dr Bello", vendor, c.id, value)
         for c in load_snapshot(owner, ref).criteria for vendor, value in ((VENDORS[0], 2), (VENDORS[1], 4))], "officer")
+    return ref
+
+
+@pytest.fixture
+def committee(_server_database: ServerDatabase) -> Iterator[Committee]:
+    # The evaluation is a seed (built once per session); the roles, grants and policies are this
+    # database's own (named after it), so `server setup` runs on each copy, as on a real server.
+    ref = _server_database.make("committee", _committee_evaluation)
+    postgres_url = _server_database.url
+    owner = server_access.setup(postgres_url)
     logins = {name: _login(name) for name in ("ames", "bello", "chair")}
     server_access.add_evaluator(owner, ref, "Dr Ames", logins["ames"], "ames-secret", "officer")
     server_access.add_evaluator(owner, ref, "Dr Bello", logins["bello"], "bello-secret", "officer")
