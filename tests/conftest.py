@@ -120,7 +120,7 @@ SLOWEST_FIRST = (
     "tests/integrity/test_restore_checks.py",  # the CLI run again and again [39]
     "tests/integrity/test_tamper_corpus.py",  # one worker: a module fixture [39]
     "tests/integrity/test_finalised_record.py",  # [27]
-    "tests/storage/test_postgresql.py",  # [20, and its server's 10]
+    "tests/storage/test_postgresql.py",  # [15, and the server's 12]
     "tests/io/test_workbook_print.py",  # LibreOffice prints the sample's workbook [13, 8 s of it LibreOffice]
     "tests/integrity/test_cli_fuzz.py",  # [14]
     "tests/ui/test_app.py",  # [13]

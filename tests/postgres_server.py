@@ -6,7 +6,8 @@ The server refuses to run as root, so as root it runs as the `postgres` user (ru
 A test session shares one server between its pytest-xdist workers (`shared`): the first worker
 that needs it starts it under a lock file and leaves its address in the session's folder, the
 others connect to it, and the process that owns the session stops it (`stop_shared`). A
-server whose session died (killed, crashed) is stopped by the next `start` on this machine.
+server whose session was killed before its end is stopped by the next session that starts
+one (`stop_orphans`).
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ class Server:
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({**asdict(self), "bin": str(self.bin), "folder": str(self.folder)}))
+
+    @classmethod
+    def load(cls, path: Path) -> Server:
+        fields = json.loads(path.read_text())
+        return cls(**{**fields, "bin": Path(fields["bin"]), "folder": Path(fields["folder"])})
+
     def running(self) -> bool:
         """Does the postmaster of this data folder still run?"""
         pid_file = self.folder / "data" / "postmaster.pid"
@@ -107,14 +116,11 @@ def shared(folder: Path, owner: int) -> Server:
     records its address there for the others. `owner` is the process that stops it."""
     with migration_lock(folder / "postgres"):
         address = folder / "postgres.json"
-        if address.exists():
-            fields = json.loads(address.read_text())
-            server = Server(**{**fields, "bin": Path(fields["bin"]), "folder": Path(fields["folder"])})
-            if server.running():
-                return server
+        if address.exists() and (server := Server.load(address)).running():
+            return server
         stop_orphans()
         server = start(owner)
-        address.write_text(json.dumps({**asdict(server), "bin": str(server.bin), "folder": str(server.folder)}))
+        server.save(address)
         return server
 
 
@@ -123,14 +129,17 @@ def stop_shared(folder: Path) -> None:
     with migration_lock(folder / "postgres"):
         address = folder / "postgres.json"
         if address.exists():
-            fields = json.loads(address.read_text())
+            server = Server.load(address)
             address.unlink()
-            Server(Path(fields["bin"]), Path(fields["folder"]), fields["port"], fields["password"]).stop()
+            if server.running():
+                server.stop()
+            else:  # it died during the session (its tests said so): only its folder is left
+                shutil.rmtree(server.folder, ignore_errors=True)
 
 
 def start(owner: int | None = None) -> Server:
     """initdb + pg_ctl start; about 1-3 s. The caller stops it; should the `owner` process end
-    first, the next start on this machine stops it (stop_orphans).
+    first, the next session's `shared` stops it (stop_orphans).
 
     Another process may take the port the system handed out before the server binds it, so
     a failed start tries the next free port (twice more)."""
@@ -147,7 +156,8 @@ def start(owner: int | None = None) -> Server:
         shutil.chown(folder / "pw", "postgres")
     server = Server(bin_dir, folder, _free_port(), password)
     try:
-        # No durability: the data directory is thrown away after the session.
+        # No durability: the data directory is thrown away after the session (no autovacuum
+        # either: a test's database lives a few seconds).
         server._run("initdb", "-D", str(folder / "data"), "-A", "scram-sha-256", "-U", SUPERUSER,
                     "--pwfile", str(folder / "pw"), "-E", "UTF8", "--locale", "C", "--no-sync")
         for attempt in range(3):
