@@ -244,7 +244,7 @@ class ServerSeeds:
             database, made = "ve_seed_" + re.sub(r"\W", "_", name), self.folder / f"server-{name}.result"
             with migration_lock(self.folder / f"server-{name}"):
                 if not made.exists():  # written last: the seed is complete
-                    partial = f"{database}_partial"  # left behind by a build that failed
+                    partial = f"{database}_partial"  # a build that failed may have left one
                     _admin(self.server, f"DROP DATABASE IF EXISTS {partial} WITH (FORCE)")
                     template = "" if name == "migrated" else f" TEMPLATE {self.database(base)}"
                     _admin(self.server, f"CREATE DATABASE {partial}{template}")
@@ -266,7 +266,7 @@ def _server_seeds(postgres: postgres_server.Server, _seeds: Seeds) -> ServerSeed
 
 class ServerDatabase:
     """A test's database on the session's server, made when first needed: a copy of the migrated
-    seed, or, when the test's first step is seed(), straight a copy of that seed (one copy, not two)."""
+    seed or, when the test's first step is seed(), a copy of that seed at once (one copy, not two)."""
 
     def __init__(self, seeds: ServerSeeds, name: str):
         self.seeds, self.name, self.made = seeds, name, False
