@@ -22,9 +22,10 @@ run: $(STAMP)
 
 # The whole suite on parallel workers (pytest-xdist): TEST_WORKERS of them, the slowest tests
 # first, a file with a shared fixture kept on one worker (tests/conftest.py). The workers
-# share the session's seed databases (the first to need one builds it); each has its own
-# temporary folder and PostgreSQL server. Two workers on this 2-core machine: as fast as three
-# (445 io/services/storage/foundation tests: 67-78 s against 67-68 s) for 5-10 % less CPU.
+# share the session's seed databases (the first to need one builds it) and one throwaway
+# PostgreSQL server; each has its own temporary folder. Two workers on this 2-core machine:
+# as fast as three (445 io/services/storage/foundation tests: 67-78 s against 67-68 s) for
+# 5-10 % less CPU.
 # `make test TEST_WORKERS=0` runs it in one process. The PostgreSQL tests start a throwaway
 # server of their own; without one they are skipped.
 TEST_WORKERS ?= 2

@@ -6,9 +6,9 @@ needs it first, and every test gets its own copy of the file (`seed`): the test 
 a real, migrated SQLite file it may change freely.
 
 Tests marked `both_engines` run twice: on a SQLite file and on a fresh database of a
-throwaway PostgreSQL server started once per session (tests/postgres_server.py); there each
-starting state is a database of its own, built once per worker, and the test's database is
-re-created from it (CREATE DATABASE ... TEMPLATE).
+throwaway PostgreSQL server started once per session and shared by the workers
+(tests/postgres_server.py); there each starting state is a database of its own, built once
+per session, and the test's database is made from it (CREATE DATABASE ... TEMPLATE).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 
 # Headless by default; set before any Qt import (pytest-qt creates the QApplication lazily).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -122,7 +122,7 @@ SLOWEST_FIRST = (
     "tests/integrity/test_restore_checks.py",  # the CLI run again and again [39]
     "tests/integrity/test_tamper_corpus.py",  # one worker: a module fixture [39]
     "tests/integrity/test_finalised_record.py",  # [27]
-    "tests/storage/test_postgresql.py",  # [20, and its server's 10]
+    "tests/storage/test_postgresql.py",  # [15, and the server's 12]
     "tests/io/test_workbook_print.py",  # LibreOffice prints the sample's workbook [13, 8 s of it LibreOffice]
     "tests/integrity/test_cli_fuzz.py",  # [14]
     "tests/ui/test_app.py",  # [13]
@@ -181,7 +181,7 @@ def _seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
 def seed(db: Database, request: pytest.FixtureRequest) -> Callable[..., Any]:
     """seed(name, build, base="migrated"): the test's database becomes a copy of a state built once
     (on a server: a database of its own, copied with CREATE DATABASE ... TEMPLATE)."""
-    seeds = request.getfixturevalue("_seeds" if db.path is not None else "_server_seeds")
+    seeds = request.getfixturevalue("_seeds" if db.path is not None else "_server_database")
     return lambda name, build, base="migrated": seeds.restore(db, name, build, base)
 
 
@@ -207,87 +207,137 @@ def engine(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", "sqlite"))
 
 
+def _session_owner() -> int:
+    """The process that owns the session: the pytest-xdist controller (a worker's parent), or this one."""
+    return os.getppid() if "PYTEST_XDIST_WORKER" in os.environ else os.getpid()
+
+
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[postgres_server.Server]:
-    """One throwaway PostgreSQL server for the session. In CI it must run; elsewhere the
+def postgres(_seeds: Seeds) -> postgres_server.Server:
+    """One throwaway PostgreSQL server for the session, shared by its workers (its address is
+    kept beside the seeds; pytest_sessionfinish stops it). In CI it must run; elsewhere the
     tests that need it are skipped only when this machine has no PostgreSQL binaries."""
     if postgres_server.binaries() is None:
         if os.environ.get("CI"):
             pytest.fail("CI must run the PostgreSQL tests: install the postgresql package (packaging/system-deps.sh)")
         pytest.skip("no PostgreSQL server binaries on this machine (Debian: apt-get install postgresql)")
-    server = postgres_server.start()
-    yield server
-    server.stop()
+    return postgres_server.shared(_seeds.folder, _session_owner())
 
 
-@pytest.fixture(scope="session")
-def postgres_template(postgres: postgres_server.Server) -> str:
-    """A database migrated to head once; each test gets a copy (CREATE DATABASE ... TEMPLATE)."""
-    _admin(postgres, "CREATE DATABASE ve_template")
-    open_database(postgres.url("ve_template")).dispose()
-    return "ve_template"
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The process that owns the session (not a worker) stops the server its workers shared."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = session.config._tmp_path_factory.getbasetemp() / "seeds"  # as _seeds; pytest-xdist reads it so too
+        if folder.is_dir():
+            postgres_server.stop_shared(folder)
 
 
 class ServerSeeds:
-    """Seeds on this worker's PostgreSQL server: a database per seed, built once from the migrated
-    template, which a test's database is then re-created from."""
+    """Seeds on the session's PostgreSQL server: a database per seed, built once per session by
+    whichever worker needs it first (a lock file each, as Seeds), from the database "migrated"
+    (a new database migrated to head); a test's database is made from one of them."""
 
-    def __init__(self, server: postgres_server.Server, migrated: str):
-        self.server = server
-        self.built: dict[str, tuple[str, Any]] = {"migrated": (migrated, None)}
-        self.numbers = itertools.count(1)  # a build that failed leaves its database behind
+    def __init__(self, server: postgres_server.Server, folder: Path):
+        self.server, self.folder = server, folder
+        self.built: dict[str, tuple[str, Any]] = {}
 
-    def database(self, name: str, build: Callable[[Database], Any], base: str = "migrated") -> str:
+    def database(self, name: str, build: Callable[[Database], Any] | None = None, base: str = "migrated") -> str:
         if name not in self.built:
-            database = f"ve_seed_{next(self.numbers)}"
-            _admin(self.server, f"CREATE DATABASE {database} TEMPLATE {self.built[base][0]}")
-            db = open_database(self.server.url(database))
-            try:
-                self.built[name] = (database, build(db))
-            finally:
-                db.dispose()  # a template may have no connection open
+            database, made = "ve_seed_" + re.sub(r"\W", "_", name), self.folder / f"server-{name}.result"
+            with migration_lock(self.folder / f"server-{name}"):
+                if not made.exists():  # written last: the seed is complete
+                    partial = f"{database}_partial"  # a build that failed may have left one
+                    _admin(self.server, f"DROP DATABASE IF EXISTS {partial} WITH (FORCE)")
+                    template = "" if name == "migrated" else f" TEMPLATE {self.database(base)}"
+                    _admin(self.server, f"CREATE DATABASE {partial}{template}")
+                    db = open_database(self.server.url(partial))
+                    try:
+                        result = build(db) if build else None
+                    finally:
+                        db.dispose()  # a template may have no connection open
+                    _admin(self.server, f"ALTER DATABASE {partial} RENAME TO {database}")
+                    made.write_bytes(pickle.dumps(result))
+                self.built[name] = (database, pickle.loads(made.read_bytes()))
         return self.built[name][0]
-
-    def restore(self, db: Database, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
-        """Replace the test's database with a copy of seed `name`; returns what `build` returned."""
-        template = self.database(name, build, base)
-        target = db.engine.url.database
-        db.dispose()  # its next connection opens the new database of the same name
-        _admin(self.server, f"DROP DATABASE {target} WITH (FORCE)")
-        _admin(self.server, f"CREATE DATABASE {target} TEMPLATE {template}")
-        return self.built[name][1]  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")
-def _server_seeds(postgres: postgres_server.Server, postgres_template: str) -> ServerSeeds:
-    return ServerSeeds(postgres, postgres_template)
+def _server_seeds(postgres: postgres_server.Server, _seeds: Seeds) -> ServerSeeds:
+    return ServerSeeds(postgres, _seeds.folder)
+
+
+class ServerDatabase:
+    """A test's database on the session's server, made when first needed: a copy of the migrated
+    seed or, when the test's first step is seed(), a copy of that seed at once (one copy, not two)."""
+
+    def __init__(self, seeds: ServerSeeds, name: str):
+        self.seeds, self.name, self.made = seeds, name, False
+        self.url = seeds.server.url(name)
+
+    def make(self, name: str = "migrated", build: Callable[[Database], T] | None = None, base: str = "migrated") -> T:
+        """Make the database a copy of seed `name`, dropping what it held (no connection may be
+        open on it); returns what `build` returned."""
+        template = self.seeds.database(name, build, base)
+        if self.made:
+            _admin(self.seeds.server, f"DROP DATABASE {self.name} WITH (FORCE)")
+        _admin(self.seeds.server, f"CREATE DATABASE {self.name} TEMPLATE {template}")
+        self.made = True
+        return self.seeds.built[name][1]  # type: ignore[no-any-return]
+
+    def ensure(self) -> str:
+        """The URL of the database, made now unless it was."""
+        if not self.made:
+            self.make()
+        return self.url
+
+    def restore(self, db: Database, name: str, build: Callable[[Database], T], base: str = "migrated") -> T:
+        """Make the test's database a copy of seed `name`; returns what `build` returned."""
+        db.dispose()  # its next connection opens the new database of the same name
+        return self.make(name, build, base)
+
+    def drop(self) -> None:
+        if self.made:
+            _admin(self.seeds.server, f"DROP DATABASE {self.name} WITH (FORCE)")
 
 
 _numbers = itertools.count(1)
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # the workers share the server: names of their own
 
 
 @pytest.fixture
-def postgres_url(postgres: postgres_server.Server, postgres_template: str) -> Iterator[str]:
-    """A fresh, migrated database on the session's server; dropped after the test."""
-    name = f"ve_test_{next(_numbers)}"
-    _admin(postgres, f"CREATE DATABASE {name} TEMPLATE {postgres_template}")
-    yield postgres.url(name)
-    _admin(postgres, f"DROP DATABASE {name} WITH (FORCE)")
+def _server_database(_server_seeds: ServerSeeds) -> Iterator[ServerDatabase]:
+    database = ServerDatabase(_server_seeds, f"ve_test_{_WORKER}_{next(_numbers)}")
+    yield database
+    database.drop()
+
+
+@pytest.fixture
+def postgres_url(_server_database: ServerDatabase) -> str:
+    """A fresh, migrated database on the session's server (the one `db` opens, when the test has
+    both); dropped after the test."""
+    return _server_database.ensure()
+
+
+@functools.cache
+def _admin_engine(url: str) -> Engine:
+    """One pooled connection per process for the CREATE and DROP DATABASE statements."""
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
 
 
 def _admin(server: postgres_server.Server, statement: str) -> None:
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(statement))
-    finally:
-        admin.dispose()
+    with _admin_engine(server.url()).connect() as conn:
+        conn.execute(text(statement))
 
 
 @pytest.fixture
 def db(engine: str, db_path: Path, _seeds: Seeds, request: pytest.FixtureRequest) -> Iterator[Database]:
     if engine == "postgresql":
-        database = open_database(request.getfixturevalue("postgres_url"))
+        target: ServerDatabase = request.getfixturevalue("_server_database")
+        database = open_database(target.url, migrate=False)  # a copy of the migrated seed, or of another seed
+
+        @event.listens_for(database.engine, "do_connect")
+        def _make(*_: object) -> None:  # at the first connection, unless seed() made it first (imaging_eval)
+            target.ensure()
     else:
         shutil.copyfile(_seeds.file("migrated"), db_path)
         database = open_database(db_path, daily_backup=False)  # a new file gets no daily backup either
@@ -296,9 +346,10 @@ def db(engine: str, db_path: Path, _seeds: Seeds, request: pytest.FixtureRequest
 
 
 @pytest.fixture
-def db_target(db: Database) -> str:
-    """What a CLI test passes as --db: the file's path, or the server URL with its password."""
-    return str(db.path) if db.path else db.engine.url.render_as_string(hide_password=False)
+def db_target(db: Database, request: pytest.FixtureRequest) -> str:
+    """What a CLI test passes as --db: the file's path, or the server URL with its password
+    (the database made now: the CLI connects on its own)."""
+    return str(db.path) if db.path else request.getfixturevalue("_server_database").ensure()
 
 
 def create_imaging(db: Database) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
 from tests import postgres_server
-from tests.conftest import Seeds
+from tests.conftest import Seeds, ServerDatabase
 from vendor_eval.cli import main
 from vendor_eval.errors import StorageError, UserError
 from vendor_eval.services import (
@@ -49,6 +50,11 @@ from vendor_eval.storage.server_backup import tool
 GENERIC = "Generic services RFP"
 VENDORS = ("Aurora Imaging Partners", "Borealis Reading Group")
 _logins = itertools.count(1)
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # logins are the server's, which the workers share
+
+
+def _login(name: str) -> str:
+    return f"{name}_{_WORKER}_{next(_logins)}"
 
 
 def _url_as(url: str, login: str, password: str) -> str:
@@ -205,9 +211,8 @@ class Committee:
             db.dispose()
 
 
-@pytest.fixture
-def committee(postgres_url: str) -> Iterator[Committee]:
-    owner = server_access.setup(postgres_url)
+def _committee_evaluation(owner: Database) -> int:
+    """The evaluation a committee scores: two vendors, two evaluators, Dr Bello's scores."""
     ref = evaluations.create_from_template(owner, GENERIC, "Service desk RFP", "officer")
     for name in VENDORS:
         vendors.add_vendor(owner, ref, name, "officer")
@@ -216,8 +221,17 @@ def committee(postgres_url: str) -> Iterator[Committee]:
     scores.record_scores(owner, ref, [  # one transaction (a pasted block), not 24
         scores.ScoreInput("Dr Bello", vendor, c.id, value)
         for c in load_snapshot(owner, ref).criteria for vendor, value in ((VENDORS[0], 2), (VENDORS[1], 4))], "officer")
-    n = next(_logins)
-    logins = {"ames": f"ames_{n}", "bello": f"bello_{n}", "chair": f"chair_{n}"}
+    return ref
+
+
+@pytest.fixture
+def committee(_server_database: ServerDatabase) -> Iterator[Committee]:
+    # The evaluation is a seed (built once per session); the roles, grants and policies are this
+    # database's own (named after it), so `server setup` runs on each copy, as on a real server.
+    ref = _server_database.make("committee", _committee_evaluation)
+    postgres_url = _server_database.url
+    owner = server_access.setup(postgres_url)
+    logins = {name: _login(name) for name in ("ames", "bello", "chair")}
     server_access.add_evaluator(owner, ref, "Dr Ames", logins["ames"], "ames-secret", "officer")
     server_access.add_evaluator(owner, ref, "Dr Bello", logins["bello"], "bello-secret", "officer")
     server_access.add_chair(owner, logins["chair"], "chair-secret")
@@ -410,7 +424,7 @@ def test_server_commands_on_the_cli(postgres_url: str, monkeypatch: pytest.Monke
     db = open_database(postgres_url)
     ref = evaluations.create_from_template(db, GENERIC, "Service desk RFP", "officer")
     evaluators.add_evaluator(db, ref, "Dr Ames", "officer")
-    login = f"cli_ames_{next(_logins)}"
+    login = _login("cli_ames")
     monkeypatch.setattr("sys.stdin", io.StringIO("typed-secret\n"))
     assert main(["server", "add-user", login, "--evaluation", "Service desk RFP", "--evaluator", "Dr Ames",
                  "--password-stdin", "--db", postgres_url]) == 0
