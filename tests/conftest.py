@@ -21,6 +21,7 @@ import pickle
 import re
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +31,21 @@ from sqlalchemy import Engine, create_engine, event, text
 
 # Headless by default; set before any Qt import (pytest-qt creates the QApplication lazily).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# The tests' temporary files (SQLite files, the PostgreSQL server's data, reports, LibreOffice's
+# output) in memory where Linux offers it, unless TMPDIR says where: on this machine's virtual
+# disk, creating a database from a template took 100-330 ms instead of 15 ms, and the suite
+# 127 s instead of 104 s. Set here, by the first pytest process: its workers and every
+# subprocess inherit it. pyproject.toml keeps only the folders of failed tests.
+# Like /tmp, other users may pass through it (the server runs as `postgres`, a read-only test as
+# `nobody`); only a folder of our own is used, never one someone else made under that name.
+if "TMPDIR" not in os.environ and os.access("/dev/shm", os.W_OK):
+    _memory = Path("/dev/shm") / f"vendor-eval-tests-{os.getuid()}"
+    _memory.mkdir(exist_ok=True)
+    _mine = _memory.lstat()
+    if _mine.st_uid == os.getuid() and not _memory.is_symlink():
+        _memory.chmod(0o755)
+        os.environ["TMPDIR"] = tempfile.tempdir = str(_memory)
 
 # With PYTHONDONTWRITEBYTECODE set (as in some CI environments) every xdist worker and every CLI
 # subprocess would compile the package again: the first pytest process (the controller, before
@@ -248,7 +264,7 @@ class ServerSeeds:
                 if not made.exists():  # written last: the seed is complete
                     partial = f"{database}_partial"  # a build that failed may have left one
                     _admin(self.server, f"DROP DATABASE IF EXISTS {partial} WITH (FORCE)")
-                    template = "" if name == "migrated" else f" TEMPLATE {self.database(base)}"
+                    template = "" if name == "migrated" else f" TEMPLATE {self.database(base)} {COPY}"
                     _admin(self.server, f"CREATE DATABASE {partial}{template}")
                     db = open_database(self.server.url(partial))
                     try:
@@ -280,7 +296,7 @@ class ServerDatabase:
         template = self.seeds.database(name, build, base)
         if self.made:
             _admin(self.seeds.server, f"DROP DATABASE {self.name} WITH (FORCE)")
-        _admin(self.seeds.server, f"CREATE DATABASE {self.name} TEMPLATE {template}")
+        _admin(self.seeds.server, f"CREATE DATABASE {self.name} TEMPLATE {template} {COPY}")
         self.made = True
         return self.seeds.built[name][1]  # type: ignore[no-any-return]
 
@@ -300,6 +316,9 @@ class ServerDatabase:
             _admin(self.seeds.server, f"DROP DATABASE {self.name} WITH (FORCE)")
 
 
+# A copy of the template's files (after a checkpoint, cheap with fsync off) rather than PostgreSQL
+# 15's default of writing every block to the WAL: 19 ms against 123 ms for the migrated seed.
+COPY = "STRATEGY FILE_COPY"
 _numbers = itertools.count(1)
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # the workers share the server: names of their own
 
