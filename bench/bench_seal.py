@@ -16,7 +16,6 @@ import itertools
 import json
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,9 +26,8 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.large_evaluation import build_large_evaluation  # noqa: E402
+from bench.large_evaluation import sample_and_large  # noqa: E402
 from vendor_eval.services import evaluators, scores  # noqa: E402
-from vendor_eval.services.demo import load_demo  # noqa: E402
 from vendor_eval.services.snapshot import load_snapshot  # noqa: E402
 from vendor_eval.storage import Database, audit, database, open_database, state_changes  # noqa: E402
 from vendor_eval.storage.decision_state import seal_value  # noqa: E402
@@ -111,15 +109,8 @@ def measure(path: Path, ref: str | int, label: str, runs: int = 15) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        sample = Path(tmp) / "sample.db"
-        db = open_database(sample)
-        load_demo(db)
-        db.dispose()
-        measure(sample, 1, "sample RFP")
-        large = Path(tmp) / "large.db"
-        name = build_large_evaluation(large)
-        measure(large, name, "large benchmark evaluation")
+    for path, evaluation, label in sample_and_large():
+        measure(path, evaluation, label)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import closing
@@ -23,8 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.large_evaluation import build_large_evaluation  # noqa: E402
-from vendor_eval.services.demo import load_demo  # noqa: E402
+from bench.large_evaluation import sample_and_large  # noqa: E402
 from vendor_eval.services.integrity import verify  # noqa: E402
 from vendor_eval.services.lookup import get_evaluation  # noqa: E402
 from vendor_eval.storage import Database, open_database  # noqa: E402
@@ -104,15 +102,8 @@ def measure(path: Path, ref: str | int, label: str) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        sample = Path(tmp) / "sample.db"
-        db = open_database(sample)
-        load_demo(db)
-        db.dispose()
-        measure(sample, 1, "sample RFP")
-        large = Path(tmp) / "large.db"
-        name = build_large_evaluation(large)
-        measure(large, name, "large benchmark evaluation")
+    for path, evaluation, label in sample_and_large():
+        measure(path, evaluation, label)
 
 
 if __name__ == "__main__":

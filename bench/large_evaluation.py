@@ -6,12 +6,14 @@ give identical data; written in one transaction with bulk Core inserts (a
 record_score call per cell would take minutes and audit 180,000 events).
 
     python bench/large_evaluation.py PATH.db        # prints the evaluation name
-    from bench.large_evaluation import build_large_evaluation
+    from bench.large_evaluation import build_large_evaluation, sample_and_large
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,21 @@ from vendor_eval.storage.models import (
 NAME = "Large benchmark RFP"
 VENDORS, CRITERIA, GROUPS, EVALUATORS = 60, 200, 12, 15
 ORIGINS = ("China", "Germany", "United States", "India", "Netherlands", "Japan")
+
+
+def sample_and_large() -> Iterator[tuple[Path, int | str, str]]:
+    """(file, evaluation, label) for the sample RFP, then for the large evaluation, each in a
+    temporary folder removed afterwards: the two sizes the benchmarks report."""
+    from vendor_eval.services.demo import load_demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = Path(tmp) / "sample.db"
+        db = open_database(sample)
+        load_demo(db)
+        db.dispose()
+        yield sample, 1, "sample RFP"
+        large = Path(tmp) / "large.db"
+        yield large, build_large_evaluation(large), "large benchmark evaluation"
 
 
 def build_large_evaluation(db_path: str | Path, seed: int = 20260501, name: str = NAME, vendors: int = VENDORS,
