@@ -65,11 +65,16 @@ ChainEvent = AuditEvent | EventRow  # what event_hash and verify_chain read
 _PAYLOAD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps with these, made once
 
 
+# The columns an event's hash covers, in this order (prev_hash chains it to the one before).
+HASHED = ("evaluation_id", "seq", "at", "actor", "entity", "entity_id", "field", "old_value", "new_value", "reason",
+          "prev_hash")
+
+
 def event_hash(event: ChainEvent) -> str:
-    content = [
-        event.evaluation_id, event.seq, event.at, event.actor, event.entity, event.entity_id,
-        event.field, event.old_value, event.new_value, event.reason, event.prev_hash,
-    ]
+    return _digest([getattr(event, name) for name in HASHED])
+
+
+def _digest(content: list[Any]) -> str:
     return hashlib.sha256(_PAYLOAD.encode(content).encode("utf-8")).hexdigest()
 
 
@@ -97,31 +102,40 @@ def record(
     turn until commit and reads the head as the owner: row-level security may hide
     other evaluators' events from the writer.
     """
-    last_seq, last_hash = _head(session, evaluation_id)
-    event = AuditEvent(
-        evaluation_id=evaluation_id,
-        seq=last_seq + 1,
-        at=utcnow().isoformat(timespec="microseconds"),
-        actor=actor,
-        entity=entity,
-        entity_id=entity_id,
-        field=field,
-        old_value=_encode(old),
-        new_value=_encode(new),
-        reason=reason or "",
-        prev_hash=last_hash,
-    )
-    event.hash = event_hash(event)
+    row = _chained(session, evaluation_id, actor, entity, entity_id, field, old, new, reason)
+    event = AuditEvent(**row)
     if returning:
         session.add(event)
         session.flush()
     else:  # (an evaluator login may write its delta but not read it back: storage/server.py)
-        columns = [c.name for c in AuditEvent.__table__.c if c.name != "id"]
-        session.connection().execute(insert(AuditEvent).values({c: getattr(event, c) for c in columns}).inline())
-    session.info["audit_heads"][evaluation_id] = (event.seq, event.hash)
+        session.connection().execute(insert(AuditEvent).values(row).inline())
     if not seal:
         session.info.setdefault("audit_unsealed", {})[evaluation_id] = actor
     return event
+
+
+def record_many(session: Session, evaluation_id: int, actor: str,
+                changes: list[tuple[str, int | None, str, Any, Any, str]]) -> int:
+    """record() for many events of one evaluation, in order: (entity, entity_id, field, old,
+    new, reason) each, inserted by one executemany (a bulk score write: the sample's 4,000
+    events cost 3 s one record() each). Returns the number of events written."""
+    rows = [_chained(session, evaluation_id, actor, *change) for change in changes]
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
+        session.info.setdefault("audit_unsealed", {})[evaluation_id] = actor
+    return len(rows)
+
+
+def _chained(session: Session, evaluation_id: int, actor: str, entity: str, entity_id: int | None, field: str,
+             old: Any, new: Any, reason: str) -> dict[str, Any]:
+    """The next event of the evaluation's chain as column values, hashed; the head moves to it."""
+    last_seq, last_hash = _head(session, evaluation_id)
+    row = {"evaluation_id": evaluation_id, "seq": last_seq + 1, "at": utcnow().isoformat(timespec="microseconds"),
+           "actor": actor, "entity": entity, "entity_id": entity_id, "field": field, "old_value": _encode(old),
+           "new_value": _encode(new), "reason": reason or "", "prev_hash": last_hash}
+    row["hash"] = _digest([row[name] for name in HASHED])
+    session.info["audit_heads"][evaluation_id] = (row["seq"], row["hash"])
+    return row
 
 
 def _head(session: Session, evaluation_id: int) -> tuple[int, str]:
@@ -313,29 +327,3 @@ def chain_head(session: Session, evaluation_id: int) -> str:
     )
     return head or GENESIS
 
-
-def record_many(session: Session, evaluation_id: int, actor: str,
-                changes: list[tuple[str, int | None, str, Any, Any, str]]) -> int:
-    """record() for many events of one evaluation, in order: (entity, entity_id, field, old,
-    new, reason) each. They are chained here and inserted by one executemany, with the same
-    content, hashes and bookkeeping as one record() call each (a bulk score write: 4,000
-    events of the sample cost 3 s one by one). Returns the number of events written."""
-    from types import SimpleNamespace  # here: the rest of this module belongs to verify's side
-    from typing import cast
-
-    if not changes:
-        return 0
-    last_seq, last_hash = _head(session, evaluation_id)
-    rows: list[dict[str, Any]] = []
-    for entity, entity_id, field, old, new, reason in changes:
-        row: dict[str, Any] = {"evaluation_id": evaluation_id, "seq": last_seq + 1, "at": utcnow().isoformat(timespec="microseconds"),
-               "actor": actor, "entity": entity, "entity_id": entity_id, "field": field, "old_value": _encode(old),
-               "new_value": _encode(new), "reason": reason or "", "prev_hash": last_hash}
-        # event_hash reads the event's attributes only: a namespace saves building an ORM object per event
-        row["hash"] = event_hash(cast(AuditEvent, SimpleNamespace(**row)))
-        rows.append(row)
-        last_seq, last_hash = row["seq"], row["hash"]
-    session.connection().execute(insert(AuditEvent), rows)
-    session.info["audit_heads"][evaluation_id] = (last_seq, last_hash)
-    session.info.setdefault("audit_unsealed", {})[evaluation_id] = actor
-    return len(rows)
