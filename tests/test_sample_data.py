@@ -7,7 +7,6 @@ import dataclasses
 import importlib.util
 import json
 import re
-import zipfile
 from pathlib import Path
 from types import ModuleType
 
@@ -303,8 +302,7 @@ def test_demo_loads_beside_other_evaluations(demo: tuple[Database, int]) -> None
 
 
 def test_a_readdressed_questionnaire_differs_only_in_its_evaluation_id(tmp_path: Path) -> None:
-    """Both routes of readdress: the sample's file edited in its XML, and a file whose id cell is not
-    laid out as we write it (a number, as a spreadsheet program may save it) through the workbook."""
+    """The sample's file, and one whose id cell a spreadsheet program saved as a number."""
     import openpyxl
 
     from vendor_eval.io.excel.questionnaire_template import META, readdress
@@ -322,7 +320,6 @@ def test_a_readdressed_questionnaire_differs_only_in_its_evaluation_id(tmp_path:
     [id_cell] = [row[1] for row in wb[META].iter_rows(max_col=2) if row[0].value == "evaluation_id"]
     id_cell.value = 1
     wb.save(resaved)
-    assert b"<v>1</v>" in zipfile.ZipFile(resaved).read("xl/worksheets/sheet5.xml")
     expected = cells(original)
     expected[META] = [("evaluation_id", "42") if row[0] == "evaluation_id" else row for row in expected[META]]
     assert expected != cells(original)

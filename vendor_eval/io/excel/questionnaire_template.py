@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import zipfile
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -466,37 +464,12 @@ def _write_costs(ws: Worksheet, lists: _ListSheet) -> None:
 def readdress(path: Path, evaluation_id: int, target: Path) -> Path:
     """A copy of one of our questionnaires (the sample's, say) at target, addressed to another
     evaluation: only its Meta sheet's evaluation_id changes."""
-    if _readdress_in_place(path, evaluation_id, target):
-        return target
     wb = load_workbook(path)
     for row in wb[META].iter_rows(min_col=1, max_col=2):
         if row[0].value == "evaluation_id":
             row[1].value = str(evaluation_id)
     wb.save(target)
     return target
-
-
-# The evaluation_id row of the Meta sheet as build_questionnaire writes it (inline strings).
-_META_ID = re.compile(r'(<t>evaluation_id</t></is></c><c r="B\d+" t="inlineStr"><is><t>)\d+(</t>)')
-
-
-def _readdress_in_place(path: Path, evaluation_id: int, target: Path) -> bool:
-    """readdress by changing the one cell in the file's XML, every other zip member copied as it
-    is (loading and saving the workbook took 0.1 s a file); False when the file is not laid out
-    as we write it (saved again by a spreadsheet program), for the workbook route."""
-    with zipfile.ZipFile(path) as z:
-        edited: dict[str, tuple[bytes, int]] = {}
-        for name in z.namelist():
-            if name.startswith("xl/worksheets/"):
-                xml, count = _META_ID.subn(rf"\g<1>{int(evaluation_id)}\g<2>", z.read(name).decode("utf-8"))
-                if count:
-                    edited[name] = xml.encode("utf-8"), count
-        if [count for _, count in edited.values()] != [1]:
-            return False
-        with zipfile.ZipFile(target, "w") as out:
-            for member in z.infolist():
-                out.writestr(member, edited[member.filename][0] if member.filename in edited else z.read(member))
-    return True
 
 
 def _write_meta(ws: Worksheet, snapshot: domain.Snapshot, vendor: domain.Vendor | None) -> None:
