@@ -34,8 +34,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # The tests' temporary files (SQLite files, the PostgreSQL server's data, reports, LibreOffice's
 # output) in memory where Linux offers it, unless TMPDIR says where: on this machine's virtual
-# disk, creating a database from a template took 100-330 ms instead of 15 ms, and the suite
-# 127 s instead of 104 s. Set here, by the first pytest process: its workers and every
+# disk, creating a database from a template took 85-330 ms instead of 13-16 ms, and the suite
+# 127 s instead of 97 s. Set here, by the first pytest process: its workers and every
 # subprocess inherit it. pyproject.toml keeps only the folders of failed tests.
 # Like /tmp, other users may pass through it (the server runs as `postgres`, a read-only test as
 # `nobody`); only a folder of our own is used, never one someone else made under that name.
